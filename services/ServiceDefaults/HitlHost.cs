@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.ServiceDefaults.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace HitlLoop.ServiceDefaults;
+
+public static class HitlHost
+{
+    private const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Registers the given services in this process, with the shared plumbing: options, store, bus, outbox,
+    /// health, telemetry, problem details. One service for a production process; all five for the embedded default.
+    /// </summary>
+    public static WebApplicationBuilder AddHitlServices(this WebApplicationBuilder builder, params IHitlService[] services)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(services.Length);
+
+        var section = builder.Configuration.GetSection(HitlOptions.Section);
+        var options = section.Get<HitlOptions>() ?? new HitlOptions();
+        builder.Services.AddOptions<HitlOptions>()
+            .Bind(section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(new HostedServices(services));
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.AddHitlTelemetry(services.Length == 1 ? $"hitl-{services[0].Name}" : "hitl-embedded");
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+
+        builder.Services.AddSingleton<IDocumentStoreFactory>(sp => options.Store == StoreKind.MongoDb
+            ? ActivatorUtilities.CreateInstance<MongoDocumentStoreFactory>(sp)
+            : ActivatorUtilities.CreateInstance<EmbeddedDocumentStoreFactory>(sp));
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
+
+        foreach (var service in services)
+        {
+            service.AddServices(builder);
+        }
+
+        builder.Services.AddHitlBus(options, services);
+        return builder;
+    }
+
+    /// <summary>Maps health probes and every registered service's endpoints.</summary>
+    public static WebApplication MapHitlServices(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+
+        foreach (var service in app.Services.GetRequiredService<HostedServices>().Services)
+        {
+            service.MapEndpoints(app);
+        }
+
+        return app;
+    }
+
+    private sealed record HostedServices(IReadOnlyList<IHitlService> Services);
+
+    private sealed class StoreHealthCheck(IDocumentStoreFactory stores, HostedServices hosted) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                foreach (var service in hosted.Services)
+                {
+                    await stores.ForService(service.Name).PingAsync(cancellationToken);
+                }
+
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e)
+            {
+                return HealthCheckResult.Unhealthy("The store does not answer.", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using LiteDB;
+
+namespace HitlLoop.ServiceDefaults.Storage.Embedded;
+
+/// <summary>One LiteDB file per service: durable, single-process, nothing to install.</summary>
+internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
+{
+    private readonly LiteDatabase _database;
+    private readonly BsonMapper _mapper;
+
+    // LiteDB has no conditional update; check-then-write runs under this lock (one process owns the file).
+    private readonly Lock _writeLock = new();
+
+    public LiteDbDocumentStore(string serviceName, string filePath)
+    {
+        ServiceName = serviceName;
+        _mapper = LiteDbMapping.CreateMapper();
+        var connection = new ConnectionString { Filename = filePath, Connection = ConnectionType.Direct };
+        _database = new LiteDatabase(connection, _mapper) { UtcDate = true };
+    }
+
+    public string ServiceName { get; }
+
+    public IDocumentCollection<T> GetCollection<T>(string name)
+        where T : class, IDocument
+    {
+        LiteDbMapping.Register(_mapper, typeof(T));
+        return new LiteDbDocumentCollection<T>(_database.GetCollection<T>(name), _writeLock);
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        _ = _database.GetCollectionNames().Any();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _database.Dispose();
+}

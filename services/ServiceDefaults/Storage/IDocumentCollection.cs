@@ -1,0 +1,30 @@
+using System.Linq.Expressions;
+
+namespace HitlLoop.ServiceDefaults.Storage;
+
+/// <summary>
+/// The small set of document operations the services' storage ports are built from. Both the embedded store
+/// and MongoDB implement it with the same semantics, which the store contract tests pin down.
+/// </summary>
+public interface IDocumentCollection<T>
+    where T : class, IDocument
+{
+    /// <summary>Inserts the document; false when one with the same id already exists (the idempotency check).</summary>
+    Task<bool> TryInsertAsync(T document, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the stored document only if its version is still <paramref name="expectedVersion"/>.</summary>
+    Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default);
+
+    Task<T?> FindByIdAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<T>> FindAsync<TKey>(
+        Expression<Func<T, bool>> filter,
+        Expression<Func<T, TKey>> orderBy,
+        bool descending = false,
+        int limit = int.MaxValue,
+        CancellationToken cancellationToken = default);
+
+    Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default);
+
+    Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default);
+}
