@@ -22,6 +22,14 @@ public static class HitlHost
     /// </summary>
     public static WebApplicationBuilder AddHitlServices(this WebApplicationBuilder builder, params IHitlService[] services)
     {
+        var options = builder.AddHitlInfrastructure(services);
+        builder.Services.AddHitlBus(options, services);
+        return builder;
+    }
+
+    /// <summary>Everything but the bus: for hosts (and test harnesses) that bring their own.</summary>
+    public static HitlOptions AddHitlInfrastructure(this IHostApplicationBuilder builder, params IHitlService[] services)
+    {
         ArgumentOutOfRangeException.ThrowIfZero(services.Length);
 
         var section = builder.Configuration.GetSection(HitlOptions.Section);
@@ -51,8 +59,7 @@ public static class HitlHost
             service.AddServices(builder);
         }
 
-        builder.Services.AddHitlBus(options, services);
-        return builder;
+        return options;
     }
 
     /// <summary>Maps health probes and every registered service's endpoints.</summary>

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace HitlLoop.ServiceDefaults;
 
-internal static class BusRegistration
+public static class BusRegistration
 {
-    public static IServiceCollection AddHitlBus(this IServiceCollection services, HitlOptions options, IReadOnlyList<IHitlService> hitlServices)
+    internal static IServiceCollection AddHitlBus(this IServiceCollection services, HitlOptions options, IReadOnlyList<IHitlService> hitlServices)
     {
         services.AddMassTransit(bus =>
         {

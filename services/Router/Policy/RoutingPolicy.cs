@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using HitlLoop.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace HitlLoop.Router.Policy;
+
+/// <summary>The review triggers: a pure function of the scored response and the configured policy.</summary>
+public sealed class RoutingPolicy
+{
+    private readonly RouterOptions _options;
+
+    public RoutingPolicy(IOptions<RouterOptions> options)
+    {
+        _options = options.Value;
+        Version = ComputeVersion(_options);
+    }
+
+    /// <summary>Changes whenever a threshold changes, so each stored decision names the rules it was made under.</summary>
+    public string Version { get; }
+
+    public double ConfidenceThresholdFor(string productId) =>
+        _options.Products.TryGetValue(productId, out var product) && product.ConfidenceThreshold is { } threshold
+            ? threshold
+            : _options.DefaultConfidenceThreshold;
+
+    public RoutingDecision Decide(ResponseScored response)
+    {
+        var threshold = ConfidenceThresholdFor(response.ProductId);
+        var triggers = new List<ReviewTrigger>();
+
+        if (response.Confidence < threshold)
+        {
+            triggers.Add(Trigger(TriggerCodes.LowConfidence, ReviewPriority.High, $"confidence {F(response.Confidence)} < {F(threshold)}"));
+        }
+
+        if (response.Sentiment < _options.NegativeSentimentThreshold)
+        {
+            triggers.Add(Trigger(TriggerCodes.NegativeSentiment, ReviewPriority.High, $"sentiment {F(response.Sentiment)} < {F(_options.NegativeSentimentThreshold)}"));
+        }
+
+        if (response.EscalationRequested)
+        {
+            triggers.Add(Trigger(TriggerCodes.EscalationRequested, ReviewPriority.Urgent, "the user asked for a human"));
+        }
+
+        if (response.Context.Account?.Value is { } value && value >= _options.HighValueAccountThreshold)
+        {
+            triggers.Add(Trigger(TriggerCodes.HighValueAccount, ReviewPriority.High, $"account value {value.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        if (CommitteeSpread(response) is { } spread && spread > _options.CommitteeDisagreementSpread)
+        {
+            triggers.Add(Trigger(TriggerCodes.CommitteeDisagreement, ReviewPriority.Medium, $"committee scores {F(spread)} apart"));
+        }
+
+        if (triggers.Count == 0 && DeterministicSample.Of(response.ResponseId, "audit") < _options.AuditSampleRate)
+        {
+            triggers.Add(Trigger(TriggerCodes.RandomAudit, ReviewPriority.Low, "random quality check of an auto-approved response"));
+        }
+
+        return new RoutingDecision
+        {
+            NeedsReview = triggers.Count > 0,
+            Triggers = triggers,
+            Priority = triggers.Count > 0 ? triggers.Max(t => t.Priority) : ReviewPriority.Low,
+            LearningValue = LearningValue.Compute(
+                uncertainty: 1 - response.Confidence,
+                novelty: 0,
+                impact: Impact(response),
+                diversity: 0),
+            ConfidenceThreshold = threshold,
+            PolicyVersion = Version,
+        };
+    }
+
+    public TimeSpan SlaFor(ReviewPriority priority) => priority switch
+    {
+        ReviewPriority.Urgent => _options.ReviewSla.Urgent,
+        ReviewPriority.High => _options.ReviewSla.High,
+        ReviewPriority.Medium => _options.ReviewSla.Medium,
+        _ => _options.ReviewSla.Low,
+    };
+
+    private double Impact(ResponseScored response)
+    {
+        if (response.EscalationRequested)
+        {
+            return 1;
+        }
+
+        return response.Context.Account?.Value is { } value && _options.HighValueAccountThreshold > 0
+            ? (double)Math.Min(1m, value / _options.HighValueAccountThreshold)
+            : 0;
+    }
+
+    private static double? CommitteeSpread(ResponseScored response) =>
+        response.CommitteeScores.Count >= 2
+            ? response.CommitteeScores.Values.Max() - response.CommitteeScores.Values.Min()
+            : null;
+
+    private static ReviewTrigger Trigger(string code, ReviewPriority priority, string detail) =>
+        new() { Code = code, Priority = priority, Detail = detail };
+
+    private static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string ComputeVersion(RouterOptions options)
+    {
+        var canonical = JsonSerializer.Serialize(options);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
+        return "p-" + Convert.ToHexStringLower(hash)[..12];
+    }
+}

@@ -1,0 +1,12 @@
+namespace HitlLoop.Router.Policy;
+
+/// <summary>The reasons a response can be sent to review; stable strings that reach reviewers and metrics.</summary>
+public static class TriggerCodes
+{
+    public const string LowConfidence = "low_confidence";
+    public const string NegativeSentiment = "negative_sentiment";
+    public const string EscalationRequested = "escalation_requested";
+    public const string HighValueAccount = "high_value_account";
+    public const string CommitteeDisagreement = "committee_disagreement";
+    public const string RandomAudit = "random_audit";
+}

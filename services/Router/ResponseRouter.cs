@@ -1,0 +1,73 @@
+using HitlLoop.Contracts;
+using HitlLoop.Router.Policy;
+using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults;
+
+namespace HitlLoop.Router;
+
+/// <summary>Validates a scored response, decides it once, and says what (if anything) to send to review.</summary>
+public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, TimeProvider clock, ILogger<ResponseRouter> logger)
+{
+    /// <returns>The review request to publish, or null when the response is auto-approved.</returns>
+    public async Task<ReviewRequested?> RouteAsync(ResponseScored response, CancellationToken cancellationToken)
+    {
+        var problems = ResponseScoredValidator.Problems(response);
+        if (problems.Count > 0)
+        {
+            throw new MessageValidationException("Invalid ResponseScored: " + string.Join("; ", problems));
+        }
+
+        // A redelivery or duplicate gets the stored decision, never a new one: the first decision stands.
+        var existing = await decisions.FindAsync(response.ResponseId, cancellationToken);
+        if (existing is not null)
+        {
+            return existing.ReviewRequest;
+        }
+
+        var now = clock.GetUtcNow();
+        var decision = policy.Decide(response);
+        var request = decision.NeedsReview
+            ? new ReviewRequested
+            {
+                Response = response,
+                Triggers = decision.Triggers,
+                Priority = decision.Priority,
+                LearningValue = decision.LearningValue,
+                RequiredReviews = 1,
+                DueBy = now + policy.SlaFor(decision.Priority),
+                PolicyVersion = decision.PolicyVersion,
+                RequestedAt = now,
+            }
+            : null;
+
+        var stored = await decisions.RecordOnceAsync(
+            new RoutingDecisionDocument
+            {
+                Id = response.ResponseId,
+                ProductId = response.ProductId,
+                Outcome = decision.NeedsReview ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
+                Audit = decision.IsAudit,
+                Confidence = response.Confidence,
+                ConfidenceThreshold = decision.ConfidenceThreshold,
+                Sentiment = response.Sentiment,
+                LearningValue = decision.LearningValue,
+                Priority = decision.Priority,
+                Triggers = decision.Triggers,
+                PolicyVersion = decision.PolicyVersion,
+                DecidedAt = now.UtcDateTime,
+                ReviewRequest = request,
+            },
+            cancellationToken);
+
+        if (stored.Outcome == RoutingOutcome.ReviewRequested)
+        {
+            logger.LogInformation(
+                "Response {ResponseId} of {ProductId} sent to review ({Triggers})",
+                response.ResponseId,
+                response.ProductId,
+                string.Join(", ", stored.Triggers.Select(t => t.Code)));
+        }
+
+        return stored.ReviewRequest;
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HitlLoop.Router;
+
+/// <summary>The "Router" section: review triggers and their thresholds.</summary>
+public sealed class RouterOptions
+{
+    public const string Section = "Router";
+
+    /// <summary>Below this confidence a response goes to review. New products start strict (0.9).</summary>
+    [Range(0.0, 1.0)]
+    public double DefaultConfidenceThreshold { get; set; } = 0.9;
+
+    /// <summary>Per-product overrides, keyed by product id.</summary>
+    public Dictionary<string, ProductPolicyOptions> Products { get; set; } = [];
+
+    /// <summary>End-user sentiment below this sends the response to review.</summary>
+    [Range(-1.0, 1.0)]
+    public double NegativeSentimentThreshold { get; set; } = -0.3;
+
+    /// <summary>Accounts worth at least this much get a human look.</summary>
+    [Range(0, double.MaxValue)]
+    public decimal HighValueAccountThreshold { get; set; } = 100_000m;
+
+    /// <summary>Committee scores further apart than this count as disagreement.</summary>
+    [Range(0.0, 1.0)]
+    public double CommitteeDisagreementSpread { get; set; } = 0.3;
+
+    /// <summary>Share of auto-approved responses sampled for a retroactive audit.</summary>
+    [Range(0.0, 1.0)]
+    public double AuditSampleRate { get; set; } = 0.05;
+
+    public ReviewSlaOptions ReviewSla { get; set; } = new();
+}
+
+public sealed class ProductPolicyOptions
+{
+    public double? ConfidenceThreshold { get; set; }
+}
+
+/// <summary>How soon a review is due, by priority.</summary>
+public sealed class ReviewSlaOptions
+{
+    public TimeSpan Urgent { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan High { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan Medium { get; set; } = TimeSpan.FromHours(4);
+    public TimeSpan Low { get; set; } = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,33 @@
+using HitlLoop.Router.Api;
+using HitlLoop.Router.Consumers;
+using HitlLoop.Router.Policy;
+using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults;
+using MassTransit;
+
+namespace HitlLoop.Router;
+
+/// <summary>Decides, for every scored response, auto-approve or human review, and remembers why.</summary>
+public sealed class RouterService : IHitlService
+{
+    public const string ServiceName = "router";
+
+    public string Name => ServiceName;
+
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RouterOptions>()
+            .Bind(builder.Configuration.GetSection(RouterOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Products.Values.All(p => p.ConfidenceThreshold is null or >= 0 and <= 1), "Router:Products:*:ConfidenceThreshold must lie in 0..1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IDecisionStore, DecisionStore>();
+        builder.Services.AddSingleton<RoutingPolicy>();
+        builder.Services.AddSingleton<ResponseRouter>();
+    }
+
+    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<ResponseScoredConsumer, ResponseScoredConsumerDefinition>();
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapRouterApi();
+}

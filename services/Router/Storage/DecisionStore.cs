@@ -1,0 +1,42 @@
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.Router.Storage;
+
+internal sealed class DecisionStore : IDecisionStore
+{
+    private readonly IDocumentCollection<RoutingDecisionDocument> _decisions;
+
+    public DecisionStore(IDocumentStoreFactory stores)
+    {
+        _decisions = stores.ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
+        _decisions.EnsureIndexAsync(d => d.ProductId).GetAwaiter().GetResult();
+    }
+
+    public async Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken)
+    {
+        if (await _decisions.TryInsertAsync(decision, cancellationToken))
+        {
+            return decision;
+        }
+
+        return await _decisions.FindByIdAsync(decision.Id, cancellationToken)
+            ?? throw new InvalidOperationException($"Decision {decision.Id} exists but cannot be read.");
+    }
+
+    public Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken) =>
+        _decisions.FindByIdAsync(responseId, cancellationToken);
+
+    public async Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken)
+    {
+        var total = productId is null
+            ? await _decisions.CountAsync(d => true, cancellationToken)
+            : await _decisions.CountAsync(d => d.ProductId == productId, cancellationToken);
+        var review = productId is null
+            ? await _decisions.CountAsync(d => d.Outcome == RoutingOutcome.ReviewRequested, cancellationToken)
+            : await _decisions.CountAsync(d => d.ProductId == productId && d.Outcome == RoutingOutcome.ReviewRequested, cancellationToken);
+        var audits = productId is null
+            ? await _decisions.CountAsync(d => d.Audit, cancellationToken)
+            : await _decisions.CountAsync(d => d.ProductId == productId && d.Audit, cancellationToken);
+        return new DecisionStats(total, total - review, review, audits);
+    }
+}

@@ -1,0 +1,16 @@
+namespace HitlLoop.Router.Storage;
+
+public interface IDecisionStore
+{
+    /// <summary>Records the decision unless the response was decided before; returns the decision that stands.</summary>
+    Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken);
+
+    Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken);
+
+    Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken);
+}
+
+public sealed record DecisionStats(long Total, long AutoApproved, long ReviewRequested, long Audits)
+{
+    public double ReviewRate => Total == 0 ? 0 : (double)ReviewRequested / Total;
+}

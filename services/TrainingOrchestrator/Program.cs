@@ -1,0 +1,9 @@
+using HitlLoop.TrainingOrchestrator;
+using HitlLoop.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddHitlServices(new TrainingOrchestratorService());
+
+var app = builder.Build();
+app.MapHitlServices();
+app.Run();

@@ -1,0 +1,80 @@
+using HitlLoop.Contracts;
+using HitlLoop.Router;
+using HitlLoop.Router.Consumers;
+using HitlLoop.Router.Storage;
+using HitlLoop.Tests.Support;
+using MassTransit;
+using MassTransit.Testing;
+
+namespace HitlLoop.Tests.Router;
+
+public sealed class ResponseScoredConsumerTests
+{
+    private ServiceHarness _harness = null!;
+
+    [SetUp]
+    public async Task Start() =>
+        _harness = await ServiceHarness.StartAsync([new RouterService()], new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0" });
+
+    [TearDown]
+    public async Task Stop() => await _harness.DisposeAsync();
+
+    private static ResponseScored Scored(string id, double confidence) => new()
+    {
+        ResponseId = id,
+        ProductId = "support-bot",
+        Query = "Can I get a refund?",
+        Response = "Refunds take 5 days.",
+        Confidence = confidence,
+        ScoredAt = DateTimeOffset.UtcNow,
+    };
+
+    [Test]
+    public async Task A_low_confidence_response_is_sent_to_review_and_the_decision_stored()
+    {
+        await _harness.Bus.Bus.Publish(Scored("low-1", 0.3));
+
+        Assert.That(await _harness.Bus.Published.Any<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "low-1"), Is.True);
+        var decision = await _harness.Get<IDecisionStore>().FindAsync("low-1", CancellationToken.None);
+        Assert.That(decision?.Outcome, Is.EqualTo(RoutingOutcome.ReviewRequested));
+        Assert.That(decision!.Triggers.Single().Code, Is.EqualTo("low_confidence"));
+    }
+
+    [Test]
+    public async Task A_confident_response_is_auto_approved_without_a_review_request()
+    {
+        await _harness.Bus.Bus.Publish(Scored("high-1", 0.97));
+
+        var consumer = _harness.Bus.GetConsumerHarness<ResponseScoredConsumer>();
+        Assert.That(await consumer.Consumed.Any<ResponseScored>(m => m.Context.Message.ResponseId == "high-1"), Is.True);
+        var decision = await _harness.Get<IDecisionStore>().FindAsync("high-1", CancellationToken.None);
+        Assert.That(decision?.Outcome, Is.EqualTo(RoutingOutcome.AutoApproved));
+        Assert.That(await _harness.Bus.Published.Any<ReviewRequested>(), Is.False);
+    }
+
+    [Test]
+    public async Task A_redelivered_response_keeps_its_first_decision()
+    {
+        await _harness.Bus.Bus.Publish(Scored("dup-1", 0.3));
+        await _harness.Bus.Bus.Publish(Scored("dup-1", 0.99));
+
+        var consumer = _harness.Bus.GetConsumerHarness<ResponseScoredConsumer>();
+        var consumed = consumer.Consumed.SelectAsync<ResponseScored>(m => m.Context.Message.ResponseId == "dup-1");
+        Assert.That(await AsyncElementListExtensions.Take(consumed, 2).Count(), Is.EqualTo(2));
+        var stats = await _harness.Get<IDecisionStore>().StatsAsync("support-bot", CancellationToken.None);
+        Assert.That(stats.Total, Is.EqualTo(1));
+        Assert.That(stats.ReviewRequested, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_invalid_response_faults_with_the_reason_and_is_not_retried()
+    {
+        await _harness.Bus.Bus.Publish(Scored("bad-1", 1.5));
+
+        var fault = await _harness.Bus.Published.SelectAsync<Fault<ResponseScored>>().FirstOrDefault();
+        Assert.That(fault, Is.Not.Null);
+        Assert.That(fault!.Context.Message.Exceptions[0].Message, Does.Contain("confidence must lie in 0..1"));
+        Assert.That(fault.Context.Message.Exceptions[0].ExceptionType, Does.Contain("MessageValidationException"));
+        Assert.That(await _harness.Get<IDecisionStore>().FindAsync("bad-1", CancellationToken.None), Is.Null);
+    }
+}
