@@ -1,5 +1,12 @@
+using HitlLoop.ReviewQueue.Api;
+using HitlLoop.ReviewQueue.Consumers;
+using HitlLoop.ReviewQueue.Queue;
+using HitlLoop.ReviewQueue.Reviewers;
+using HitlLoop.ReviewQueue.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Outbox;
 using MassTransit;
+using Microsoft.AspNetCore.Authentication;
 
 namespace HitlLoop.ReviewQueue;
 
@@ -12,13 +19,22 @@ public sealed class ReviewQueueService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ReviewQueueOptions>()
+            .Bind(builder.Configuration.GetSection(ReviewQueueOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ReviewItemStore>();
+        builder.Services.AddSingleton<IReviewItemStore>(sp => sp.GetRequiredService<ReviewItemStore>());
+        builder.Services.AddSingleton<ReviewDesk>();
+        builder.Services.AddOutboxSweeper(sp => sp.GetRequiredService<ReviewItemStore>().Items);
+
+        builder.Services.AddAuthentication(ReviewerTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ReviewerTokenAuthentication>(ReviewerTokenAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization();
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus)
-    {
-    }
+    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<ReviewRequestedConsumer, ReviewRequestedConsumerDefinition>();
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints)
-    {
-    }
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapReviewQueueApi();
 }

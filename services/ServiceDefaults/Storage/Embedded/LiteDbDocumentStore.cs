@@ -25,7 +25,8 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
         where T : class, IDocument
     {
         LiteDbMapping.Register(_mapper, typeof(T));
-        return new LiteDbDocumentCollection<T>(_database.GetCollection<T>(name), _writeLock);
+        // LiteDB allows only letters, digits and '_' in collection names; MongoDB names keep their dashes.
+        return new LiteDbDocumentCollection<T>(_database.GetCollection<T>(name.Replace('-', '_')), _writeLock);
     }
 
     public Task PingAsync(CancellationToken cancellationToken = default)
