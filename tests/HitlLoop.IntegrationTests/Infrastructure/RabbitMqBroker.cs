@@ -42,7 +42,11 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         var configured = Environment.GetEnvironmentVariable(UriVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            var uri = new Uri(configured);
+            if (!Uri.TryCreate(configured, UriKind.Absolute, out var uri))
+            {
+                throw new InvalidOperationException($"{UriVariable} is not an absolute URI such as amqp://guest:guest@127.0.0.1:5672/.");
+            }
+
             var connection = await ConnectAsync(uri, UriVariable, cancellationToken);
             return new RabbitMqBroker(uri, UriVariable, connection, owned: null);
         }
@@ -83,6 +87,21 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A fresh virtual host, so that each test sees empty queues of the services' fixed names. Only a private node
+    /// can make one; on a broker given by <see cref="UriVariable"/> every test shares its virtual host.
+    /// </summary>
+    public async Task<Uri> CreateVirtualHostAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (OperatingSystem.IsWindows() || _owned is not PrivateNode node)
+        {
+            return AmqpUri;
+        }
+
+        await node.AddVirtualHostAsync(name, cancellationToken);
+        return new UriBuilder(AmqpUri) { Path = "/" + Uri.EscapeDataString(name) }.Uri;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -117,7 +136,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
 
             throw new InvalidOperationException(
                 $"The private RabbitMQ node {node.Name} did not start: {ex.Message}{Environment.NewLine}"
-                + $"--- end of its output ---{Environment.NewLine}{log}",
+                + $"--- last lines of its output ---{Environment.NewLine}{log}",
                 ex);
         }
     }
@@ -140,11 +159,17 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         }
     }
 
-    // Testcontainers itself would find Docker in more places, but probing it is slow and noisy when there is none.
-    private static bool DockerSeemsAvailable() =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"))
-        || File.Exists("/var/run/docker.sock")
-        || File.Exists(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker", "run", "docker.sock"));
+    // Testcontainers would probe further, but that is slow and noisy where there is no Docker at all.
+    private static bool DockerSeemsAvailable()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var runtimeDir = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        return !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_HOST"))
+            || File.Exists("/var/run/docker.sock")
+            || File.Exists(Path.Combine(home, ".docker", "run", "docker.sock")) // Docker Desktop
+            || File.Exists(Path.Combine(home, ".testcontainers.properties"))
+            || (!string.IsNullOrEmpty(runtimeDir) && File.Exists(Path.Combine(runtimeDir, "docker.sock"))); // rootless
+    }
 
     private static async Task<IConnection> ConnectAsync(Uri uri, string source, CancellationToken cancellationToken)
     {
@@ -168,7 +193,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         var factory = new ConnectionFactory
         {
             Uri = uri,
-            ClientProvidedName = "HitlLoop.IntegrationTests broker probe",
+            ClientProvidedName = "HitlLoop.IntegrationTests RabbitMqBroker",
             RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
         };
         while (true)
@@ -210,6 +235,22 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         // Not /usr/sbin/rabbitmq-server: as root, that wrapper re-runs itself as the rabbitmq user via su.
         public const string ServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
         public const string CtlScript = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+
+        // Runs the server ($0, output to $1) and, should this process ($2) die without disposing the broker
+        // (a killed debug session, a blame-hang timeout), stops the node with SIGTERM, which the server script
+        // turns into a clean shutdown, and removes the node's directory ($3).
+        public const string LaunchScript = """
+            exec </dev/null >"$1" 2>&1
+            "$0" &
+            server=$!
+            (
+                while kill -0 "$2" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
+                kill -0 "$2" 2>/dev/null || kill -TERM "$server" 2>/dev/null
+            ) &
+            wait "$server"
+            kill -0 "$2" 2>/dev/null || rm -rf "$3"
+            """;
+
         private static readonly TimeSpan _startupTimeout = TimeSpan.FromSeconds(90);
         private static readonly TimeSpan _ctlTimeout = TimeSpan.FromSeconds(30);
         private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(15);
@@ -246,6 +287,9 @@ public sealed class RabbitMqBroker : IAsyncDisposable
                     ["RABBITMQ_DIST_PORT"] = distPort.ToString(CultureInfo.InvariantCulture),
                     ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_directory, "mnesia"),
                     ["RABBITMQ_LOG_BASE"] = Path.Combine(_directory, "log"),
+                    // Log to stdout only. Otherwise, once logging is configured early in the boot, messages go to a
+                    // file under RABBITMQ_LOG_BASE and the output we keep would miss the ones explaining a failure.
+                    ["RABBITMQ_LOGS"] = "-",
                     ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_directory, "enabled_plugins"),
                     // Files that do not exist: keeps /etc/rabbitmq (config, conf.d, advanced.config,
                     // rabbitmq-env.conf) from leaking into the node.
@@ -257,12 +301,13 @@ public sealed class RabbitMqBroker : IAsyncDisposable
                     ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
                 };
 
-                // exec: the rabbitmq-server script itself is our child, so a kill of its tree reaches the VM.
                 var start = NewStartInfo("/bin/sh");
                 start.ArgumentList.Add("-c");
-                start.ArgumentList.Add("exec \"$0\" >\"$1\" 2>&1 </dev/null");
+                start.ArgumentList.Add(LaunchScript);
                 start.ArgumentList.Add(ServerScript);
                 start.ArgumentList.Add(_outputFile);
+                start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+                start.ArgumentList.Add(_directory);
                 _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {ServerScript}.");
             }
             catch
@@ -306,7 +351,8 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             }
             catch (BrokerUnreachableException) when (_process.HasExited)
             {
-                throw new InvalidOperationException($"rabbitmq-server exited with code {_process.ExitCode}.");
+                // Its exit code says nothing: the script reports 0 even when the VM failed to boot.
+                throw new InvalidOperationException("rabbitmq-server exited before accepting connections.");
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -354,6 +400,18 @@ public sealed class RabbitMqBroker : IAsyncDisposable
 
             _process.Dispose();
             DeleteDirectory();
+        }
+
+        public async Task AddVirtualHostAsync(string name, CancellationToken cancellationToken)
+        {
+            foreach (var command in new[] { new[] { "add_vhost", name }, ["set_permissions", "-p", name, "guest", ".*", ".*", ".*"] })
+            {
+                var (exitCode, output) = await RunCtlAsync(command, cancellationToken);
+                if (exitCode != 0)
+                {
+                    throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', command)} failed: {output}");
+                }
+            }
         }
 
         private async Task<(int ExitCode, string Output)> RunCtlAsync(string[] arguments, CancellationToken cancellationToken)

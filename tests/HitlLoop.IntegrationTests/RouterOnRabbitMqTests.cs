@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text;
+using HitlLoop.IntegrationTests.Support;
+using HitlLoop.ReviewQueue;
+using HitlLoop.Router;
+
+namespace HitlLoop.IntegrationTests;
+
+/// <summary>Router and ReviewQueue in-process on a real broker, fed by a plain AMQP producer.</summary>
+[NonParallelizable]
+public sealed class RouterOnRabbitMqTests
+{
+    private const string RouterErrorQueue = "router-response-scored_error";
+    private Uri _vhost = null!;
+
+    private static readonly Dictionary<string, string?> RouterSettings = new()
+    {
+        ["Router:DefaultConfidenceThreshold"] = "0.8",
+        ["Router:AuditSampleRate"] = "0",
+    };
+
+    [SetUp]
+    public async Task FreshVirtualHost() =>
+        _vhost = await BrokerSetup.Broker.CreateVirtualHostAsync("it-" + Guid.NewGuid().ToString("N")[..10]);
+
+    private static async Task WaitReady(HttpClient client) =>
+        await Eventually.Get(
+            async () => (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode,
+            ready => ready,
+            what: "the service to be ready");
+
+    [Test]
+    public async Task A_raw_json_message_from_a_plain_amqp_client_is_routed()
+    {
+        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
+        var http = router.CreateClient();
+        await WaitReady(http);
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("plain-1", 0.35));
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("plain-2", 0.95), contentType: null);
+
+        var low = await Eventually.Get(() => TryGet(http, "/api/router/decisions/plain-1"), d => d is not null, what: "decision plain-1");
+        var high = await Eventually.Get(() => TryGet(http, "/api/router/decisions/plain-2"), d => d is not null, what: "decision plain-2");
+        Assert.That(low!, Does.Contain("\"outcome\":\"ReviewRequested\"").Or.Contain("\"outcome\":\"reviewRequested\""));
+        Assert.That(high!, Does.Contain("\"outcome\":\"AutoApproved\"").Or.Contain("\"outcome\":\"autoApproved\""));
+    }
+
+    [Test]
+    public async Task Malformed_messages_land_in_the_error_queue_with_their_reason_and_routing_goes_on()
+    {
+        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
+        var http = router.CreateClient();
+        await WaitReady(http);
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, "{ this is not json");
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, """{"productId":"support-bot","confidence":0.5}""");
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("too-sure", 1.5));
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("after-the-bad-ones", 0.2));
+
+        await Eventually.Get(() => TryGet(http, "/api/router/decisions/after-the-bad-ones"), d => d is not null, what: "the valid message after the bad ones");
+        await Eventually.Get(() => producer.CountAsync(RouterErrorQueue), n => n == 3, what: "3 messages in the error queue");
+        var reasons = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var message = await producer.GetAsync(RouterErrorQueue);
+            reasons.Add(Header(message!.BasicProperties.Headers, "MT-Fault-Message"));
+        }
+
+        Assert.That(reasons, Has.Exactly(1).Matches<string>(r => r.Contains("json", StringComparison.OrdinalIgnoreCase)));
+        Assert.That(reasons, Has.Exactly(1).Contains("responseId"));
+        Assert.That(reasons, Has.Exactly(1).Contains("confidence must lie in 0..1"));
+    }
+
+    [Test]
+    public async Task A_thousand_responses_sent_twice_yield_500_reviews_and_500_auto_approvals()
+    {
+        const int responses = 1_000;
+        const int malformed = 10;
+        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
+        await using var queue = new BrokerHostedApp<ReviewQueueService>(_vhost);
+        var routerHttp = router.CreateClient();
+        var queueHttp = queue.CreateClient();
+        await WaitReady(routerHttp);
+        await WaitReady(queueHttp);
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+
+        var messages = Enumerable.Range(0, 2 * responses)
+            .Select(n => n % responses)
+            .Select(i => Json.ResponseScored($"load-{i:D4}", i % 2 == 0 ? 0.3 + (i % 50 / 100.0) : 0.85 + (i % 10 / 100.0)))
+            .Concat(Enumerable.Range(0, malformed).Select(i => Json.ResponseScored($"bad-{i}", 2 + i)))
+            .ToList();
+
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in messages.Chunk(100))
+        {
+            // Confirms are awaited per batch, as a producer with a send buffer would.
+            await Task.WhenAll(batch.Select(json => producer.PublishAsync(PlainProducer.ResponseScoredExchange, json)));
+        }
+
+        var published = clock.Elapsed;
+        await Eventually.Get(() => Json.GetAsync(routerHttp, "/api/router/stats"), s => s.GetProperty("total").GetInt64() >= responses, TimeSpan.FromMinutes(4), "1,000 decisions");
+        await Eventually.Get(() => Json.GetAsync(queueHttp, "/api/queue/stats"), s => s.GetProperty("pending").GetInt64() >= responses / 2, TimeSpan.FromMinutes(2), "500 review items");
+        await Eventually.Get(() => producer.CountAsync("router-response-scored"), n => n == 0, what: "the router queue to drain");
+        var settled = clock.Elapsed;
+
+        // Stopping a bus waits for messages already in hand, so nothing is still on its way when we count.
+        await router.StopConsumingAsync();
+        await Eventually.Get(() => producer.CountAsync("review-queue-review-requested"), n => n == 0, what: "the review queue to drain");
+        await queue.StopConsumingAsync();
+
+        var decisions = await Json.GetAsync(routerHttp, "/api/router/stats");
+        var items = await Json.GetAsync(queueHttp, "/api/queue/stats");
+        var errors = await producer.CountAsync(RouterErrorQueue);
+        await TestContext.Out.WriteLineAsync(
+            $"load: {2 * responses + malformed} messages published in {published.TotalSeconds:F1} s; routed and queued in {settled.TotalSeconds:F1} s "
+            + $"({(2 * responses + malformed) / settled.TotalSeconds:F0} msg/s end to end)");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decisions.GetProperty("total").GetInt64(), Is.EqualTo(responses));
+            Assert.That(decisions.GetProperty("autoApproved").GetInt64(), Is.EqualTo(500));
+            Assert.That(decisions.GetProperty("reviewRequested").GetInt64(), Is.EqualTo(500));
+            Assert.That(items.GetProperty("pending").GetInt64(), Is.EqualTo(500));
+            Assert.That(errors, Is.EqualTo(malformed));
+        });
+    }
+
+    private static async Task<string?> TryGet(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+    }
+
+    private static string Header(IDictionary<string, object?>? headers, string name) =>
+        headers is not null && headers.TryGetValue(name, out var value)
+            ? value switch
+            {
+                byte[] bytes => Encoding.UTF8.GetString(bytes),
+                _ => value?.ToString() ?? "",
+            }
+            : "";
+}

@@ -1,0 +1,41 @@
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HitlLoop.IntegrationTests.Support;
+
+/// <summary>A service in-process on real RabbitMQ (its own virtual host) with an embedded store in a temp folder.</summary>
+public sealed class BrokerHostedApp<TEntryPoint>(Uri rabbitUri, IDictionary<string, string?>? settings = null) : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-it", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Stops consuming; returns once messages already being consumed are done.</summary>
+    public Task StopConsumingAsync() => Services.GetRequiredService<IBusControl>().StopAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Hitl:Transport", "RabbitMq");
+        builder.UseSetting("Hitl:RabbitMq:Uri", rabbitUri.ToString());
+        builder.UseSetting("Hitl:Store", "Embedded");
+        builder.UseSetting("Hitl:Embedded:DataDirectory", _dataDirectory);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner.
+        }
+    }
+}

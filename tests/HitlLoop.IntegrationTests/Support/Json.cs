@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HitlLoop.IntegrationTests.Support;
+
+internal static class Json
+{
+    public static string ResponseScored(string id, double confidence, string product = "support-bot") => new JsonObject
+    {
+        ["responseId"] = id,
+        ["conversationId"] = "conv-" + id,
+        ["productId"] = product,
+        ["query"] = "Can I get a refund after 30 days?",
+        ["response"] = "Refunds are possible within 30 days of purchase only.",
+        ["confidence"] = confidence,
+        ["sentiment"] = 0.1,
+        ["context"] = new JsonObject { ["category"] = "billing" },
+        ["scoredAt"] = DateTimeOffset.UtcNow.ToString("O"),
+    }.ToJsonString();
+
+    public static async Task<JsonElement> GetAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text;
+using RabbitMQ.Client;
+
+namespace HitlLoop.IntegrationTests.Support;
+
+/// <summary>
+/// Publishes the way the README tells a non-.NET chat product to: the plain AMQP client, the event's fanout
+/// exchange, a raw JSON body with content type application/json. No MassTransit on this side.
+/// </summary>
+public sealed class PlainProducer : IAsyncDisposable
+{
+    public const string ResponseScoredExchange = "HitlLoop.Contracts:ResponseScored";
+
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+
+    private PlainProducer(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public static async Task<PlainProducer> ConnectAsync(Uri uri)
+    {
+        var connection = await new ConnectionFactory { Uri = uri }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+
+        // Declaring is idempotent and matches what the services declare, so a producer may start first.
+        await channel.ExchangeDeclareAsync(ResponseScoredExchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        return new PlainProducer(connection, channel);
+    }
+
+    public async Task PublishAsync(string exchange, string json, string? contentType = "application/json")
+    {
+        var properties = new BasicProperties
+        {
+            ContentType = contentType,
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = Guid.NewGuid().ToString(),
+        };
+        await _channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Takes one message off a queue (for reading error queues); null when it is empty.</summary>
+    public async Task<BasicGetResult?> GetAsync(string queue) => await _channel.BasicGetAsync(queue, autoAck: true);
+
+    /// <summary>Ready messages in a queue of this virtual host; 0 when the queue does not exist.</summary>
+    public async Task<uint> CountAsync(string queue)
+    {
+        // A failed passive declare closes its channel, so each count gets its own.
+        await using var channel = await _connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using HitlLoop.Contracts;
+using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.Tests.Storage;
+
+/// <summary>The semantics every service's storage port relies on, pinned for both stores.</summary>
+[TestFixture("embedded")]
+[TestFixture("mongodb")]
+public sealed class DocumentCollectionContractTests(string backend)
+{
+    private IServiceProvider _services = null!;
+    private IDocumentCollection<ContractDocument> _documents = null!;
+
+    [SetUp]
+    public void Open()
+    {
+        var store = StoreBackends.Open(backend, TestContext.CurrentContext.Test.Name, out _services);
+        _documents = store.GetCollection<ContractDocument>("contract-documents");
+    }
+
+    [TearDown]
+    public void Close() => (_services as IDisposable)?.Dispose();
+
+    private static readonly DateTime Noon = new(2026, 11, 22, 12, 0, 0, DateTimeKind.Utc);
+
+    private static ContractDocument Doc(string id, int count = 0, ContractStatus status = ContractStatus.Open, DateTime? at = null) => new()
+    {
+        Id = id,
+        Name = id,
+        Count = count,
+        Status = status,
+        At = at ?? Noon,
+    };
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, MessageJson.Options);
+
+    [Test]
+    public async Task A_second_insert_with_the_same_id_is_refused()
+    {
+        Assert.That(await _documents.TryInsertAsync(Doc("a", count: 1)), Is.True);
+        Assert.That(await _documents.TryInsertAsync(Doc("a", count: 2)), Is.False);
+        Assert.That((await _documents.FindByIdAsync("a"))!.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_document_reads_back_exactly_as_written()
+    {
+        var written = Doc("full") with
+        {
+            Name = "  padded  ",
+            Owner = "",
+            Amount = 1234.56m,
+            Tags = ["refund", "billing"],
+            Scores = new Dictionary<string, double> { ["gpt"] = 0.8, ["llama"] = 0.3 },
+            Response = new ResponseScored
+            {
+                ResponseId = "r-1",
+                ProductId = "support-bot",
+                Confidence = 0.42,
+                ScoredAt = new DateTimeOffset(Noon),
+                Context = new ResponseContext
+                {
+                    RecentTurns = [new ConversationTurn { Role = "user", Text = "Where is my refund?" }],
+                    Account = new AccountAttributes { Tier = "gold", Value = 250_000m },
+                },
+            },
+            Outbox = [Outbox.Message(new RetrainCompleted { RequestId = "rr-1", NewModelVersion = "m2" }, TimeProvider.System)],
+            OutboxPending = true,
+        };
+        await _documents.TryInsertAsync(written);
+
+        var read = await _documents.FindByIdAsync("full");
+
+        Assert.That(Json(read), Is.EqualTo(Json(written)));
+        Assert.That(read!.At.Kind, Is.EqualTo(DateTimeKind.Utc));
+    }
+
+    [Test]
+    public async Task A_replace_succeeds_only_against_the_version_it_read()
+    {
+        await _documents.TryInsertAsync(Doc("v"));
+
+        Assert.That(await _documents.TryReplaceAsync(Doc("v", count: 1) with { Version = 1 }, expectedVersion: 0), Is.True);
+        Assert.That(await _documents.TryReplaceAsync(Doc("v", count: 99) with { Version = 1 }, expectedVersion: 0), Is.False);
+        Assert.That(await _documents.TryReplaceAsync(Doc("missing") with { Version = 1 }, expectedVersion: 0), Is.False);
+        Assert.That((await _documents.FindByIdAsync("v"))!.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Concurrent_updates_lose_nothing()
+    {
+        await _documents.TryInsertAsync(Doc("counter"));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() =>
+            _documents.UpdateAsync("counter", d => d with { Count = d.Count + 1, Version = d.Version + 1 }))));
+
+        var counter = await _documents.FindByIdAsync("counter");
+        Assert.That(counter!.Count, Is.EqualTo(20));
+        Assert.That(counter.Version, Is.EqualTo(20));
+    }
+
+    [Test]
+    public async Task Find_filters_orders_and_limits()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            await _documents.TryInsertAsync(Doc($"d{i}", count: i, status: i % 2 == 0 ? ContractStatus.Open : ContractStatus.Closed, at: Noon.AddMinutes(i)));
+        }
+
+        var cutoff = Noon.AddMinutes(1);
+        var open = await _documents.FindAsync(d => d.Status == ContractStatus.Open && d.At > cutoff, d => d.Count, descending: true);
+        var firstTwo = await _documents.FindAsync(d => true, d => d.Name, limit: 2);
+        var unowned = await _documents.CountAsync(d => d.Owner == null);
+
+        Assert.That(open.Select(d => d.Id), Is.EqualTo(new[] { "d4", "d2" }));
+        Assert.That(firstTwo.Select(d => d.Id), Is.EqualTo(new[] { "d0", "d1" }));
+        Assert.That(unowned, Is.EqualTo(6));
+        Assert.That(await _documents.CountAsync(d => d.Status == ContractStatus.Closed || d.Count == 0), Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task The_outbox_sweeper_finds_and_publishes_only_pending_documents()
+    {
+        var pending = Doc("pending") with
+        {
+            Outbox = [Outbox.Message(new RetrainCompleted { RequestId = "rr-9", NewModelVersion = "m9" }, TimeProvider.System)],
+            OutboxPending = true,
+        };
+        await _documents.TryInsertAsync(pending);
+        await _documents.TryInsertAsync(Doc("quiet"));
+
+        var found = await _documents.FindAsync(d => d.OutboxPending, d => d.Id);
+        var delivered = pending.WithOutboxDelivered();
+        await _documents.TryReplaceAsync(delivered, pending.Version);
+
+        Assert.That(found.Select(d => d.Id), Is.EqualTo(new[] { "pending" }));
+        Assert.That(await _documents.CountAsync(d => d.OutboxPending), Is.Zero);
+    }
+
+    [Test]
+    public async Task An_index_can_be_ensured_twice()
+    {
+        await _documents.EnsureIndexAsync(d => d.Status);
+        await _documents.EnsureIndexAsync(d => d.Status);
+        await _documents.EnsureIndexAsync(d => d.Name, unique: true);
+
+        Assert.That(await _documents.TryInsertAsync(Doc("x")), Is.True);
+    }
+}
