@@ -1,3 +1,4 @@
+using HitlLoop.Embedded;
 using HitlLoop.Feedback;
 using HitlLoop.PatternLearner;
 using HitlLoop.ReviewQueue;
@@ -10,4 +11,5 @@ builder.AddHitlServices(new RouterService(), new ReviewQueueService(), new Feedb
 
 var app = builder.Build();
 app.MapHitlServices();
+app.MapDemoIngress();
 app.Run();

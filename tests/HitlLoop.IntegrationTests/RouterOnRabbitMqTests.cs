@@ -37,13 +37,15 @@ public sealed class RouterOnRabbitMqTests
         await WaitReady(http);
         await using var producer = await PlainProducer.ConnectAsync(_vhost);
 
-        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("plain-1", 0.35));
+        // The README's example message, byte for byte, then one without any content type.
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, await File.ReadAllTextAsync(Json.ExamplePath("ResponseScored")));
         await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("plain-2", 0.95), contentType: null);
 
-        var low = await Eventually.Get(() => TryGet(http, "/api/router/decisions/plain-1"), d => d is not null, what: "decision plain-1");
+        var low = await Eventually.Get(() => TryGet(http, "/api/router/decisions/resp-7f3c2a91"), d => d is not null, what: "the example's decision");
         var high = await Eventually.Get(() => TryGet(http, "/api/router/decisions/plain-2"), d => d is not null, what: "decision plain-2");
-        Assert.That(low!, Does.Contain("\"outcome\":\"ReviewRequested\"").Or.Contain("\"outcome\":\"reviewRequested\""));
-        Assert.That(high!, Does.Contain("\"outcome\":\"AutoApproved\"").Or.Contain("\"outcome\":\"autoApproved\""));
+        Assert.That(low!, Does.Contain("\"outcome\":\"reviewRequested\""));
+        Assert.That(low!, Does.Contain("low_confidence").And.Contain("negative_sentiment"));
+        Assert.That(high!, Does.Contain("\"outcome\":\"autoApproved\""));
     }
 
     [Test]

@@ -18,6 +18,17 @@ internal static class Json
         ["scoredAt"] = DateTimeOffset.UtcNow.ToString("O"),
     }.ToJsonString();
 
+    public static string ExamplePath(string eventName)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HitlLoop.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory?.FullName ?? ".", "contracts", "examples", $"{eventName}.json");
+    }
+
     public static async Task<JsonElement> GetAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));

@@ -67,7 +67,7 @@ public sealed class DocumentCollectionContractTests(string backend)
                     Account = new AccountAttributes { Tier = "gold", Value = 250_000m },
                 },
             },
-            Outbox = [Outbox.Message(new RetrainCompleted { RequestId = "rr-1", NewModelVersion = "m2" }, TimeProvider.System)],
+            Outbox = [Outbox.Message(new RetrainCompleted { RequestId = "rr-1", NewModelVersion = "m2" }, TimeProvider.System) with { CreatedAt = Noon }],
             OutboxPending = true,
         };
         await _documents.TryInsertAsync(written);
@@ -76,6 +76,18 @@ public sealed class DocumentCollectionContractTests(string backend)
 
         Assert.That(Json(read), Is.EqualTo(Json(written)));
         Assert.That(read!.At.Kind, Is.EqualTo(DateTimeKind.Utc));
+    }
+
+    [Test]
+    public async Task Times_keep_millisecond_precision_and_come_back_as_utc()
+    {
+        var at = new DateTime(2026, 11, 22, 12, 0, 0, 123, DateTimeKind.Utc).AddTicks(4567);
+        await _documents.TryInsertAsync(Doc("t", at: at));
+
+        var read = await _documents.FindByIdAsync("t");
+
+        Assert.That(read!.At, Is.EqualTo(new DateTime(2026, 11, 22, 12, 0, 0, 123, DateTimeKind.Utc)));
+        Assert.That(read.At.Kind, Is.EqualTo(DateTimeKind.Utc));
     }
 
     [Test]

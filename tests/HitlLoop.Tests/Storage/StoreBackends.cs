@@ -35,7 +35,7 @@ public sealed class StoreBackends
 
         try
         {
-            _container = new MongoDbBuilder().WithReplicaSet().Build();
+            _container = new MongoDbBuilder("mongo:7").WithReplicaSet().Build();
             await _container.StartAsync();
             _mongoUri = _container.GetConnectionString();
         }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using HitlLoop.Contracts;
+using HitlLoop.ReviewQueue.Queue;
+using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Storage.Mongo;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+
+namespace HitlLoop.Tests.Storage;
+
+/// <summary>
+/// The BSON mapping of stored documents, checked without a server: whatever MongoDB is given comes back the same,
+/// with the field names and representations the queries rely on.
+/// </summary>
+public sealed class MongoMappingTests
+{
+    private static readonly DateTime Noon = new(2026, 11, 22, 12, 0, 0, DateTimeKind.Utc);
+
+    [OneTimeSetUp]
+    public void Register() => MongoMapping.EnsureRegistered();
+
+    private static T RoundTrip<T>(T document, out BsonDocument bson)
+    {
+        bson = document.ToBsonDocument();
+        return BsonSerializer.Deserialize<T>(bson);
+    }
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, MessageJson.Options);
+
+    [Test]
+    public void A_document_with_read_only_collections_and_nested_contracts_round_trips()
+    {
+        var document = new ContractDocument
+        {
+            Id = "c-1",
+            Version = 3,
+            Status = ContractStatus.Closed,
+            Amount = 10.5m,
+            At = Noon,
+            Tags = ["a", "b"],
+            Scores = new Dictionary<string, double> { ["x"] = 0.5 },
+            Response = new ResponseScored
+            {
+                ResponseId = "r-1",
+                ProductId = "support-bot",
+                ScoredAt = new DateTimeOffset(Noon),
+                Context = new ResponseContext { RecentTurns = [new ConversationTurn { Role = "user", Text = "hi" }] },
+            },
+        };
+
+        var read = RoundTrip(document, out var bson);
+
+        Assert.That(Json(read), Is.EqualTo(Json(document)));
+        Assert.That(bson["_id"].AsString, Is.EqualTo("c-1"));
+        Assert.That(bson["Status"].AsString, Is.EqualTo("Closed"));
+        Assert.That(bson["At"].BsonType, Is.EqualTo(BsonType.DateTime));
+    }
+
+    [Test]
+    public void A_review_item_round_trips()
+    {
+        var request = new ReviewRequested
+        {
+            Response = new ResponseScored { ResponseId = "r-2", ProductId = "support-bot", Confidence = 0.4 },
+            Triggers = [new ReviewTrigger { Code = "low_confidence", Priority = ReviewPriority.High, Detail = "0.40 < 0.90" }],
+            Priority = ReviewPriority.High,
+            PolicyVersion = "p-1",
+            DueBy = new DateTimeOffset(Noon),
+        };
+        var item = new ReviewItem
+        {
+            Id = "r-2",
+            Request = request,
+            ProductId = "support-bot",
+            Priority = ReviewPriority.High,
+            QueueKey = ReviewItem.QueueKeyFor(ReviewPriority.High, Noon, "r-2"),
+            DueBy = Noon,
+            EnqueuedAt = Noon,
+            ClaimedAt = Noon,
+            Status = ReviewStatus.Claimed,
+            ClaimedBy = "alice",
+            LeaseExpiresAt = Noon.AddMinutes(10),
+        };
+
+        var read = RoundTrip(item, out var bson);
+
+        Assert.That(Json(read), Is.EqualTo(Json(item)));
+        Assert.That(bson["Status"].AsString, Is.EqualTo("Claimed"));
+    }
+}
