@@ -1,3 +1,7 @@
+using HitlLoop.Feedback.Api;
+using HitlLoop.Feedback.Consumers;
+using HitlLoop.Feedback.Corrections;
+using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults;
 using MassTransit;
 
@@ -12,13 +16,17 @@ public sealed class FeedbackService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<FeedbackOptions>()
+            .Bind(builder.Configuration.GetSection(FeedbackOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IFeedbackStore, FeedbackStore>();
+        builder.Services.AddSingleton<CorrectionValidator>();
+        builder.Services.AddSingleton<ReviewIntake>();
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus)
-    {
-    }
+    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<ReviewCompletedConsumer, ReviewCompletedConsumerDefinition>();
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints)
-    {
-    }
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapFeedbackApi();
 }

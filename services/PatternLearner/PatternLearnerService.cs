@@ -1,3 +1,7 @@
+using HitlLoop.PatternLearner.Api;
+using HitlLoop.PatternLearner.Consumers;
+using HitlLoop.PatternLearner.Learning;
+using HitlLoop.PatternLearner.Storage;
 using HitlLoop.ServiceDefaults;
 using MassTransit;
 
@@ -12,13 +16,19 @@ public sealed class PatternLearnerService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<PatternLearnerOptions>()
+            .Bind(builder.Configuration.GetSection(PatternLearnerOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.OverVerboseRatio < 1 && o.UnderDetailedRatio > 1, "PatternLearner:OverVerboseRatio must be below 1 and PatternLearner:UnderDetailedRatio above 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ICorrectionIndex, CorrectionIndex>();
+        builder.Services.AddSingleton<IPatternStore, PatternStore>();
+        builder.Services.AddSingleton<CorrectionAnalyzer>();
+        builder.Services.AddSingleton<CorrectionLearner>();
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus)
-    {
-    }
+    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<CorrectionAcceptedConsumer, CorrectionAcceptedConsumerDefinition>();
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints)
-    {
-    }
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGuidanceApi();
 }

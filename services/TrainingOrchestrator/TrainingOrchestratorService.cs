@@ -1,4 +1,10 @@
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.TrainingOrchestrator.Api;
+using HitlLoop.TrainingOrchestrator.Consumers;
+using HitlLoop.TrainingOrchestrator.Datasets;
+using HitlLoop.TrainingOrchestrator.Policy;
+using HitlLoop.TrainingOrchestrator.Storage;
 using MassTransit;
 
 namespace HitlLoop.TrainingOrchestrator;
@@ -12,13 +18,32 @@ public sealed class TrainingOrchestratorService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<TrainingOrchestratorOptions>()
+            .Bind(builder.Configuration.GetSection(TrainingOrchestratorOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(TrainingOrchestratorOptions.HasUsableBaseUrl, "TrainingOrchestrator:PublicBaseUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<DatasetStore>();
+        builder.Services.AddSingleton<IDatasetStore>(sp => sp.GetRequiredService<DatasetStore>());
+        builder.Services.AddSingleton<IModelRegistry, ModelRegistry>();
+        builder.Services.AddOutboxSweeper(sp => sp.GetRequiredService<DatasetStore>().Snapshots);
+
+        builder.Services.AddSingleton<RetrainPolicy>();
+        builder.Services.AddSingleton<DatasetBuilder>();
+        builder.Services.AddSingleton<RetrainCoordinator>();
+        builder.Services.AddSingleton<ModelVersionRecorder>();
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<CorrectionAcceptedConsumer, CorrectionAcceptedConsumerDefinition>();
+        bus.AddConsumer<RetrainCompletedConsumer, RetrainCompletedConsumerDefinition>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapDatasetApi();
+        endpoints.MapRetrainApi();
     }
 }

@@ -1,0 +1,103 @@
+using System.Globalization;
+using HitlLoop.Feedback.Storage;
+
+namespace HitlLoop.Feedback.Metrics;
+
+/// <summary>A measured rate beside the seed's target for it. Null value and null verdict mean "not measured", never zero.</summary>
+public sealed record TargetedRate
+{
+    public double? Value { get; init; }
+    public required string Target { get; init; }
+    public bool? MeetsTarget { get; init; }
+    public string? Note { get; init; }
+}
+
+public sealed record LoopMetricsReport
+{
+    public string? ProductId { get; init; }
+    public long Reviews { get; init; }
+    public long Approved { get; init; }
+    public long Edited { get; init; }
+    public long Rejected { get; init; }
+    public long CorrectionsAccepted { get; init; }
+    public long CorrectionsRejected { get; init; }
+    public required TargetedRate CorrectionRate { get; init; }
+    public required TargetedRate AverageReviewSeconds { get; init; }
+    public required TargetedRate ReviewerAgreement { get; init; }
+    public required TargetedRate ReviewRate { get; init; }
+    public required TargetedRate SameMistakeRate { get; init; }
+}
+
+/// <summary>The loop's health against the seed's targets, from what Feedback itself has recorded.</summary>
+public static class LoopMetrics
+{
+    public const double MaxCorrectionRate = 0.05;
+    public const int CorrectionRateJudgedAfter = 1_000;
+    public const double MaxReviewSeconds = 120;
+    public const double MinReviewerAgreement = 0.85;
+    public const double MaxReviewRate = 0.10;
+    public const double MaxSameMistakeRate = 0.01;
+
+    /// <summary>Time to review is averaged over the latest reviews, so it follows the team as it gets faster.</summary>
+    public const int ReviewTimeWindow = 1_000;
+
+    public static LoopMetricsReport Compute(
+        string? productId,
+        ReviewCounts counts,
+        ReviewTime reviewTime,
+        IReadOnlyList<ReviewerStats> reviewers)
+    {
+        var correctionRate = counts.Reviews == 0 ? (double?)null : (double)counts.Edited / counts.Reviews;
+        var judged = counts.Reviews >= CorrectionRateJudgedAfter;
+        var agreements = reviewers.Where(r => r.AgreementRate is not null).Select(r => r.AgreementRate!.Value).ToList();
+        var agreement = agreements.Count == 0 ? (double?)null : agreements.Average();
+
+        return new LoopMetricsReport
+        {
+            ProductId = productId,
+            Reviews = counts.Reviews,
+            Approved = counts.Approved,
+            Edited = counts.Edited,
+            Rejected = counts.Rejected,
+            CorrectionsAccepted = counts.CorrectionsAccepted,
+            CorrectionsRejected = counts.CorrectionsRejected,
+            CorrectionRate = new TargetedRate
+            {
+                Value = correctionRate,
+                Target = "< 5% after 1,000 reviews",
+                MeetsTarget = judged && correctionRate is { } rate ? rate < MaxCorrectionRate : null,
+                Note = judged
+                    ? "edited share of all reviews"
+                    : string.Create(CultureInfo.InvariantCulture, $"edited share of all reviews; judged from {CorrectionRateJudgedAfter:N0} reviews, {counts.Reviews:N0} so far"),
+            },
+            AverageReviewSeconds = new TargetedRate
+            {
+                Value = reviewTime.AverageSeconds,
+                Target = "< 2 min",
+                MeetsTarget = reviewTime.AverageSeconds is { } seconds ? seconds < MaxReviewSeconds : null,
+                Note = string.Create(CultureInfo.InvariantCulture, $"mean over the latest {reviewTime.Reviews:N0} reviews (window {ReviewTimeWindow:N0})"),
+            },
+            ReviewerAgreement = new TargetedRate
+            {
+                Value = agreement,
+                Target = "> 85%",
+                MeetsTarget = agreement is { } measured ? measured > MinReviewerAgreement : null,
+                Note = agreements.Count == 0
+                    ? "not measured yet: needs items reviewed by more than one reviewer"
+                    : string.Create(CultureInfo.InvariantCulture, $"mean agreement of {agreements.Count} reviewers, across all products"),
+            },
+            ReviewRate = new TargetedRate
+            {
+                Value = null,
+                Target = "< 10%",
+                Note = "measured by Router (GET /api/router/stats); Feedback only sees the reviewed responses",
+            },
+            SameMistakeRate = new TargetedRate
+            {
+                Value = null,
+                Target = "< 1%",
+                Note = "to come from PatternLearner once it tracks whether a pattern recurs after its rule shipped",
+            },
+        };
+    }
+}

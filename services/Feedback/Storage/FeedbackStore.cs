@@ -1,0 +1,115 @@
+using System.Linq.Expressions;
+using HitlLoop.Contracts;
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.Feedback.Storage;
+
+internal sealed class FeedbackStore : IFeedbackStore
+{
+    private readonly IDocumentCollection<ReviewRecord> _reviews;
+    private readonly IDocumentCollection<GoldenExample> _golden;
+    private readonly IDocumentCollection<ReviewerStats> _reviewers;
+
+    public FeedbackStore(IDocumentStoreFactory stores)
+    {
+        var store = stores.ForService(FeedbackService.ServiceName);
+        _reviews = store.GetCollection<ReviewRecord>("reviews");
+        _golden = store.GetCollection<GoldenExample>("golden-examples");
+        _reviewers = store.GetCollection<ReviewerStats>("reviewers");
+
+        _reviews.EnsureIndexAsync(r => r.ProductId).GetAwaiter().GetResult();
+        _reviews.EnsureIndexAsync(r => r.ReviewerId).GetAwaiter().GetResult();
+        _reviews.EnsureIndexAsync(r => r.CompletedAt).GetAwaiter().GetResult();
+        _golden.EnsureIndexAsync(g => g.ProductId).GetAwaiter().GetResult();
+        _golden.EnsureIndexAsync(g => g.AcceptedAt).GetAwaiter().GetResult();
+    }
+
+    public Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken) =>
+        _reviews.FindByIdAsync(reviewId, cancellationToken);
+
+    public async Task<ReviewRecord> RecordReviewOnceAsync(ReviewRecord review, CancellationToken cancellationToken) =>
+        await _reviews.TryInsertAsync(review, cancellationToken)
+            ? review
+            : await _reviews.FindByIdAsync(review.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Review {review.Id} exists but cannot be read.");
+
+    public async Task<GoldenExample> AddGoldenExampleOnceAsync(GoldenExample example, CancellationToken cancellationToken) =>
+        await _golden.TryInsertAsync(example, cancellationToken)
+            ? example
+            : await _golden.FindByIdAsync(example.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Golden example {example.Id} exists but cannot be read.");
+
+    public Task<GoldenExample?> FindGoldenExampleAsync(string id, CancellationToken cancellationToken) =>
+        _golden.FindByIdAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<GoldenExample>> LatestGoldenExamplesAsync(string? productId, int limit, CancellationToken cancellationToken) =>
+        productId is null
+            ? _golden.FindAsync(g => true, g => g.AcceptedAt, descending: true, limit, cancellationToken)
+            : _golden.FindAsync(g => g.ProductId == productId, g => g.AcceptedAt, descending: true, limit, cancellationToken);
+
+    public Task<ReviewerStats?> FindReviewerAsync(string reviewerId, CancellationToken cancellationToken) =>
+        _reviewers.FindByIdAsync(reviewerId, cancellationToken);
+
+    public Task<IReadOnlyList<ReviewerStats>> ReviewersAsync(CancellationToken cancellationToken) =>
+        _reviewers.FindAsync(s => true, s => s.Id, cancellationToken: cancellationToken);
+
+    public async Task<ReviewerStats> RefreshReviewerAsync(string reviewerId, DateTime reviewedAt, CancellationToken cancellationToken)
+    {
+        // Counted from the stored reviews rather than incremented, so a redelivery or a crash between the review
+        // write and this one can neither double nor lose a count.
+        var completed = await _reviews.CountAsync(r => r.ReviewerId == reviewerId, cancellationToken);
+        while (true)
+        {
+            var updated = await _reviewers.UpdateAsync(
+                reviewerId,
+                current => current.ReviewsCompleted >= completed && current.LastReviewAt >= reviewedAt
+                    ? null
+                    : current with
+                    {
+                        Version = current.Version + 1,
+                        ReviewsCompleted = Math.Max(current.ReviewsCompleted, completed),
+                        LastReviewAt = current.LastReviewAt > reviewedAt ? current.LastReviewAt : reviewedAt,
+                    },
+                cancellationToken);
+            if (updated is not null)
+            {
+                return updated;
+            }
+
+            var created = new ReviewerStats { Id = reviewerId, ReviewsCompleted = completed, LastReviewAt = reviewedAt };
+            if (await _reviewers.TryInsertAsync(created, cancellationToken))
+            {
+                return created;
+            }
+        }
+    }
+
+    public async Task<ReviewCounts> CountReviewsAsync(string? productId, CancellationToken cancellationToken)
+    {
+        var scope = ProductScope(productId);
+        return new ReviewCounts(
+            Reviews: await _reviews.CountAsync(scope ?? (r => true), cancellationToken),
+            Approved: await Count(scope, r => r.Verdict == ReviewVerdict.Approved),
+            Edited: await Count(scope, r => r.Verdict == ReviewVerdict.Edited),
+            Rejected: await Count(scope, r => r.Verdict == ReviewVerdict.Rejected),
+            CorrectionsAccepted: await Count(scope, r => r.Outcome == CorrectionOutcome.Accepted),
+            CorrectionsRejected: await Count(scope, r => r.Outcome == CorrectionOutcome.Rejected));
+
+        Task<long> Count(Expression<Func<ReviewRecord, bool>>? scope, Expression<Func<ReviewRecord, bool>> filter) =>
+            _reviews.CountAsync(Filters.And(scope, filter), cancellationToken);
+    }
+
+    public async Task<ReviewTime> ReviewTimeAsync(string? productId, int window, CancellationToken cancellationToken)
+    {
+        var latest = await _reviews.FindAsync(
+            ProductScope(productId) ?? (r => true),
+            r => r.CompletedAt,
+            descending: true,
+            limit: window,
+            cancellationToken);
+        return new ReviewTime(latest.Count == 0 ? null : latest.Average(r => r.ReviewDurationSeconds), latest.Count);
+    }
+
+    private static Expression<Func<ReviewRecord, bool>>? ProductScope(string? productId) =>
+        productId is null ? null : r => r.ProductId == productId;
+}

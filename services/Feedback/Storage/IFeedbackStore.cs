@@ -1,0 +1,34 @@
+namespace HitlLoop.Feedback.Storage;
+
+public interface IFeedbackStore
+{
+    Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken);
+
+    /// <summary>Records the review unless it was recorded before; returns the record that stands.</summary>
+    Task<ReviewRecord> RecordReviewOnceAsync(ReviewRecord review, CancellationToken cancellationToken);
+
+    /// <summary>Stores the example unless one with its id exists; returns the example that stands.</summary>
+    Task<GoldenExample> AddGoldenExampleOnceAsync(GoldenExample example, CancellationToken cancellationToken);
+
+    Task<GoldenExample?> FindGoldenExampleAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<GoldenExample>> LatestGoldenExamplesAsync(string? productId, int limit, CancellationToken cancellationToken);
+
+    Task<ReviewerStats?> FindReviewerAsync(string reviewerId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ReviewerStats>> ReviewersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Brings the reviewer's counts in line with the stored reviews; safe to repeat.</summary>
+    Task<ReviewerStats> RefreshReviewerAsync(string reviewerId, DateTime reviewedAt, CancellationToken cancellationToken);
+
+    Task<ReviewCounts> CountReviewsAsync(string? productId, CancellationToken cancellationToken);
+
+    /// <summary>Review durations over the latest <paramref name="window"/> reviews.</summary>
+    Task<ReviewTime> ReviewTimeAsync(string? productId, int window, CancellationToken cancellationToken);
+}
+
+/// <summary>Mean review duration over the latest <see cref="Reviews"/> reviews; null when there are none.</summary>
+public sealed record ReviewTime(double? AverageSeconds, int Reviews);
+
+public sealed record ReviewCounts(long Reviews, long Approved, long Edited, long Rejected, long CorrectionsAccepted, long CorrectionsRejected);

@@ -1,0 +1,21 @@
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.Feedback.Storage;
+
+/// <summary>What Feedback knows about a reviewer's reliability.</summary>
+public sealed record ReviewerStats : IDocument
+{
+    /// <summary>The reviewer id.</summary>
+    public required string Id { get; init; }
+
+    public long Version { get; init; }
+    public long ReviewsCompleted { get; init; }
+
+    /// <summary>
+    /// Share of this reviewer's verdicts that other reviewers of the same item agreed with. Null until items are
+    /// reviewed by more than one person: a made-up starting value would decide whose corrections are trusted.
+    /// </summary>
+    public double? AgreementRate { get; init; }
+
+    public DateTime LastReviewAt { get; init; }
+}

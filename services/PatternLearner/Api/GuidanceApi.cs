@@ -1,0 +1,81 @@
+using HitlLoop.PatternLearner.Learning;
+using HitlLoop.PatternLearner.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace HitlLoop.PatternLearner.Api;
+
+internal static class GuidanceApi
+{
+    private const int DefaultLimit = 3;
+    private const int MaxLimit = 20;
+    private const int MaxPatterns = 500;
+
+    // Relevance is ranked in memory over this many of the latest corrections: a bounded read per request, and the
+    // latest corrections speak to the model version the product runs now.
+    private const int CandidateWindow = 200;
+
+    public static void MapGuidanceApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/guidance", async Task<Results<Ok<GuidanceAnswer>, ValidationProblem>> (
+            string? productId,
+            string? query,
+            string? category,
+            int? limit,
+            ICorrectionIndex corrections,
+            IPatternStore patterns,
+            CancellationToken cancellationToken) =>
+        {
+            if (string.IsNullOrWhiteSpace(productId))
+            {
+                return Invalid("productId", "productId is required: guidance is learned per product.");
+            }
+
+            if (limit is < 1 or > MaxLimit)
+            {
+                return Invalid("limit", $"limit must lie in 1..{MaxLimit}.");
+            }
+
+            var scope = CorrectionLearner.NormalizeCategory(category);
+            var candidates = await corrections.RecentAsync(productId, scope, CandidateWindow, cancellationToken);
+            var ranked = RelevanceRanker.Rank(query, candidates, c => c.Query, c => c.AcceptedAt, limit ?? DefaultLimit);
+            var rules = await patterns.WithRulesAsync(productId, cancellationToken);
+
+            return TypedResults.Ok(new GuidanceAnswer
+            {
+                ProductId = productId,
+                Category = scope,
+                Corrections = [.. ranked.Select(r => new GuidanceCorrection
+                {
+                    CorrectionId = r.Item.Id,
+                    Query = r.Item.Query,
+                    OriginalText = r.Item.OriginalText,
+                    CorrectedText = r.Item.CorrectedText,
+                    Category = r.Item.Category,
+                    PatternTypes = [.. r.Item.Issues.Select(i => i.PatternType)],
+                    AcceptedAt = r.Item.AcceptedAt,
+                    SharedWords = r.SharedWords,
+                })],
+
+                // Without a category every rule of the product may apply; with one, its own and the category-less ones.
+                Rules = [.. rules
+                    .Where(p => scope is null || p.Category is null || p.Category == scope)
+                    .Select(p => new GuidanceRule
+                    {
+                        PatternId = p.Id,
+                        PatternType = p.PatternType,
+                        Category = p.Category,
+                        Rule = p.Rule!,
+                        ExampleCount = p.RuleExampleCount,
+                        Version = p.RuleVersion,
+                    })],
+            });
+        }).WithTags("Guidance");
+
+        endpoints.MapGet("/api/patterns", async (string? productId, IPatternStore patterns, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await patterns.ListAsync(productId, MaxPatterns, cancellationToken)))
+            .WithTags("Guidance");
+    }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+}

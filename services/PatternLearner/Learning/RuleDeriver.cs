@@ -1,0 +1,98 @@
+using System.Globalization;
+using HitlLoop.Contracts;
+
+namespace HitlLoop.PatternLearner.Learning;
+
+/// <summary>
+/// Writes a pattern's rule from its examples, the same rule for the same examples every time. A rule is read by
+/// people and pasted into prompts, so it states numbers and words from the corrections rather than judgements.
+/// </summary>
+public static class RuleDeriver
+{
+    /// <summary>Rules are drawn from at most this many of a pattern's latest examples.</summary>
+    public const int MaxExamples = 10;
+
+    private const int MaxWordsInRule = 5;
+
+    /// <param name="examples">The pattern's latest issues, newest first; at most <see cref="MaxExamples"/> are used.</param>
+    /// <param name="exampleCount">How many corrections the pattern holds in all.</param>
+    public static PatternRule Derive(string patternType, string productId, string? category, IReadOnlyList<CorrectionIssue> examples, int exampleCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(examples.Count);
+        var used = examples.Take(MaxExamples).ToList();
+        var when = category is null
+            ? $"answering questions for {productId}"
+            : $"answering {category} questions for {productId}";
+        var sample = used.Count < exampleCount ? $", the latest {used.Count}" : "";
+        var originalChars = Round(used.Average(e => e.OriginalLength));
+        var correctedChars = Round(used.Average(e => e.CorrectedLength));
+
+        return patternType switch
+        {
+            PatternTypes.OverVerbose => new PatternRule
+            {
+                When = when,
+                InsteadOf = $"long answers (avg {originalChars} chars)",
+                Do = $"keep it to about {correctedChars} chars",
+                Reason = $"reviewers shortened {exampleCount} responses{sample} by {Percent(used.Average(e => 1 - Ratio(e)))} on average",
+            },
+            PatternTypes.UnderDetailed => new PatternRule
+            {
+                When = when,
+                InsteadOf = $"short answers (avg {originalChars} chars)",
+                Do = $"give fuller answers of about {correctedChars} chars",
+                Reason = $"reviewers expanded {exampleCount} responses{sample} by {Percent(used.Average(e => Ratio(e) - 1))} on average",
+            },
+            PatternTypes.MissingContent => new PatternRule
+            {
+                When = when,
+                InsteadOf = $"answers that leave out {MostCommonWords(used)}",
+                Do = $"cover {MostCommonWords(used)} where they apply",
+                Reason = $"reviewers added missing content to {exampleCount} responses{sample}; the words they added most: {MostCommonWords(used)}",
+            },
+            PatternTypes.RemovedContent => new PatternRule
+            {
+                When = when,
+                InsteadOf = $"answers that bring up {MostCommonWords(used)}",
+                Do = "leave out what the question does not need",
+                Reason = $"reviewers removed content from {exampleCount} responses{sample}; the words they removed most: {MostCommonWords(used)}",
+            },
+            PatternTypes.ToneAdjustment => ToneRule(when, used, exampleCount, sample),
+            _ => throw new ArgumentOutOfRangeException(nameof(patternType), patternType, "No rule template for this pattern type."),
+        };
+    }
+
+    private static PatternRule ToneRule(string when, List<CorrectionIssue> used, int exampleCount, string sample)
+    {
+        var shift = used
+            .GroupBy(e => (From: e.FromTone ?? Tones.Neutral, To: e.ToTone ?? Tones.Neutral))
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key.From, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.To, StringComparer.Ordinal)
+            .First();
+        return new PatternRule
+        {
+            When = when,
+            InsteadOf = $"{Article(shift.Key.From)} {shift.Key.From} tone",
+            Do = $"use {Article(shift.Key.To)} {shift.Key.To} tone",
+            Reason = $"reviewers changed the tone of {exampleCount} responses{sample}, {shift.Count()} of {used.Count} from {shift.Key.From} to {shift.Key.To}",
+        };
+    }
+
+    /// <summary>Words found in the most examples, ties alphabetical, so the same examples always give the same list.</summary>
+    private static string MostCommonWords(List<CorrectionIssue> used) => string.Join(", ", used
+        .SelectMany(e => e.Words.Distinct(StringComparer.Ordinal))
+        .GroupBy(w => w, StringComparer.Ordinal)
+        .OrderByDescending(g => g.Count())
+        .ThenBy(g => g.Key, StringComparer.Ordinal)
+        .Take(MaxWordsInRule)
+        .Select(g => g.Key));
+
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
+
+    private static double Ratio(CorrectionIssue e) => e.OriginalLength == 0 ? 1 : (double)e.CorrectedLength / e.OriginalLength;
+
+    private static long Round(double value) => (long)Math.Round(value, MidpointRounding.AwayFromZero);
+
+    private static string Percent(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,29 @@
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.PatternLearner.Storage;
+
+internal sealed class CorrectionIndex : ICorrectionIndex
+{
+    private readonly IDocumentCollection<CorrectionRecord> _corrections;
+
+    public CorrectionIndex(IDocumentStoreFactory stores)
+    {
+        _corrections = stores.ForService(PatternLearnerService.ServiceName).GetCollection<CorrectionRecord>("corrections");
+        _corrections.EnsureIndexAsync(c => c.ProductId).GetAwaiter().GetResult();
+        _corrections.EnsureIndexAsync(c => c.AcceptedAt).GetAwaiter().GetResult();
+    }
+
+    public async Task<CorrectionRecord> RecordOnceAsync(CorrectionRecord correction, CancellationToken cancellationToken) =>
+        await _corrections.TryInsertAsync(correction, cancellationToken)
+            ? correction
+            : await _corrections.FindByIdAsync(correction.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"Correction {correction.Id} exists but cannot be read.");
+
+    public Task<CorrectionRecord?> FindAsync(string correctionId, CancellationToken cancellationToken) =>
+        _corrections.FindByIdAsync(correctionId, cancellationToken);
+
+    public Task<IReadOnlyList<CorrectionRecord>> RecentAsync(string productId, string? category, int limit, CancellationToken cancellationToken) =>
+        category is null
+            ? _corrections.FindAsync(c => c.ProductId == productId, c => c.AcceptedAt, descending: true, limit, cancellationToken)
+            : _corrections.FindAsync(c => c.ProductId == productId && c.Category == category, c => c.AcceptedAt, descending: true, limit, cancellationToken);
+}

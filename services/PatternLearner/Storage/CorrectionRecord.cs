@@ -1,0 +1,26 @@
+using HitlLoop.PatternLearner.Learning;
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.PatternLearner.Storage;
+
+/// <summary>An accepted correction as PatternLearner indexed it: what was asked, what changed, and what kind of change.</summary>
+public sealed record CorrectionRecord : IDocument
+{
+    /// <summary>The golden example id.</summary>
+    public required string Id { get; init; }
+
+    public long Version { get; init; }
+    public required string ProductId { get; init; }
+
+    /// <summary>Lower-cased; null when the product sent none.</summary>
+    public string? Category { get; init; }
+
+    public string Query { get; init; } = "";
+    public string OriginalText { get; init; } = "";
+    public required string CorrectedText { get; init; }
+    public IReadOnlyList<CorrectionIssue> Issues { get; init; } = [];
+    public string ResponseId { get; init; } = "";
+    public string ReviewerId { get; init; } = "";
+    public DateTime AcceptedAt { get; init; }
+    public DateTime RecordedAt { get; init; }
+}

@@ -1,0 +1,49 @@
+using HitlLoop.Contracts;
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.PatternLearner.Storage;
+
+/// <summary>A recurring kind of correction within one product and category, and the rule learned from it once it recurs enough.</summary>
+public sealed record Pattern : IDocument
+{
+    /// <summary>"{product}:{category or any}:{pattern type}".</summary>
+    public required string Id { get; init; }
+
+    public long Version { get; init; }
+    public required string ProductId { get; init; }
+    public string? Category { get; init; }
+    public required string PatternType { get; init; }
+    public int ExampleCount { get; init; }
+
+    /// <summary>Correction ids, newest first.</summary>
+    public IReadOnlyList<string> RecentExampleIds { get; init; } = [];
+
+    /// <summary>Null until the pattern has enough examples.</summary>
+    public PatternRule? Rule { get; init; }
+
+    /// <summary>0 without a rule; each re-derivation adds one.</summary>
+    public int RuleVersion { get; init; }
+
+    /// <summary>How many examples the current rule was derived from.</summary>
+    public int RuleExampleCount { get; init; }
+
+    /// <summary>The correction whose arrival produced the current rule: its redelivery re-publishes the rule.</summary>
+    public string? LearnedFromCorrectionId { get; init; }
+
+    public DateTime? LearnedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+
+    public static string IdFor(string productId, string? category, string patternType) => $"{productId}:{category ?? "any"}:{patternType}";
+
+    public PatternLearned ToEvent() => new()
+    {
+        PatternId = Id,
+        PatternType = PatternType,
+        ProductId = ProductId,
+        Category = Category,
+        Rule = Rule ?? throw new InvalidOperationException($"Pattern {Id} has no rule to announce."),
+        ExampleCount = RuleExampleCount,
+        Version = RuleVersion,
+        LearnedAt = new DateTimeOffset(DateTime.SpecifyKind(LearnedAt ?? UpdatedAt, DateTimeKind.Utc)),
+    };
+}

@@ -1,0 +1,55 @@
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.PatternLearner.Storage;
+
+internal sealed class PatternStore : IPatternStore
+{
+    private readonly IDocumentCollection<PatternExample> _examples;
+    private readonly IDocumentCollection<Pattern> _patterns;
+
+    public PatternStore(IDocumentStoreFactory stores)
+    {
+        var store = stores.ForService(PatternLearnerService.ServiceName);
+        _examples = store.GetCollection<PatternExample>("pattern-examples");
+        _patterns = store.GetCollection<Pattern>("patterns");
+        _examples.EnsureIndexAsync(e => e.PatternId).GetAwaiter().GetResult();
+        _patterns.EnsureIndexAsync(p => p.ProductId).GetAwaiter().GetResult();
+    }
+
+    public Task AddExampleAsync(PatternExample example, CancellationToken cancellationToken) =>
+        _examples.TryInsertAsync(example, cancellationToken);
+
+    public async Task<int> CountExamplesAsync(string patternId, CancellationToken cancellationToken) =>
+        checked((int)await _examples.CountAsync(e => e.PatternId == patternId, cancellationToken));
+
+    public Task<IReadOnlyList<PatternExample>> LatestExamplesAsync(string patternId, int limit, CancellationToken cancellationToken) =>
+        _examples.FindAsync(e => e.PatternId == patternId, e => e.AcceptedAt, descending: true, limit, cancellationToken);
+
+    public async Task<Pattern> UpdateAsync(Pattern empty, Func<Pattern, Pattern?> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (await _patterns.UpdateAsync(empty.Id, change, cancellationToken) is { } updated)
+            {
+                return updated;
+            }
+
+            var created = change(empty) ?? empty;
+            if (await _patterns.TryInsertAsync(created, cancellationToken))
+            {
+                return created;
+            }
+        }
+    }
+
+    public Task<Pattern?> FindAsync(string patternId, CancellationToken cancellationToken) =>
+        _patterns.FindByIdAsync(patternId, cancellationToken);
+
+    public Task<IReadOnlyList<Pattern>> ListAsync(string? productId, int limit, CancellationToken cancellationToken) =>
+        productId is null
+            ? _patterns.FindAsync(p => true, p => p.ExampleCount, descending: true, limit, cancellationToken)
+            : _patterns.FindAsync(p => p.ProductId == productId, p => p.ExampleCount, descending: true, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Pattern>> WithRulesAsync(string productId, CancellationToken cancellationToken) =>
+        _patterns.FindAsync(p => p.ProductId == productId && p.RuleVersion > 0, p => p.ExampleCount, descending: true, cancellationToken: cancellationToken);
+}

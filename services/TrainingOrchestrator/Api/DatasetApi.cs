@@ -1,0 +1,133 @@
+using System.Text;
+using HitlLoop.Contracts;
+using HitlLoop.TrainingOrchestrator.Datasets;
+using HitlLoop.TrainingOrchestrator.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace HitlLoop.TrainingOrchestrator.Api;
+
+public sealed record DatasetSummary(
+    string Id,
+    int Version,
+    string RequestId,
+    DatasetCounts Counts,
+    string ContentHash,
+    DateTime CreatedAt,
+    string TriggerReason,
+    IReadOnlyDictionary<string, double> Evidence)
+{
+    public static DatasetSummary From(DatasetSnapshot s) =>
+        new(s.Id, s.DatasetVersion, s.RequestId, s.Counts, s.ContentHash, s.CreatedAt, s.TriggerReason, s.Evidence);
+}
+
+public sealed record DatasetFileLink(string Format, string? Split, Uri Url, string ContentHash, int Lines);
+
+public sealed record DatasetDetails(
+    string Id,
+    int Version,
+    string RequestId,
+    DatasetCounts Counts,
+    string ContentHash,
+    DateTime CreatedAt,
+    string TriggerReason,
+    IReadOnlyDictionary<string, double> Evidence,
+    double EvalFraction,
+    string? BaseModelVersion,
+    bool RequestPublished,
+    IReadOnlyList<DatasetFileLink> Files);
+
+internal static class DatasetApi
+{
+    public const string JsonLinesContentType = "application/jsonl; charset=utf-8";
+
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    public static void MapDatasetApi(this IEndpointRouteBuilder endpoints)
+    {
+        var datasets = endpoints.MapGroup("/api/datasets").WithTags("Datasets");
+
+        datasets.MapGet("/", async (int? limit, IDatasetStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await store.ListSnapshotsAsync(ApiLimits.Clamp(limit), cancellationToken)).Select(DatasetSummary.From).ToList()));
+
+        datasets.MapGet("/{id}", async Task<Results<Ok<DatasetDetails>, ProblemHttpResult>> (
+            string id, IDatasetStore store, DatasetBuilder builder, CancellationToken cancellationToken) =>
+        {
+            if (await store.FindSnapshotAsync(id, cancellationToken) is not { } s)
+            {
+                return NotFound(id);
+            }
+
+            var files = s.Files
+                .Select(f => new DatasetFileLink(f.Format, f.Split?.Name(), builder.DownloadUrl(s.Id, f.Format, f.Split), f.ContentHash, f.Lines))
+                .ToList();
+            return TypedResults.Ok(new DatasetDetails(
+                s.Id, s.DatasetVersion, s.RequestId, s.Counts, s.ContentHash, s.CreatedAt, s.TriggerReason, s.Evidence,
+                s.Request.EvalFraction, s.Request.BaseModelVersion, !s.OutboxPending, files));
+        });
+
+        datasets.MapGet("/{id}/sft.jsonl", (string id, string? split, IDatasetStore store, CancellationToken cancellationToken) =>
+            DownloadAsync(id, split, DatasetBuilder.SftFormat, store, cancellationToken));
+
+        datasets.MapGet("/{id}/preference.jsonl", (string id, string? split, IDatasetStore store, CancellationToken cancellationToken) =>
+            DownloadAsync(id, split, DatasetBuilder.PreferenceFormat, store, cancellationToken));
+    }
+
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> DownloadAsync(
+        string id, string? split, string format, IDatasetStore store, CancellationToken cancellationToken)
+    {
+        DatasetSplit? wanted = null;
+        if (!string.IsNullOrEmpty(split))
+        {
+            if (!DatasetSplits.TryParse(split, out var parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["split"] = [$"split must be \"{DatasetSplits.TrainName}\" or \"{DatasetSplits.EvalName}\", or left out for the whole dataset; \"{split}\" is neither."],
+                });
+            }
+
+            wanted = parsed;
+        }
+
+        if (await store.FindSnapshotAsync(id, cancellationToken) is not { } snapshot)
+        {
+            return NotFound(id);
+        }
+
+        // The stored hash of exactly these bytes doubles as the ETag, so clients can cache and verify in one step.
+        var file = snapshot.Files.FirstOrDefault(f => f.Format == format && f.Split == wanted);
+        var name = $"{snapshot.Id}-{format}{(wanted is { } s ? "-" + s.Name() : "")}.jsonl";
+        return TypedResults.Stream(
+            body => WriteLinesAsync(body, store.ReadLinesAsync(snapshot, cancellationToken), format, wanted, cancellationToken),
+            JsonLinesContentType,
+            name,
+            entityTag: file is null ? null : new EntityTagHeaderValue($"\"{file.ContentHash}\""));
+    }
+
+    private static async Task WriteLinesAsync(Stream body, IAsyncEnumerable<DatasetLine> lines, string format, DatasetSplit? split, CancellationToken cancellationToken)
+    {
+        await using var buffered = new BufferedStream(body, 64 * 1024);
+        await foreach (var line in lines)
+        {
+            var text = format == DatasetBuilder.PreferenceFormat ? line.Preference : line.Sft;
+            if (text is null || (split is { } wanted && line.Split != wanted))
+            {
+                continue;
+            }
+
+            await buffered.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+            await buffered.WriteAsync(NewLine, cancellationToken);
+        }
+
+        await buffered.FlushAsync(cancellationToken);
+    }
+
+    internal static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dataset not found", detail: $"No dataset snapshot has the id '{id}'.");
+}
+
+internal static class ApiLimits
+{
+    public static int Clamp(int? limit) => Math.Clamp(limit ?? 50, 1, 500);
+}

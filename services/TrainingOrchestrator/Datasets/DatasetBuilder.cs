@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text;
+using HitlLoop.Contracts;
+using HitlLoop.TrainingOrchestrator.Policy;
+using HitlLoop.TrainingOrchestrator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace HitlLoop.TrainingOrchestrator.Datasets;
+
+/// <summary>One downloadable file of a snapshot: a format, optionally one split, and the SHA-256 of its bytes.</summary>
+public sealed record DatasetFile
+{
+    public required string Format { get; init; }
+
+    /// <summary>Null for the whole dataset (train lines and eval lines together).</summary>
+    public DatasetSplit? Split { get; init; }
+
+    public required string ContentHash { get; init; }
+    public int Lines { get; init; }
+}
+
+/// <summary>Everything a new snapshot holds, computed from the examples alone.</summary>
+public sealed record DatasetBuild
+{
+    public required string DatasetId { get; init; }
+    public required int DatasetVersion { get; init; }
+
+    /// <summary>In canonical order: ordinal order of example id.</summary>
+    public required IReadOnlyList<DatasetLine> Lines { get; init; }
+
+    public required IReadOnlyList<DatasetFile> Files { get; init; }
+    public required DatasetCounts Counts { get; init; }
+
+    /// <summary>"sha256:" + hex of the whole SFT file: every line in id order, each ending in '\n', UTF-8.</summary>
+    public required string ContentHash { get; init; }
+
+    public required RetrainRequested Request { get; init; }
+}
+
+/// <summary>
+/// Turns examples into a dataset snapshot: canonical lines, per-file hashes, counts and the retrain request.
+/// Pure: the same examples and inputs give byte-identical files and hashes on any machine.
+/// </summary>
+public sealed class DatasetBuilder(IOptions<TrainingOrchestratorOptions> options)
+{
+    public const string SftFormat = "sft-jsonl";
+    public const string PreferenceFormat = "preference-jsonl";
+
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    public static string DatasetId(int version) => $"ds-{version:D6}";
+
+    public static string RequestId(int version) => $"rr-{version:D6}";
+
+    /// <summary>File name of a format under /api/datasets/{id}/, e.g. "sft.jsonl".</summary>
+    public static string FileName(string format) => format == PreferenceFormat ? "preference.jsonl" : "sft.jsonl";
+
+    public DatasetBuild Build(IEnumerable<TrainingExample> examples, int datasetVersion, RetrainTrigger trigger, string? baseModelVersion, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(datasetVersion);
+
+        var lines = examples
+            .OrderBy(e => e.Id, StringComparer.Ordinal)
+            .Select(DatasetLines.Render)
+            .ToList();
+        if (lines.Count == 0)
+        {
+            throw new InvalidOperationException("A dataset snapshot needs at least one example.");
+        }
+
+        var files = new List<DatasetFile>();
+        foreach (var (format, text) in new (string, Func<DatasetLine, string?>)[] { (SftFormat, l => l.Sft), (PreferenceFormat, l => l.Preference) })
+        {
+            files.Add(File(format, null, lines.Select(text)));
+            files.Add(File(format, DatasetSplit.Train, lines.Where(l => l.Split == DatasetSplit.Train).Select(text)));
+            files.Add(File(format, DatasetSplit.Eval, lines.Where(l => l.Split == DatasetSplit.Eval).Select(text)));
+        }
+
+        var counts = new DatasetCounts
+        {
+            Examples = lines.Count,
+            Train = lines.Count(l => l.Split == DatasetSplit.Train),
+            Eval = lines.Count(l => l.Split == DatasetSplit.Eval),
+            PreferencePairs = lines.Count(l => l.Preference is not null),
+        };
+        var datasetId = DatasetId(datasetVersion);
+        var contentHash = files[0].ContentHash;
+
+        return new DatasetBuild
+        {
+            DatasetId = datasetId,
+            DatasetVersion = datasetVersion,
+            Lines = lines,
+            Files = files,
+            Counts = counts,
+            ContentHash = contentHash,
+            Request = new RetrainRequested
+            {
+                RequestId = RequestId(datasetVersion),
+                DatasetId = datasetId,
+                DatasetVersion = datasetVersion,
+                ContentHash = contentHash,
+                Counts = counts,
+                Formats = [.. files.Where(f => f.Lines > 0).Select(f => Format(datasetId, f))],
+                EvalFraction = options.Value.EvalFraction,
+                TriggerReason = trigger.Reason,
+                Evidence = trigger.Evidence,
+                BaseModelVersion = baseModelVersion,
+                RequestedAt = now,
+            },
+        };
+    }
+
+    /// <summary>The SHA-256 of lines written one per row with '\n' endings, as served for download.</summary>
+    public static string ContentHashOf(IEnumerable<string> lines)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var line in lines)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(line));
+            hash.AppendData(NewLine);
+        }
+
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    public Uri DownloadUrl(string datasetId, string format, DatasetSplit? split)
+    {
+        var root = options.Value.PublicBaseUrl.AbsoluteUri;
+        var query = split is { } s ? $"?split={s.Name()}" : "";
+        return new Uri($"{root.TrimEnd('/')}/api/datasets/{datasetId}/{FileName(format)}{query}");
+    }
+
+    private static DatasetFile File(string format, DatasetSplit? split, IEnumerable<string?> lines)
+    {
+        var present = lines.OfType<string>().ToList();
+        return new DatasetFile { Format = format, Split = split, ContentHash = ContentHashOf(present), Lines = present.Count };
+    }
+
+    private DatasetFormat Format(string datasetId, DatasetFile file) => new()
+    {
+        Format = file.Format,
+        Url = DownloadUrl(datasetId, file.Format, file.Split),
+        Split = file.Split?.Name(),
+    };
+}

@@ -1,0 +1,31 @@
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.TrainingOrchestrator.Storage;
+
+internal sealed class ModelRegistry : IModelRegistry
+{
+    private readonly IDocumentCollection<ModelVersion> _models;
+
+    public ModelRegistry(IDocumentStoreFactory stores)
+    {
+        _models = stores.ForService(TrainingOrchestratorService.ServiceName).GetCollection<ModelVersion>(ModelVersion.CollectionName);
+        _models.EnsureIndexAsync(m => m.CompletedAt).GetAwaiter().GetResult();
+    }
+
+    public async Task<ModelVersion> RecordOnceAsync(ModelVersion model, CancellationToken cancellationToken)
+    {
+        if (await _models.TryInsertAsync(model, cancellationToken))
+        {
+            return model;
+        }
+
+        return await _models.FindByIdAsync(model.Id, cancellationToken)
+            ?? throw new InvalidOperationException($"Model version {model.Id} exists but cannot be read.");
+    }
+
+    public Task<IReadOnlyList<ModelVersion>> ListAsync(int limit, CancellationToken cancellationToken) =>
+        _models.FindAsync(m => true, m => m.CompletedAt, descending: true, limit, cancellationToken);
+
+    public async Task<ModelVersion?> LatestPromotedAsync(CancellationToken cancellationToken) =>
+        await _models.FindAsync(m => m.Promoted, m => m.CompletedAt, descending: true, limit: 1, cancellationToken) is [var first, ..] ? first : null;
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HitlLoop.TrainingOrchestrator;
+
+/// <summary>The "TrainingOrchestrator" section: when to ask for a retrain, and how datasets are split and served.</summary>
+public sealed class TrainingOrchestratorOptions
+{
+    public const string Section = "TrainingOrchestrator";
+
+    /// <summary>New accepted corrections (not yet in any snapshot) that trigger a retrain.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "TrainingOrchestrator:RetrainThreshold must be at least 1.")]
+    public int RetrainThreshold { get; set; } = 100;
+
+    /// <summary>New preference pairs (corrections that changed the answer) that trigger a retrain on their own.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "TrainingOrchestrator:PreferencePairThreshold must be at least 1.")]
+    public int PreferencePairThreshold { get; set; } = 5_000;
+
+    /// <summary>Share of examples held out for evaluation. Applied once per example, when it arrives.</summary>
+    [Range(0.0, 0.5, ErrorMessage = "TrainingOrchestrator:EvalFraction must lie in 0..0.5.")]
+    public double EvalFraction { get; set; } = 0.1;
+
+    /// <summary>Where the ML team reaches this service; download URLs in <c>RetrainRequested</c> start here.</summary>
+    [Required(ErrorMessage = "TrainingOrchestrator:PublicBaseUrl is required.")]
+    public Uri PublicBaseUrl { get; set; } = new("http://localhost:5005");
+
+    /// <summary>The model the first retrain starts from; afterwards the latest promoted model is used.</summary>
+    public string? BaseModelVersion { get; set; }
+
+    internal static bool HasUsableBaseUrl(TrainingOrchestratorOptions options) =>
+        options.PublicBaseUrl is { IsAbsoluteUri: true } url && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
+}

@@ -1,0 +1,65 @@
+using HitlLoop.Feedback.Metrics;
+using HitlLoop.Feedback.Storage;
+
+namespace HitlLoop.Tests.Feedback;
+
+public sealed class LoopMetricsTests
+{
+    private static ReviewCounts Counts(long reviews, long edited) => new(reviews, reviews - edited, edited, 0, edited, 0);
+
+    private static readonly ReviewTime NoReviewTime = new(null, 0);
+
+    [Test]
+    public void The_correction_rate_is_not_judged_before_1000_reviews()
+    {
+        var metrics = LoopMetrics.Compute("support-bot", Counts(999, 10), NoReviewTime, []);
+
+        Assert.That(metrics.CorrectionRate.Value, Is.EqualTo(10.0 / 999).Within(1e-12));
+        Assert.That(metrics.CorrectionRate.MeetsTarget, Is.Null);
+        Assert.That(metrics.CorrectionRate.Note, Does.Contain("999 so far"));
+    }
+
+    [TestCase(49, true)]
+    [TestCase(50, false)]
+    public void From_1000_reviews_the_correction_rate_must_stay_under_5_percent(int edited, bool meets)
+    {
+        var metrics = LoopMetrics.Compute("support-bot", Counts(1_000, edited), NoReviewTime, []);
+
+        Assert.That(metrics.CorrectionRate.MeetsTarget, Is.EqualTo(meets));
+    }
+
+    [Test]
+    public void Without_reviews_nothing_is_reported_as_met_or_missed()
+    {
+        var metrics = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, []);
+
+        Assert.That(
+            new[] { metrics.CorrectionRate, metrics.AverageReviewSeconds, metrics.ReviewerAgreement, metrics.ReviewRate, metrics.SameMistakeRate }
+                .Select(rate => (rate.Value, rate.MeetsTarget)),
+            Is.All.EqualTo(((double?)null, (bool?)null)));
+    }
+
+    [Test]
+    public void Reviewer_agreement_averages_only_reviewers_whose_agreement_is_known()
+    {
+        ReviewerStats[] reviewers =
+        [
+            new() { Id = "anna", AgreementRate = 0.875 },
+            new() { Id = "ben", AgreementRate = 0.75 },
+            new() { Id = "new-reviewer" },
+        ];
+
+        var agreement = LoopMetrics.Compute(null, Counts(10, 1), NoReviewTime, reviewers).ReviewerAgreement;
+
+        Assert.That(agreement.Value, Is.EqualTo(0.8125));
+        Assert.That(agreement.MeetsTarget, Is.False, "below the 85% target");
+        Assert.That(agreement.Note, Does.Contain("2 reviewers"));
+    }
+
+    [Test]
+    public void Reviews_averaging_two_minutes_or_more_miss_the_time_target()
+    {
+        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(119.9, 3), []).AverageReviewSeconds.MeetsTarget, Is.True);
+        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(120, 3), []).AverageReviewSeconds.MeetsTarget, Is.False);
+    }
+}

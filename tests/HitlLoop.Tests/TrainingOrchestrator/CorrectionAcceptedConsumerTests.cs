@@ -1,0 +1,199 @@
+using HitlLoop.Contracts;
+using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.ServiceDefaults.Storage;
+using HitlLoop.Tests.Support;
+using HitlLoop.TrainingOrchestrator;
+using HitlLoop.TrainingOrchestrator.Consumers;
+using HitlLoop.TrainingOrchestrator.Datasets;
+using HitlLoop.TrainingOrchestrator.Policy;
+using HitlLoop.TrainingOrchestrator.Storage;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace HitlLoop.Tests.TrainingOrchestrator;
+
+public sealed class CorrectionAcceptedConsumerTests
+{
+    private ServiceHarness _harness = null!;
+    private int _consumed;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _consumed = 0;
+        _harness = await ServiceHarness.StartAsync(
+            [new TrainingOrchestratorService()],
+            new Dictionary<string, string?>
+            {
+                ["TrainingOrchestrator:RetrainThreshold"] = "3",
+                ["TrainingOrchestrator:BaseModelVersion"] = "support-bot-2025.06.1",
+            });
+    }
+
+    [TearDown]
+    public async Task Stop() => await _harness.DisposeAsync();
+
+    private IDatasetStore Store => _harness.Get<IDatasetStore>();
+
+    /// <summary>Publishes the corrections and waits until the consumer has handled each of them.</summary>
+    private async Task AcceptAsync(params string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            await _harness.Bus.Bus.Publish(TrainingData.Correction(id));
+        }
+
+        _consumed += ids.Length;
+        var consumed = _harness.Bus.GetConsumerHarness<CorrectionAcceptedConsumer>().Consumed;
+        var handled = await HarnessPolling.EventuallyAsync(consumed.SoFar<CorrectionAccepted>, all => all.Count >= _consumed);
+        Assert.That(handled, Has.Count.EqualTo(_consumed), "every correction consumed");
+    }
+
+    private List<RetrainRequested> RetrainRequests() => _harness.Bus.Published.SoFar<RetrainRequested>();
+
+    [Test]
+    public async Task Three_new_corrections_request_one_retrain_on_dataset_ds_000001()
+    {
+        await AcceptAsync("gold-1", "gold-2", "gold-3");
+
+        var request = RetrainRequests().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.DatasetId, Is.EqualTo("ds-000001"));
+            Assert.That(request.DatasetVersion, Is.EqualTo(1));
+            Assert.That(request.RequestId, Is.EqualTo("rr-000001"));
+            Assert.That(request.Counts.Examples, Is.EqualTo(3));
+            Assert.That(request.Counts.Train + request.Counts.Eval, Is.EqualTo(3));
+            Assert.That(request.Counts.PreferencePairs, Is.EqualTo(3));
+            Assert.That(request.ContentHash, Does.Match("^sha256:[0-9a-f]{64}$"));
+            Assert.That(request.TriggerReason, Is.EqualTo("correction_threshold"));
+            Assert.That(request.Evidence["newCorrections"], Is.EqualTo(3));
+            Assert.That(request.Evidence["threshold"], Is.EqualTo(3));
+            Assert.That(request.BaseModelVersion, Is.EqualTo("support-bot-2025.06.1"));
+            Assert.That(request.Formats.Select(f => f.Url.AbsoluteUri), Does.Contain("http://localhost:5005/api/datasets/ds-000001/sft.jsonl"));
+        });
+    }
+
+    [Test]
+    public async Task A_fourth_correction_alone_does_not_request_another_retrain()
+    {
+        await AcceptAsync("gold-1", "gold-2", "gold-3", "gold-4");
+
+        Assert.That(RetrainRequests(), Has.Count.EqualTo(1));
+        Assert.That(await Store.CountPendingAsync(CancellationToken.None), Is.EqualTo(new PendingExamples(1, 1)));
+    }
+
+    [Test]
+    public async Task A_redelivered_correction_is_counted_once()
+    {
+        await AcceptAsync("gold-1", "gold-2", "gold-2", "gold-1");
+
+        Assert.That(RetrainRequests(), Is.Empty);
+
+        await AcceptAsync("gold-3");
+
+        Assert.That(RetrainRequests().Single().Counts.Examples, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Three_more_corrections_request_ds_000002_holding_all_six_examples()
+    {
+        await AcceptAsync("gold-1", "gold-2", "gold-3");
+        await AcceptAsync("gold-4", "gold-5", "gold-6");
+
+        var requests = RetrainRequests().OrderBy(r => r.DatasetVersion).ToList();
+        Assert.That(requests.Select(r => r.DatasetId), Is.EqualTo(new[] { "ds-000001", "ds-000002" }));
+        Assert.That(requests[1].Counts.Examples, Is.EqualTo(6));
+        Assert.That(requests[1].Evidence["newCorrections"], Is.EqualTo(3));
+        Assert.That(requests[1].ContentHash, Is.Not.EqualTo(requests[0].ContentHash));
+
+        var first = await Store.FindSnapshotAsync("ds-000001", CancellationToken.None);
+        var second = await Store.FindSnapshotAsync("ds-000002", CancellationToken.None);
+        var firstIds = await Store.ReadLinesAsync(first!, CancellationToken.None).Select(l => l.ExampleId).ToListAsync();
+        var secondIds = await Store.ReadLinesAsync(second!, CancellationToken.None).Select(l => l.ExampleId).ToListAsync();
+        Assert.That(secondIds, Is.SupersetOf(firstIds), "version 2 contains version 1");
+        Assert.That(second!.NewExampleIds, Is.EqualTo(new[] { "gold-4", "gold-5", "gold-6" }));
+    }
+
+    [Test]
+    public async Task Examples_in_a_snapshot_committed_just_before_a_crash_are_not_counted_again()
+    {
+        // The state a crash leaves between the snapshot insert and the marking of its examples.
+        foreach (var id in new[] { "gold-1", "gold-2", "gold-3" })
+        {
+            await Store.AddExampleAsync(TrainingData.Example(id), CancellationToken.None);
+        }
+
+        var build = _harness.Get<DatasetBuilder>().Build(
+            await Store.AllExamplesAsync(CancellationToken.None), 1, RetrainPolicy.Manual(new PendingExamples(3, 3))!, null, DateTimeOffset.UtcNow);
+        await Store.TryCommitAsync(
+            new DatasetSnapshot
+            {
+                Id = build.DatasetId,
+                DatasetVersion = 1,
+                RequestId = build.Request.RequestId,
+                ContentHash = build.ContentHash,
+                Counts = build.Counts,
+                TriggerReason = build.Request.TriggerReason,
+                NewExampleIds = ["gold-1", "gold-2", "gold-3"],
+                Request = build.Request,
+            },
+            build.Lines,
+            CancellationToken.None);
+
+        await AcceptAsync("gold-4");
+
+        Assert.That(RetrainRequests(), Is.Empty, "one new correction is below the threshold of 3");
+        Assert.That((await Store.LatestSnapshotAsync(CancellationToken.None))?.Id, Is.EqualTo("ds-000001"));
+        Assert.That((await Store.CountPendingAsync(CancellationToken.None)).Corrections, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_retrain_request_stored_but_never_published_goes_out_on_the_next_outbox_sweep()
+    {
+        var request = new RetrainRequested
+        {
+            RequestId = "rr-000042",
+            DatasetId = "ds-000042",
+            DatasetVersion = 42,
+            ContentHash = "sha256:" + new string('0', 64),
+            Counts = new DatasetCounts { Examples = 1, Train = 1 },
+            Formats = [],
+            TriggerReason = TriggerReasons.Manual,
+        };
+        var snapshots = _harness.Get<IDocumentStoreFactory>().ForService(TrainingOrchestratorService.ServiceName)
+            .GetCollection<DatasetSnapshot>(DatasetSnapshot.CollectionName);
+        await snapshots.TryInsertAsync(new DatasetSnapshot
+        {
+            Id = "ds-000042",
+            DatasetVersion = 42,
+            RequestId = "rr-000042",
+            ContentHash = request.ContentHash,
+            Counts = request.Counts,
+            TriggerReason = request.TriggerReason,
+            Request = request,
+            Outbox = [Outbox.Message(request, TimeProvider.System)],
+            OutboxPending = true,
+        });
+
+        var sweeper = _harness.Services.GetServices<IHostedService>().OfType<OutboxSweeper<DatasetSnapshot>>().Single();
+        await sweeper.SweepOnceAsync();
+
+        Assert.That(RetrainRequests().Select(r => r.RequestId), Does.Contain("rr-000042"));
+        Assert.That((await snapshots.FindByIdAsync("ds-000042"))?.OutboxPending, Is.False);
+    }
+
+    [Test]
+    public async Task A_correction_without_a_query_faults_with_the_reason_and_is_not_stored()
+    {
+        await _harness.Bus.Bus.Publish(TrainingData.Correction("bad-1") with { Query = " " });
+
+        var faults = await HarnessPolling.EventuallyAsync(_harness.Bus.Published.SoFar<Fault<CorrectionAccepted>>, all => all.Count > 0);
+        var exception = faults.Single().Exceptions[0];
+        Assert.That(exception.Message, Does.Contain("query is required"));
+        Assert.That(exception.ExceptionType, Does.Contain("MessageValidationException"));
+        Assert.That((await Store.CountPendingAsync(CancellationToken.None)).Corrections, Is.Zero);
+    }
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using HitlLoop.TrainingOrchestrator;
+using HitlLoop.TrainingOrchestrator.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HitlLoop.Tests.TrainingOrchestrator;
+
+public sealed class TrainingOrchestratorApiTests
+{
+    private string _dataDirectory = null!;
+    private WebApplicationFactory<TrainingOrchestratorService> _factory = null!;
+    private HttpClient _client = null!;
+
+    [SetUp]
+    public void Start()
+    {
+        _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-tests", Guid.NewGuid().ToString("N"));
+        _factory = new WebApplicationFactory<TrainingOrchestratorService>().WithWebHostBuilder(builder => builder
+            .UseSetting("Hitl:Transport", "InMemory")
+            .UseSetting("Hitl:Store", "Embedded")
+            .UseSetting("Hitl:Embedded:DataDirectory", _dataDirectory)
+            .UseSetting("TrainingOrchestrator:EvalFraction", "0.5")
+            .UseSetting("TrainingOrchestrator:PublicBaseUrl", "https://training.example.com"));
+        _client = _factory.CreateClient();
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner if a file is still held open.
+        }
+    }
+
+    private async Task AcceptAsync(int count, int answerLength = 0)
+    {
+        var coordinator = _factory.Services.GetRequiredService<RetrainCoordinator>();
+        for (var i = 1; i <= count; i++)
+        {
+            var answer = answerLength > 0 ? $"{i}: " + new string('x', answerLength) : null;
+            await coordinator.AcceptAsync(TrainingData.Correction($"gold-{i:D3}", answer), CancellationToken.None);
+        }
+    }
+
+    private async Task<JsonElement> RetrainAsync()
+    {
+        using var response = await _client.PostAsync(new Uri("/api/retrain", UriKind.Relative), null);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static string Sha256(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static int LineCount(byte[] bytes) => bytes.Count(b => b == (byte)'\n');
+
+    [Test]
+    public async Task A_manual_retrain_snapshots_the_examples_and_the_download_matches_the_advertised_hash()
+    {
+        await AcceptAsync(20);
+
+        var accepted = await RetrainAsync();
+        var datasetId = accepted.GetProperty("datasetId").GetString();
+        var dataset = await _client.GetFromJsonAsync<JsonElement>($"/api/datasets/{datasetId}");
+        using var download = await _client.GetAsync(new Uri($"/api/datasets/{datasetId}/sft.jsonl", UriKind.Relative));
+        var bytes = await download.Content.ReadAsByteArrayAsync();
+
+        var advertised = dataset.GetProperty("contentHash").GetString();
+        Assert.Multiple(() =>
+        {
+            Assert.That(datasetId, Is.EqualTo("ds-000001"));
+            Assert.That(accepted.GetProperty("requestId").GetString(), Is.EqualTo("rr-000001"));
+            Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(download.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/jsonl"));
+            Assert.That(Sha256(bytes), Is.EqualTo(advertised));
+            Assert.That(download.Headers.ETag?.Tag, Is.EqualTo($"\"{advertised}\""));
+            Assert.That(LineCount(bytes), Is.EqualTo(20));
+            Assert.That(dataset.GetProperty("triggerReason").GetString(), Is.EqualTo("manual"));
+            Assert.That(
+                dataset.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("url").GetString()),
+                Does.Contain("https://training.example.com/api/datasets/ds-000001/sft.jsonl?split=eval"));
+        });
+    }
+
+    [Test]
+    public async Task A_dataset_too_large_for_one_stored_document_still_downloads_whole_with_its_hash()
+    {
+        await AcceptAsync(60, answerLength: 100_000);
+        await RetrainAsync();
+
+        var snapshot = await _factory.Services.GetRequiredService<IDatasetStore>().FindSnapshotAsync("ds-000001", CancellationToken.None);
+        var dataset = await _client.GetFromJsonAsync<JsonElement>("/api/datasets/ds-000001");
+        var bytes = await _client.GetByteArrayAsync(new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+
+        Assert.That(snapshot!.ChunkIds, Has.Count.GreaterThan(1), "lines spread over several chunks");
+        Assert.That(LineCount(bytes), Is.EqualTo(60));
+        Assert.That(Sha256(bytes), Is.EqualTo(dataset.GetProperty("contentHash").GetString()));
+    }
+
+    [Test]
+    public async Task The_train_and_eval_downloads_split_the_dataset_without_overlap()
+    {
+        await AcceptAsync(20);
+        await RetrainAsync();
+
+        var all = await _client.GetByteArrayAsync(new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+        var train = await _client.GetStringAsync(new Uri("/api/datasets/ds-000001/sft.jsonl?split=train", UriKind.Relative));
+        var eval = await _client.GetStringAsync(new Uri("/api/datasets/ds-000001/sft.jsonl?split=eval", UriKind.Relative));
+        var dataset = await _client.GetFromJsonAsync<JsonElement>("/api/datasets/ds-000001");
+
+        var trainLines = train.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var evalLines = eval.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(trainLines, Is.Not.Empty);
+            Assert.That(evalLines, Is.Not.Empty);
+            Assert.That(trainLines.Length + evalLines.Length, Is.EqualTo(LineCount(all)));
+            Assert.That(trainLines, Has.All.Contains("\"split\":\"train\""));
+            Assert.That(evalLines, Has.All.Contains("\"split\":\"eval\""));
+            Assert.That(evalLines.Length, Is.EqualTo(dataset.GetProperty("counts").GetProperty("eval").GetInt32()));
+        });
+    }
+
+    [Test]
+    public async Task A_client_holding_the_current_etag_is_told_nothing_changed()
+    {
+        await AcceptAsync(3);
+        await RetrainAsync();
+        using var first = await _client.GetAsync(new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+        request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var again = await _client.SendAsync(request);
+
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+    }
+
+    [Test]
+    public async Task A_manual_retrain_with_nothing_new_since_the_last_snapshot_is_a_conflict()
+    {
+        using var empty = await _client.PostAsync(new Uri("/api/retrain", UriKind.Relative), null);
+        await AcceptAsync(2);
+        await RetrainAsync();
+        using var repeated = await _client.PostAsync(new Uri("/api/retrain", UriKind.Relative), null);
+        var history = await _client.GetFromJsonAsync<JsonElement>("/api/retrain-requests");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That(repeated.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That(repeated.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(history.GetArrayLength(), Is.EqualTo(1));
+            Assert.That(history[0].GetProperty("requestId").GetString(), Is.EqualTo("rr-000001"));
+            Assert.That(history[0].GetProperty("published").GetBoolean(), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task An_unknown_dataset_is_a_404_problem()
+    {
+        using var download = await _client.GetAsync(new Uri("/api/datasets/ds-999999/sft.jsonl", UriKind.Relative));
+        using var details = await _client.GetAsync(new Uri("/api/datasets/ds-999999", UriKind.Relative));
+
+        Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(details.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(download.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await download.Content.ReadAsStringAsync(), Does.Contain("ds-999999"));
+    }
+
+    [Test]
+    public async Task An_unknown_split_is_a_400_problem_naming_split()
+    {
+        await AcceptAsync(1);
+        await RetrainAsync();
+
+        using var response = await _client.GetAsync(new Uri("/api/datasets/ds-000001/sft.jsonl?split=test", UriKind.Relative));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(problem.GetProperty("errors").TryGetProperty("split", out _), Is.True);
+    }
+}
