@@ -1,25 +1,9 @@
-using HitlLoop.Contracts;
-using MassTransit;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace HitlLoop.Embedded;
 
-public static class EmbeddedHost
+/// <summary>Names this assembly for hosts that start it by type, such as test servers; Program.cs is the host.</summary>
+public sealed class EmbeddedHost
 {
-    /// <summary>
-    /// With the in-memory bus there is no broker for a chat product to publish to, so the embedded host lets a
-    /// first-time user post a scored response over HTTP; it is published exactly as one from RabbitMQ would be.
-    /// </summary>
-    public static void MapDemoIngress(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/api/demo/response-scored", async Task<Results<Accepted, ValidationProblem>> (
-            ResponseScored? response, IPublishEndpoint bus, CancellationToken cancellationToken) =>
-        {
-            if (string.IsNullOrWhiteSpace(response?.ResponseId))
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["responseId"] = ["responseId is required."] });
-            }
-
-            await bus.Publish(response, cancellationToken);
-            return TypedResults.Accepted($"/api/router/decisions/{Uri.EscapeDataString(response.ResponseId)}");
-        }).WithTags("Demo");
+    private EmbeddedHost()
+    {
+    }
 }

@@ -1,3 +1,4 @@
+using HitlLoop.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -11,13 +12,13 @@ public sealed class FeedbackApiTests
 {
     private const string Rewrite = "Duplicate charges are always refunded in full, whatever the purchase date.";
 
-    private FeedbackApp _app = null!;
+    private HitlApp<FeedbackService> _app = null!;
     private HttpClient _client = null!;
 
     [SetUp]
     public void Start()
     {
-        _app = new FeedbackApp();
+        _app = new HitlApp<FeedbackService>();
         _client = _app.CreateClient();
     }
 

@@ -1,3 +1,4 @@
+using HitlLoop.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -9,13 +10,13 @@ namespace HitlLoop.Tests.PatternLearner;
 
 public sealed class GuidanceApiTests
 {
-    private PatternLearnerApp _app = null!;
+    private HitlApp<PatternLearnerService> _app = null!;
     private HttpClient _client = null!;
 
     [SetUp]
     public void Start()
     {
-        _app = new PatternLearnerApp();
+        _app = new HitlApp<PatternLearnerService>();
         _client = _app.CreateClient();
     }
 

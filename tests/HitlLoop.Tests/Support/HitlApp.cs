@@ -10,13 +10,14 @@ namespace HitlLoop.Tests.Support;
 /// A service (or the embedded host) in-process over HTTP, on the in-memory bus and an embedded store in a
 /// fresh temporary folder; <typeparamref name="TEntryPoint"/> is any type of the host's assembly.
 /// </summary>
-public sealed class HitlApp<TEntryPoint>(IDictionary<string, string?>? settings = null) : WebApplicationFactory<TEntryPoint>
+/// <remarks>Given a <paramref name="dataDirectory"/>, the app reopens that store and leaves it in place on dispose.</remarks>
+public sealed class HitlApp<TEntryPoint>(IDictionary<string, string?>? settings = null, string? dataDirectory = null) : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
 {
     public const string ReviewerToken = "alice-token";
     public const string OtherReviewerToken = "bob-token";
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "hitl-tests", Guid.NewGuid().ToString("N"));
 
     public IBus Bus => Services.GetRequiredService<IBus>();
 
@@ -46,6 +47,11 @@ public sealed class HitlApp<TEntryPoint>(IDictionary<string, string?>? settings 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (dataDirectory is not null)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

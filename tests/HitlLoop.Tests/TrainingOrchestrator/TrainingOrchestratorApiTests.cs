@@ -1,3 +1,4 @@
+using HitlLoop.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -12,20 +13,17 @@ namespace HitlLoop.Tests.TrainingOrchestrator;
 
 public sealed class TrainingOrchestratorApiTests
 {
-    private string _dataDirectory = null!;
-    private WebApplicationFactory<TrainingOrchestratorService> _factory = null!;
+    private HitlApp<TrainingOrchestratorService> _factory = null!;
     private HttpClient _client = null!;
 
     [SetUp]
     public void Start()
     {
-        _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-tests", Guid.NewGuid().ToString("N"));
-        _factory = new WebApplicationFactory<TrainingOrchestratorService>().WithWebHostBuilder(builder => builder
-            .UseSetting("Hitl:Transport", "InMemory")
-            .UseSetting("Hitl:Store", "Embedded")
-            .UseSetting("Hitl:Embedded:DataDirectory", _dataDirectory)
-            .UseSetting("TrainingOrchestrator:EvalFraction", "0.5")
-            .UseSetting("TrainingOrchestrator:PublicBaseUrl", "https://training.example.com"));
+        _factory = new HitlApp<TrainingOrchestratorService>(new Dictionary<string, string?>
+        {
+            ["TrainingOrchestrator:EvalFraction"] = "0.5",
+            ["TrainingOrchestrator:PublicBaseUrl"] = "https://training.example.com",
+        });
         _client = _factory.CreateClient();
     }
 
@@ -34,14 +32,6 @@ public sealed class TrainingOrchestratorApiTests
     {
         _client.Dispose();
         await _factory.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS temp cleaner if a file is still held open.
-        }
     }
 
     private async Task AcceptAsync(int count, int answerLength = 0)

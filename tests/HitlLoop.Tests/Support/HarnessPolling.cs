@@ -1,12 +1,12 @@
 using MassTransit.Testing;
 
-namespace HitlLoop.Tests.TrainingOrchestrator;
+namespace HitlLoop.Tests.Support;
 
 /// <summary>
 /// Reads what the harness saw so far, without the harness's own waiting: that stops for good once the bus was
 /// idle for a moment, which a test that publishes in several rounds cannot rely on.
 /// </summary>
-internal static class HarnessPolling
+public static class HarnessPolling
 {
     private static readonly CancellationToken NoWait = new(canceled: true);
 

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using HitlLoop.Contracts;
+using HitlLoop.Embedded;
+using HitlLoop.ServiceDefaults;
+using HitlLoop.Tests.Support;
+
+namespace HitlLoop.Tests.Embedded;
+
+/// <summary>The README's first command: all five services in one process, in-memory bus, embedded store.</summary>
+public sealed class EmbeddedHostTests
+{
+    private static ResponseScored Scored(string id, double confidence) => new()
+    {
+        ResponseId = id,
+        ProductId = "support-bot",
+        Query = $"Question {id}: why was I charged twice this month?",
+        Response = "Refunds are only possible within 14 days.",
+        Confidence = confidence,
+        ScoredAt = DateTimeOffset.UtcNow,
+    };
+
+    private static async Task<JsonElement> Get(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+    }
+
+    private static async Task<int> PendingCount(HttpClient reviewer) => (await Get(reviewer, "/api/reviews?status=pending")).GetArrayLength();
+
+    [Test]
+    public async Task The_whole_loop_runs_in_one_process()
+    {
+        await using var app = new HitlApp<EmbeddedHost>(new Dictionary<string, string?>
+        {
+            ["TrainingOrchestrator:RetrainThreshold"] = "2",
+            ["TrainingOrchestrator:PublicBaseUrl"] = "http://localhost",
+        });
+        var reviewer = app.ReviewerClient();
+
+        foreach (var scored in new[] { Scored("e-1", 0.3), Scored("e-2", 0.5), Scored("e-3", 0.99) })
+        {
+            using var posted = await reviewer.PostAsJsonAsync("/api/demo/response-scored", scored, MessageJson.Options);
+            Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        }
+
+        await Eventually.Get(() => PendingCount(reviewer), n => n == 2, what: "two pending reviews");
+        foreach (var id in new[] { "e-1", "e-2" })
+        {
+            await reviewer.PostAsync(new Uri($"/api/reviews/{id}/claim", UriKind.Relative), null);
+            using var submitted = await reviewer.PostAsJsonAsync(
+                $"/api/reviews/{id}/submit",
+                new { verdict = "edited", correctedText = $"Double charges are refunded in full, whatever the date; refund for {id} is on its way." });
+            Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var datasets = await Eventually.Get(() => Get(reviewer, "/api/datasets"), d => d.GetArrayLength() == 1, what: "a dataset snapshot");
+        var datasetId = datasets[0].GetProperty("id").GetString();
+        using var download = await reviewer.GetAsync(new Uri($"/api/datasets/{datasetId}/sft.jsonl", UriKind.Relative));
+        var bytes = await download.Content.ReadAsByteArrayAsync();
+        var requests = await Get(reviewer, "/api/retrain-requests");
+        var decisions = await Get(reviewer, "/api/router/stats");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(2));
+            Assert.That(datasets[0].GetProperty("contentHash").GetString(), Is.EqualTo("sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes))));
+            Assert.That(requests[0].GetProperty("datasetId").GetString(), Is.EqualTo(datasetId));
+            Assert.That(decisions.GetProperty("autoApproved").GetInt64(), Is.EqualTo(1));
+            Assert.That(decisions.GetProperty("reviewRequested").GetInt64(), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task State_survives_a_restart()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var first = new HitlApp<EmbeddedHost>(dataDirectory: dataDirectory))
+            {
+                var reviewer = first.ReviewerClient();
+                await reviewer.PostAsJsonAsync("/api/demo/response-scored", Scored("kept", 0.2), MessageJson.Options);
+                await Eventually.Get(() => PendingCount(reviewer), n => n == 1, what: "the review to be queued");
+                await reviewer.PostAsync(new Uri("/api/reviews/kept/claim", UriKind.Relative), null);
+            }
+
+            await using var second = new HitlApp<EmbeddedHost>(dataDirectory: dataDirectory);
+            var item = await Get(second.ReviewerClient(), "/api/reviews/kept");
+            var decision = await Get(second.ReviewerClient(), "/api/router/decisions/kept");
+
+            Assert.That(item.GetProperty("status").GetString(), Is.EqualTo("claimed"));
+            Assert.That(item.GetProperty("claimedBy").GetString(), Is.EqualTo("alice"));
+            Assert.That(decision.GetProperty("outcome").GetString(), Is.EqualTo("reviewRequested"));
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_scored_response_without_an_id_is_a_400_naming_the_field()
+    {
+        await using var app = new HitlApp<EmbeddedHost>();
+
+        using var posted = await app.CreateClient().PostAsJsonAsync("/api/demo/response-scored", new { responseId = "", productId = "p", confidence = 0.5 });
+        var body = await posted.Content.ReadAsStringAsync();
+
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(body, Does.Contain("responseId"));
+    }
+}
