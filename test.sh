@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 dotnet build HitlLoop.sln -c Release
-dotnet test HitlLoop.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+dotnet test HitlLoop.sln -c Release --no-build "$@"

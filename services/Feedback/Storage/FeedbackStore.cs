@@ -27,17 +27,11 @@ internal sealed class FeedbackStore : IFeedbackStore
     public Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken) =>
         _reviews.FindByIdAsync(reviewId, cancellationToken);
 
-    public async Task<ReviewRecord> RecordReviewOnceAsync(ReviewRecord review, CancellationToken cancellationToken) =>
-        await _reviews.TryInsertAsync(review, cancellationToken)
-            ? review
-            : await _reviews.FindByIdAsync(review.Id, cancellationToken)
-                ?? throw new InvalidOperationException($"Review {review.Id} exists but cannot be read.");
+    public Task<ReviewRecord> RecordReviewOnceAsync(ReviewRecord review, CancellationToken cancellationToken) =>
+        _reviews.InsertOnceAsync(review, cancellationToken);
 
-    public async Task<GoldenExample> AddGoldenExampleOnceAsync(GoldenExample example, CancellationToken cancellationToken) =>
-        await _golden.TryInsertAsync(example, cancellationToken)
-            ? example
-            : await _golden.FindByIdAsync(example.Id, cancellationToken)
-                ?? throw new InvalidOperationException($"Golden example {example.Id} exists but cannot be read.");
+    public Task<GoldenExample> AddGoldenExampleOnceAsync(GoldenExample example, CancellationToken cancellationToken) =>
+        _golden.InsertOnceAsync(example, cancellationToken);
 
     public Task<GoldenExample?> FindGoldenExampleAsync(string id, CancellationToken cancellationToken) =>
         _golden.FindByIdAsync(id, cancellationToken);
@@ -58,30 +52,17 @@ internal sealed class FeedbackStore : IFeedbackStore
         // Counted from the stored reviews rather than incremented, so a redelivery or a crash between the review
         // write and this one can neither double nor lose a count.
         var completed = await _reviews.CountAsync(r => r.ReviewerId == reviewerId, cancellationToken);
-        while (true)
-        {
-            var updated = await _reviewers.UpdateAsync(
-                reviewerId,
-                current => current.ReviewsCompleted >= completed && current.LastReviewAt >= reviewedAt
-                    ? null
-                    : current with
-                    {
-                        Version = current.Version + 1,
-                        ReviewsCompleted = Math.Max(current.ReviewsCompleted, completed),
-                        LastReviewAt = current.LastReviewAt > reviewedAt ? current.LastReviewAt : reviewedAt,
-                    },
-                cancellationToken);
-            if (updated is not null)
-            {
-                return updated;
-            }
-
-            var created = new ReviewerStats { Id = reviewerId, ReviewsCompleted = completed, LastReviewAt = reviewedAt };
-            if (await _reviewers.TryInsertAsync(created, cancellationToken))
-            {
-                return created;
-            }
-        }
+        return await _reviewers.UpsertAsync(
+            new ReviewerStats { Id = reviewerId },
+            current => current.ReviewsCompleted >= completed && current.LastReviewAt >= reviewedAt
+                ? null
+                : current with
+                {
+                    Version = current.Version + 1,
+                    ReviewsCompleted = Math.Max(current.ReviewsCompleted, completed),
+                    LastReviewAt = current.LastReviewAt > reviewedAt ? current.LastReviewAt : reviewedAt,
+                },
+            cancellationToken);
     }
 
     public async Task<ReviewCounts> CountReviewsAsync(string? productId, CancellationToken cancellationToken)

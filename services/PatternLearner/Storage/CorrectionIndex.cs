@@ -13,11 +13,8 @@ internal sealed class CorrectionIndex : ICorrectionIndex
         _corrections.EnsureIndexAsync(c => c.AcceptedAt).GetAwaiter().GetResult();
     }
 
-    public async Task<CorrectionRecord> RecordOnceAsync(CorrectionRecord correction, CancellationToken cancellationToken) =>
-        await _corrections.TryInsertAsync(correction, cancellationToken)
-            ? correction
-            : await _corrections.FindByIdAsync(correction.Id, cancellationToken)
-                ?? throw new InvalidOperationException($"Correction {correction.Id} exists but cannot be read.");
+    public Task<CorrectionRecord> RecordOnceAsync(CorrectionRecord correction, CancellationToken cancellationToken) =>
+        _corrections.InsertOnceAsync(correction, cancellationToken);
 
     public Task<CorrectionRecord?> FindAsync(string correctionId, CancellationToken cancellationToken) =>
         _corrections.FindByIdAsync(correctionId, cancellationToken);

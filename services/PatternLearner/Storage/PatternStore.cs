@@ -25,22 +25,8 @@ internal sealed class PatternStore : IPatternStore
     public Task<IReadOnlyList<PatternExample>> LatestExamplesAsync(string patternId, int limit, CancellationToken cancellationToken) =>
         _examples.FindAsync(e => e.PatternId == patternId, e => e.AcceptedAt, descending: true, limit, cancellationToken);
 
-    public async Task<Pattern> UpdateAsync(Pattern empty, Func<Pattern, Pattern?> change, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (await _patterns.UpdateAsync(empty.Id, change, cancellationToken) is { } updated)
-            {
-                return updated;
-            }
-
-            var created = change(empty) ?? empty;
-            if (await _patterns.TryInsertAsync(created, cancellationToken))
-            {
-                return created;
-            }
-        }
-    }
+    public Task<Pattern> UpdateAsync(Pattern empty, Func<Pattern, Pattern?> change, CancellationToken cancellationToken) =>
+        _patterns.UpsertAsync(empty, change, cancellationToken);
 
     public Task<Pattern?> FindAsync(string patternId, CancellationToken cancellationToken) =>
         _patterns.FindByIdAsync(patternId, cancellationToken);

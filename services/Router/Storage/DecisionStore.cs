@@ -12,16 +12,8 @@ internal sealed class DecisionStore : IDecisionStore
         _decisions.EnsureIndexAsync(d => d.ProductId).GetAwaiter().GetResult();
     }
 
-    public async Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken)
-    {
-        if (await _decisions.TryInsertAsync(decision, cancellationToken))
-        {
-            return decision;
-        }
-
-        return await _decisions.FindByIdAsync(decision.Id, cancellationToken)
-            ?? throw new InvalidOperationException($"Decision {decision.Id} exists but cannot be read.");
-    }
+    public Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken) =>
+        _decisions.InsertOnceAsync(decision, cancellationToken);
 
     public Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken) =>
         _decisions.FindByIdAsync(responseId, cancellationToken);

@@ -3,6 +3,38 @@ namespace HitlLoop.ServiceDefaults.Storage;
 public static class DocumentCollectionExtensions
 {
     /// <summary>
+    /// Inserts the document unless one with its id exists; returns whichever is stored. The first write for a key
+    /// wins, which is what makes consumers idempotent under redelivery and competing replicas.
+    /// </summary>
+    public static async Task<T> InsertOnceAsync<T>(this IDocumentCollection<T> collection, T document, CancellationToken cancellationToken = default)
+        where T : class, IDocument =>
+        await collection.TryInsertAsync(document, cancellationToken)
+            ? document
+            : await collection.FindByIdAsync(document.Id, cancellationToken)
+                ?? throw new InvalidOperationException($"{typeof(T).Name} '{document.Id}' exists but cannot be read.");
+
+    /// <summary>
+    /// <see cref="UpdateAsync{T}"/> for a document that may not exist yet: <paramref name="change"/> is applied to
+    /// the stored document, or to <paramref name="seed"/> (inserted as version 0) when there is none.
+    /// </summary>
+    public static async Task<T> UpsertAsync<T>(this IDocumentCollection<T> collection, T seed, Func<T, T?> change, CancellationToken cancellationToken = default)
+        where T : class, IDocument
+    {
+        while (true)
+        {
+            if (await collection.UpdateAsync(seed.Id, change, cancellationToken) is { } updated)
+            {
+                return updated;
+            }
+
+            if (await collection.TryInsertAsync(seed, cancellationToken) && await collection.UpdateAsync(seed.Id, change, cancellationToken) is { } created)
+            {
+                return created;
+            }
+        }
+    }
+
+    /// <summary>
     /// Read-modify-write with optimistic concurrency: <paramref name="change"/> gets the current document and
     /// returns the new one (with its version advanced), or null to leave it alone. Retries when another writer won.
     /// </summary>

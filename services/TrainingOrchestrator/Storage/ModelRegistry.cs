@@ -12,16 +12,8 @@ internal sealed class ModelRegistry : IModelRegistry
         _models.EnsureIndexAsync(m => m.CompletedAt).GetAwaiter().GetResult();
     }
 
-    public async Task<ModelVersion> RecordOnceAsync(ModelVersion model, CancellationToken cancellationToken)
-    {
-        if (await _models.TryInsertAsync(model, cancellationToken))
-        {
-            return model;
-        }
-
-        return await _models.FindByIdAsync(model.Id, cancellationToken)
-            ?? throw new InvalidOperationException($"Model version {model.Id} exists but cannot be read.");
-    }
+    public Task<ModelVersion> RecordOnceAsync(ModelVersion model, CancellationToken cancellationToken) =>
+        _models.InsertOnceAsync(model, cancellationToken);
 
     public Task<IReadOnlyList<ModelVersion>> ListAsync(int limit, CancellationToken cancellationToken) =>
         _models.FindAsync(m => true, m => m.CompletedAt, descending: true, limit, cancellationToken);

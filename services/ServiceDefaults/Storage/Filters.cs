@@ -1,12 +1,12 @@
 using System.Linq.Expressions;
 
-namespace HitlLoop.Feedback.Storage;
+namespace HitlLoop.ServiceDefaults.Storage;
 
 /// <summary>
 /// Joins two filters into one plain lambda. Both stores translate a single parameter's member comparisons;
 /// neither translates Expression.Invoke, so the second filter's parameter is rebound rather than invoked.
 /// </summary>
-internal static class Filters
+public static class Filters
 {
     public static Expression<Func<T, bool>> And<T>(Expression<Func<T, bool>>? left, Expression<Func<T, bool>> right)
     {
