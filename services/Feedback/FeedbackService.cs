@@ -16,10 +16,7 @@ public sealed class FeedbackService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<FeedbackOptions>()
-            .Bind(builder.Configuration.GetSection(FeedbackOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddSectionOptions<FeedbackOptions>(FeedbackOptions.Section);
         builder.Services.AddSingleton<IFeedbackStore, FeedbackStore>();
         builder.Services.AddSingleton<CorrectionValidator>();
         builder.Services.AddSingleton<ReviewIntake>();

@@ -16,11 +16,8 @@ public sealed class PatternLearnerService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PatternLearnerOptions>()
-            .Bind(builder.Configuration.GetSection(PatternLearnerOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(o => o.OverVerboseRatio < 1 && o.UnderDetailedRatio > 1, "PatternLearner:OverVerboseRatio must be below 1 and PatternLearner:UnderDetailedRatio above 1.")
-            .ValidateOnStart();
+        builder.AddSectionOptions<PatternLearnerOptions>(PatternLearnerOptions.Section)
+            .Validate(o => o.OverVerboseRatio < 1 && o.UnderDetailedRatio > 1, "PatternLearner:OverVerboseRatio must be below 1 and PatternLearner:UnderDetailedRatio above 1.");
         builder.Services.AddSingleton<ICorrectionIndex, CorrectionIndex>();
         builder.Services.AddSingleton<IPatternStore, PatternStore>();
         builder.Services.AddSingleton<CorrectionAnalyzer>();

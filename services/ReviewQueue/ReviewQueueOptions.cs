@@ -17,20 +17,20 @@ public sealed class ReviewQueueOptions : IValidatableObject
     {
         if (LeaseDuration <= TimeSpan.Zero)
         {
-            yield return new ValidationResult("ReviewQueue:LeaseDuration must be positive.", [nameof(LeaseDuration)]);
+            yield return new ValidationResult("must be positive.", [nameof(LeaseDuration)]);
         }
 
         for (var i = 0; i < Reviewers.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(Reviewers[i].Id) || string.IsNullOrWhiteSpace(Reviewers[i].Token))
             {
-                yield return new ValidationResult($"ReviewQueue:Reviewers:{i} needs an Id and a Token.", [nameof(Reviewers)]);
+                yield return new ValidationResult($"reviewer {i} needs an Id and a Token.", [nameof(Reviewers)]);
             }
         }
 
         foreach (var duplicate in Reviewers.GroupBy(r => r.Token, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            yield return new ValidationResult($"ReviewQueue:Reviewers share a token ({string.Join(", ", duplicate.Select(r => r.Id))}).", [nameof(Reviewers)]);
+            yield return new ValidationResult($"reviewers {string.Join(", ", duplicate.Select(r => r.Id))} share a token.", [nameof(Reviewers)]);
         }
     }
 }

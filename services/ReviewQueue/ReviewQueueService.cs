@@ -19,10 +19,7 @@ public sealed class ReviewQueueService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ReviewQueueOptions>()
-            .Bind(builder.Configuration.GetSection(ReviewQueueOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddSectionOptions<ReviewQueueOptions>(ReviewQueueOptions.Section);
         builder.Services.AddSingleton<ReviewItemStore>();
         builder.Services.AddSingleton<IReviewItemStore>(sp => sp.GetRequiredService<ReviewItemStore>());
         builder.Services.AddSingleton<ReviewDesk>();

@@ -35,6 +35,7 @@ public sealed class RouterOptions
 
 public sealed class ProductPolicyOptions
 {
+    [Range(0.0, 1.0)]
     public double? ConfidenceThreshold { get; set; }
 }
 

@@ -16,11 +16,7 @@ public sealed class RouterService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RouterOptions>()
-            .Bind(builder.Configuration.GetSection(RouterOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(o => o.Products.Values.All(p => p.ConfidenceThreshold is null or >= 0 and <= 1), "Router:Products:*:ConfidenceThreshold must lie in 0..1.")
-            .ValidateOnStart();
+        builder.AddSectionOptions<RouterOptions>(RouterOptions.Section);
         builder.Services.AddSingleton<IDecisionStore, DecisionStore>();
         builder.Services.AddSingleton<RoutingPolicy>();
         builder.Services.AddSingleton<ResponseRouter>();

@@ -34,10 +34,7 @@ public static class HitlHost
 
         var section = builder.Configuration.GetSection(HitlOptions.Section);
         var options = section.Get<HitlOptions>() ?? new HitlOptions();
-        builder.Services.AddOptions<HitlOptions>()
-            .Bind(section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddSectionOptions<HitlOptions>(HitlOptions.Section);
         builder.Services.AddSingleton(new HostedServices(services));
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -18,11 +18,8 @@ public sealed class TrainingOrchestratorService : IHitlService
 
     public void AddServices(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TrainingOrchestratorOptions>()
-            .Bind(builder.Configuration.GetSection(TrainingOrchestratorOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(TrainingOrchestratorOptions.HasUsableBaseUrl, "TrainingOrchestrator:PublicBaseUrl must be an absolute http(s) URL.")
-            .ValidateOnStart();
+        builder.AddSectionOptions<TrainingOrchestratorOptions>(TrainingOrchestratorOptions.Section)
+            .Validate(TrainingOrchestratorOptions.HasUsableBaseUrl, "TrainingOrchestrator:PublicBaseUrl must be an absolute http(s) URL.");
 
         builder.Services.AddSingleton<DatasetStore>();
         builder.Services.AddSingleton<IDatasetStore>(sp => sp.GetRequiredService<DatasetStore>());
