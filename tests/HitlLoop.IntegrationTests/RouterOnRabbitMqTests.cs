@@ -91,7 +91,7 @@ public sealed class RouterOnRabbitMqTests
         var messages = Enumerable.Range(0, 2 * responses)
             .Select(n => n % responses)
             .Select(i => Json.ResponseScored($"load-{i:D4}", i % 2 == 0 ? 0.3 + (i % 50 / 100.0) : 0.85 + (i % 10 / 100.0)))
-            .Concat(Enumerable.Range(0, malformed).Select(i => Json.ResponseScored($"bad-{i}", 2 + i)))
+            .Concat(Malformed(malformed))
             .ToList();
 
         var clock = Stopwatch.StartNew();
@@ -115,6 +115,12 @@ public sealed class RouterOnRabbitMqTests
         var decisions = await Json.GetAsync(routerHttp, "/api/router/stats");
         var items = await Json.GetAsync(queueHttp, "/api/queue/stats");
         var errors = await producer.CountAsync(RouterErrorQueue);
+        var reasons = new List<string>();
+        while (await producer.GetAsync(RouterErrorQueue) is { } faulted)
+        {
+            reasons.Add(Header(faulted.BasicProperties.Headers, "MT-Fault-Message"));
+        }
+
         await TestContext.Out.WriteLineAsync(
             $"load: {2 * responses + malformed} messages published in {published.TotalSeconds:F1} s; routed and queued in {settled.TotalSeconds:F1} s "
             + $"({(2 * responses + malformed) / settled.TotalSeconds:F0} msg/s end to end)");
@@ -126,8 +132,20 @@ public sealed class RouterOnRabbitMqTests
             Assert.That(decisions.GetProperty("reviewRequested").GetInt64(), Is.EqualTo(500));
             Assert.That(items.GetProperty("pending").GetInt64(), Is.EqualTo(500));
             Assert.That(errors, Is.EqualTo(malformed));
+            Assert.That(reasons, Has.Count.EqualTo(malformed).And.All.Not.Empty);
+            Assert.That(reasons.Count(r => r.Contains("confidence must lie in 0..1", StringComparison.Ordinal)), Is.EqualTo(4));
+            Assert.That(reasons.Count(r => r.Contains("responseId", StringComparison.Ordinal)), Is.EqualTo(3));
         });
     }
+
+    /// <summary>A mix of what goes wrong in practice: broken JSON, a missing id, an impossible confidence.</summary>
+    private static IEnumerable<string> Malformed(int count) =>
+        Enumerable.Range(0, count).Select(i => (i % 3) switch
+        {
+            0 => Json.ResponseScored($"bad-{i}", 1.5 + i),
+            1 => $$"""{"productId":"support-bot","confidence":0.5,"query":"missing id {{i}}"}""",
+            _ => "{\"responseId\": \"truncated-" + i,
+        });
 
     private static async Task<string?> TryGet(HttpClient http, string path)
     {
