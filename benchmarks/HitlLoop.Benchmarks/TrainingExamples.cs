@@ -20,13 +20,13 @@ public static class TrainingExamples
         new(
             "shipping",
             "My order #48213 still hasn't arrived and the tracking hasn't changed in a week. What now?",
-            ["Where is my parcel?", "I can check that for you. What is your order number?", "It's 48213."],
+            ["Where is my parcel?", "I can check that for you. What is your order number?"],
             SupportTexts.VerboseCasualOriginal,
             SupportTexts.ApologeticCorrected),
         new(
             "account",
             "I lost my phone and can't get the two-factor code. How do I log in?",
-            ["I can't log in."],
+            ["I can't log in.", "I'm sorry to hear that. What happens when you try?"],
             "You can reset your password from the login page by clicking Forgot password.",
             "Use one of the backup codes you saved when you turned on two-factor authentication. If you have none, "
             + "reply with the email address on the account and we will verify your identity and reset two-factor "

@@ -10,6 +10,7 @@ internal sealed class DecisionStore : IDecisionStore
     {
         _decisions = stores.ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
         _decisions.EnsureIndexAsync(d => d.ProductId).GetAwaiter().GetResult();
+        _decisions.EnsureIndexAsync(d => d.Outcome).GetAwaiter().GetResult();
     }
 
     public Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken) =>
