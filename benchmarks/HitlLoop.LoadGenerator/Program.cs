@@ -11,8 +11,8 @@ using HitlLoop.ServiceDefaults;
 using RabbitMQ.Client;
 
 // Usage: dotnet run -c Release --project benchmarks/HitlLoop.LoadGenerator -- [amqp-uri] [responses] [copies]
-// Router and ReviewQueue run in this process on the given broker (a fresh virtual host is not created: use an
-// idle one), with an embedded store in a temporary folder. Half the responses fall below the threshold.
+// Router and ReviewQueue run in this process on the given broker (use an idle virtual host), with an embedded
+// store in a temporary folder unless Hitl__Store says otherwise. Half the responses fall below the threshold.
 var amqp = new Uri(args.ElementAtOrDefault(0) ?? "amqp://guest:guest@localhost:5672/");
 var responses = int.Parse(args.ElementAtOrDefault(1) ?? "5000", CultureInfo.InvariantCulture);
 var copies = int.Parse(args.ElementAtOrDefault(2) ?? "2", CultureInfo.InvariantCulture);
@@ -20,11 +20,13 @@ var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-load", Guid.NewGuid()
 
 var builder = WebApplication.CreateBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// The store comes from the environment when set (e.g. Hitl__Store=MongoDb, Hitl__MongoDb__ConnectionString=...).
+var store = builder.Configuration["Hitl:Store"] ?? "Embedded";
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["Hitl:Transport"] = "RabbitMq",
     ["Hitl:RabbitMq:Uri"] = amqp.ToString(),
-    ["Hitl:Store"] = "Embedded",
+    ["Hitl:Store"] = store,
     ["Hitl:Embedded:DataDirectory"] = dataDirectory,
     ["Router:DefaultConfidenceThreshold"] = "0.8",
     ["Router:AuditSampleRate"] = "0",
@@ -81,7 +83,7 @@ var pending = await items.CountAsync(ReviewStatus.Pending, CancellationToken.Non
 using var self = Process.GetCurrentProcess();
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-    responses {responses:N0} x {copies} copies = {bodies.Count:N0} messages on {amqp.Host}:{amqp.Port}
+    responses {responses:N0} x {copies} copies = {bodies.Count:N0} messages on {amqp.Host}:{amqp.Port}, {store} store
     published in        {published.TotalSeconds,8:F2} s  ({bodies.Count / published.TotalSeconds,8:F0} msg/s)
     routed and queued   {settled.TotalSeconds,8:F2} s  ({bodies.Count / settled.TotalSeconds,8:F0} msg/s end to end)
     decisions           {stats.Total:N0} ({stats.AutoApproved:N0} auto-approved, {stats.ReviewRequested:N0} to review)
@@ -93,7 +95,10 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
 await channel.DisposeAsync();
 await connection.DisposeAsync();
 await app.StopAsync();
-Directory.Delete(dataDirectory, recursive: true);
+if (Directory.Exists(dataDirectory))
+{
+    Directory.Delete(dataDirectory, recursive: true);
+}
 
 async Task<uint> ReadyAsync(string queue)
 {
