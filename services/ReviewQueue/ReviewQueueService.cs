@@ -1,5 +1,6 @@
 using HitlLoop.ReviewQueue.Api;
 using HitlLoop.ReviewQueue.Consumers;
+using HitlLoop.ReviewQueue.Frontend;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
@@ -33,5 +34,9 @@ public sealed class ReviewQueueService : IHitlService
     public void AddConsumers(IBusRegistrationConfigurator bus) =>
         bus.AddConsumer<ReviewRequestedConsumer, ReviewRequestedConsumerDefinition>();
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapReviewQueueApi();
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapReviewQueueApi();
+        endpoints.MapReviewFrontend();
+    }
 }

@@ -1,0 +1,100 @@
+// Talks to the ReviewQueue HTTP API. The reviewer is whoever the bearer token belongs to; nothing here
+// names the reviewer in a request body.
+
+const tokenKey = 'hitlloop.reviewerToken';
+
+// Resolved against the page, so the API is found under whatever path prefix the service is hosted at.
+const apiRoot = new URL('../api/', document.baseURI);
+
+export class UnauthorizedError extends Error {
+  constructor() {
+    super('Unknown token');
+    this.name = 'UnauthorizedError';
+  }
+}
+
+/** A non-success answer; `problem` is the RFC 7807 body when the service sent one. */
+export class ProblemError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `The service answered ${status}.`);
+    this.name = 'ProblemError';
+    this.status = status;
+    this.problem = problem ?? {};
+  }
+}
+
+/** The service could not be reached at all (stopped, restarting, network gone). */
+export class OfflineError extends Error {
+  constructor(cause) {
+    super('The review service cannot be reached. It will be tried again shortly.');
+    this.name = 'OfflineError';
+    this.cause = cause;
+  }
+}
+
+export const token = {
+  get: () => sessionStorage.getItem(tokenKey),
+  set: (value) => sessionStorage.setItem(tokenKey, value),
+  clear: () => sessionStorage.removeItem(tokenKey),
+};
+
+async function call(method, path, body) {
+  const headers = { Accept: 'application/json, application/problem+json' };
+  const bearer = token.get();
+  if (bearer) {
+    headers.Authorization = `Bearer ${bearer}`;
+  }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+
+  let response;
+  try {
+    response = await fetch(new URL(path, apiRoot), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch (error) {
+    throw new OfflineError(error);
+  }
+
+  if (response.status === 401) {
+    throw new UnauthorizedError();
+  }
+  if (response.status === 204) {
+    return null;
+  }
+
+  const data = await readJson(response);
+  if (!response.ok) {
+    throw new ProblemError(response.status, data);
+  }
+  return data;
+}
+
+async function readJson(response) {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!type.includes('json')) {
+    return null;
+  }
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+const item = (id) => `reviews/${encodeURIComponent(id)}`;
+
+export const api = {
+  me: () => call('GET', 'reviewers/me'),
+  pending: () => call('GET', 'reviews?status=pending&limit=200'),
+  claimed: () => call('GET', 'reviews?status=claimed&limit=500'),
+  claimNext: () => call('POST', 'reviews/claim'),
+  claim: (id) => call('POST', `${item(id)}/claim`),
+  release: (id) => call('POST', `${item(id)}/release`),
+  submit: (id, submission) => call('POST', `${item(id)}/submit`, submission),
+};

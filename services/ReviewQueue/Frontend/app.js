@@ -1,0 +1,480 @@
+import { api, token, UnauthorizedError, ProblemError, OfflineError } from './api.js';
+import {
+  h, clock, relative, isPast, updateDue, queueItem, reviewFacts, accountFacts, triggerList, turnList, sourceList, humanize,
+} from './render.js';
+
+const refreshEveryMs = 5000;
+const pendingLimit = 200;
+
+// The annotation labels the seed defines; Feedback and PatternLearner read them as they are spelled here.
+const annotationLabels = [
+  'too_formal', 'too_casual', 'too_long', 'too_short', 'off_topic',
+  'factually_incorrect', 'missing_context', 'wrong_tone', 'good_example',
+];
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  me: null,
+  current: null,
+  queueSignature: '',
+  timer: 0,
+  refreshing: false,
+  busy: false,
+};
+
+// ---- sign-in ---------------------------------------------------------------------------------------------
+
+function showSignIn(message = '') {
+  stopRefreshing();
+  state.me = null;
+  state.current = null;
+  state.queueSignature = '';
+  $('workspace').hidden = true;
+  $('who').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message;
+  $('token').setAttribute('aria-invalid', message ? 'true' : 'false');
+  $('token').focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const value = $('token').value.trim();
+  if (!value) {
+    showSignIn('Enter your reviewer token.');
+    return;
+  }
+  token.set(value);
+  await start();
+}
+
+async function start() {
+  try {
+    state.me = await api.me();
+  } catch (error) {
+    if (error instanceof UnauthorizedError) {
+      signedOut();
+    } else {
+      $('sign-in').hidden = false;
+      $('sign-in-error').textContent = error.message;
+    }
+    return;
+  }
+
+  $('token').value = '';
+  $('sign-in-error').textContent = '';
+  $('sign-in').hidden = true;
+  $('reviewer-name').textContent = state.me.name || state.me.id;
+  $('who').hidden = false;
+  $('workspace').hidden = false;
+
+  await guard(resumeHeldReview);
+  await refreshQueue();
+  startRefreshing();
+  $('claim-next').focus();
+}
+
+/** A 401 anywhere: the token is wrong, or it was revoked while the page was open. */
+function signedOut() {
+  token.clear();
+  showSignIn('Unknown token. Check it with your review lead and sign in again.');
+}
+
+function signOut() {
+  token.clear();
+  showSignIn();
+  setNotice('');
+}
+
+// A reload, or a second tab, should bring back the review this reviewer already holds rather than strand it.
+async function resumeHeldReview() {
+  const claimed = await api.claimed();
+  const mine = claimed.find((item) => item.claimedBy === state.me.id);
+  if (mine) {
+    showReview(mine);
+  } else {
+    clearReview();
+  }
+}
+
+// ---- queue -----------------------------------------------------------------------------------------------
+
+function startRefreshing() {
+  stopRefreshing();
+  state.timer = window.setInterval(() => {
+    if (!document.hidden) {
+      refreshQueue();
+    }
+  }, refreshEveryMs);
+}
+
+function stopRefreshing() {
+  window.clearInterval(state.timer);
+  state.timer = 0;
+}
+
+async function refreshQueue() {
+  if (state.refreshing || !state.me) {
+    return;
+  }
+  state.refreshing = true;
+  try {
+    const items = await api.pending();
+    renderQueue(items);
+    $('queue-updated').textContent = `Updated ${clock(new Date().toISOString())}, refreshes every ${refreshEveryMs / 1000} s.`;
+    if ($('queue-status').dataset.kind === 'offline') {
+      setQueueStatus('');
+    }
+  } catch (error) {
+    if (error instanceof UnauthorizedError) {
+      signedOut();
+    } else {
+      setQueueStatus(error.message, error instanceof OfflineError ? 'offline' : 'error');
+    }
+  } finally {
+    state.refreshing = false;
+  }
+  tick();
+}
+
+function renderQueue(items) {
+  const canClaim = !state.current;
+  const signature = JSON.stringify([canClaim, items.map((i) => [i.id, i.priority, i.dueBy])]);
+  $('queue-count').textContent = items.length >= pendingLimit ? `${pendingLimit}+` : String(items.length);
+  $('claim-next').disabled = !canClaim;
+  $('claim-hint').hidden = canClaim;
+  if (signature === state.queueSignature) {
+    return;
+  }
+  state.queueSignature = signature;
+
+  // Rebuilding the list would drop keyboard focus every few seconds; put it back on the same item's button.
+  const focusedId = document.activeElement?.dataset?.claim;
+  const list = $('queue-list');
+  list.replaceChildren(...items.map((item) => queueItem(item, { canClaim, onClaim: claim })));
+  if (!items.length) {
+    list.append(h('li', { class: 'queue-empty' }, 'No reviews waiting. New ones appear here as the router sends them.'));
+  }
+  if (focusedId) {
+    const again = [...list.querySelectorAll('button[data-claim]')].find((b) => b.dataset.claim === focusedId);
+    (again ?? $('claim-next')).focus();
+  }
+}
+
+const queueProblem = (message, error) => setQueueStatus(message, error instanceof OfflineError ? 'offline' : 'error');
+
+function setQueueStatus(message, kind = 'info') {
+  const status = $('queue-status');
+  status.textContent = message;
+  status.dataset.kind = message ? kind : '';
+}
+
+async function claimNext() {
+  await guard(async () => {
+    const item = await api.claimNext();
+    if (!item) {
+      setQueueStatus('The queue is empty: nothing to claim right now.');
+      return;
+    }
+    setQueueStatus('');
+    showReview(item);
+  }, queueProblem);
+  await refreshQueue();
+}
+
+async function claim(id) {
+  await guard(async () => {
+    showReview(await api.claim(id));
+    setQueueStatus('');
+  }, queueProblem);
+  await refreshQueue();
+}
+
+// ---- the claimed review ----------------------------------------------------------------------------------
+
+function showReview(item) {
+  state.current = item;
+  setNotice('');
+  $('desk-empty').hidden = true;
+  $('review').hidden = false;
+
+  $('review-id').textContent = item.id;
+  $('review-facts').replaceChildren(...reviewFacts(item));
+  $('review-query').textContent = item.query;
+  $('review-response').textContent = item.response;
+  $('review-triggers').replaceChildren(...triggerList(item.triggers ?? []));
+  $('review-account').replaceChildren(...accountFacts(item.context ?? {}));
+  $('review-turns').replaceChildren(...turnList(item.context?.recentTurns ?? []));
+  $('review-sources').replaceChildren(...sourceList(item.context?.retrievedSources ?? []));
+
+  const form = $('verdict-form');
+  form.reset();
+  $('corrected-text').value = item.response;
+  $('should-learn').checked = true;
+  syncEditBox();
+  clearProblem();
+  tick();
+  $('review-title').focus();
+}
+
+function clearReview() {
+  state.current = null;
+  $('review').hidden = true;
+  $('desk-empty').hidden = false;
+  clearProblem();
+}
+
+function syncEditBox() {
+  const editing = selectedVerdict() === 'edited';
+  $('edit-box').hidden = !editing;
+}
+
+function selectedVerdict() {
+  return $('verdict-form').elements.namedItem('verdict').value || null;
+}
+
+function collectSubmission() {
+  const verdict = selectedVerdict();
+  const submission = { verdict, shouldLearn: $('should-learn').checked };
+  if (verdict === 'edited') {
+    submission.correctedText = $('corrected-text').value;
+  }
+
+  const ratings = {};
+  for (const name of ['overall', 'tone', 'relevance', 'clarity']) {
+    const value = $(`rating-${name}`).value;
+    if (value) {
+      ratings[name] = Number(value);
+    }
+  }
+  if (Object.keys(ratings).length) {
+    submission.ratings = ratings;
+  }
+
+  const labels = [...document.querySelectorAll('#label-grid input:checked')].map((box) => box.value);
+  if (labels.length) {
+    submission.labels = labels;
+  }
+
+  const categories = [...new Set($('categories').value.split(',').map((c) => c.trim()).filter(Boolean))];
+  if (categories.length) {
+    submission.categories = categories;
+  }
+
+  const severity = $('severity').value;
+  if (severity) {
+    submission.severity = severity;
+  }
+
+  const notes = $('notes').value.trim();
+  if (notes) {
+    submission.notes = notes;
+  }
+  return submission;
+}
+
+async function submitReview(event) {
+  event.preventDefault();
+  const item = state.current;
+  if (!item || state.busy) {
+    return;
+  }
+  clearProblem();
+  const submission = collectSubmission();
+  const done = await guard(() => api.submit(item.id, submission), showProblem);
+  if (!done) {
+    return;
+  }
+  clearReview();
+  setNotice(`Submitted review ${item.id}: ${humanize(done.result?.verdict ?? submission.verdict)}. Thank you.`);
+  await refreshQueue();
+  $('claim-next').focus();
+}
+
+async function releaseReview() {
+  const item = state.current;
+  if (!item || state.busy) {
+    return;
+  }
+  clearProblem();
+  let gone = '';
+  const released = await guard(() => api.release(item.id), (message, error) => {
+    if (error instanceof ProblemError && (error.status === 404 || error.status === 409)) {
+      gone = message;
+    } else {
+      showProblem(message, error);
+    }
+  });
+  if (!released && !gone) {
+    return;
+  }
+  // Releasing something no longer held is still the reviewer saying "I am done with this one".
+  clearReview();
+  setNotice(released ? `Released review ${item.id} back to the queue.` : `${gone} It was closed here.`);
+  await refreshQueue();
+  $('claim-next').focus();
+}
+
+// A lease can run out while a reviewer is still writing; claiming again keeps what is in the form.
+async function reclaim() {
+  const item = state.current;
+  if (!item || state.busy) {
+    return;
+  }
+  const claimed = await guard(() => api.claim(item.id), showProblem);
+  if (!claimed) {
+    return;
+  }
+  state.current = claimed;
+  $('review-facts').replaceChildren(...reviewFacts(claimed));
+  clearProblem();
+  tick();
+  setNotice(`Review ${item.id} is yours again; your edits are kept.`);
+  $('submit-review').focus();
+}
+
+function setNotice(message) {
+  $('notice').textContent = message;
+}
+
+// ---- problems --------------------------------------------------------------------------------------------
+
+function clearProblem() {
+  $('problem').hidden = true;
+  $('reclaim').hidden = true;
+  $('problem-title').textContent = '';
+  $('problem-list').replaceChildren();
+  for (const node of document.querySelectorAll('#verdict-form .field-error')) {
+    node.textContent = '';
+  }
+  for (const node of document.querySelectorAll('#verdict-form [aria-invalid]')) {
+    node.removeAttribute('aria-invalid');
+  }
+}
+
+/** Problem details beside the form: the title or detail, then each field the service named. */
+function showProblem(message, error) {
+  const problem = error instanceof ProblemError ? error.problem : {};
+  const fieldErrors = Object.entries(problem.errors ?? {});
+  $('problem-title').textContent = fieldErrors.length
+    ? 'The review was not accepted. Please fix:'
+    : (problem.detail || problem.title || message);
+  $('problem-list').replaceChildren(...fieldErrors.map(([field, messages]) => h('li', {}, [messages].flat().join(' '))));
+  $('reclaim').hidden = !(error instanceof ProblemError && error.status === 409 && state.current);
+  $('problem').hidden = false;
+
+  for (const [field, messages] of fieldErrors) {
+    const slot = document.getElementById(`error-${field}`);
+    if (slot) {
+      slot.textContent = [messages].flat().join(' ');
+    }
+    const control = controlFor(field);
+    control?.setAttribute('aria-invalid', 'true');
+  }
+}
+
+function controlFor(field) {
+  if (field === 'verdict') {
+    return $('field-verdict');
+  }
+  if (field === 'correctedText') {
+    return $('corrected-text');
+  }
+  if (field.startsWith('ratings.')) {
+    return $(`rating-${field.slice('ratings.'.length)}`);
+  }
+  return null;
+}
+
+/**
+ * Runs an API action with the page's shared error handling: 401 signs out, anything else goes to
+ * `report(message, error)`. Returns the action's result, or undefined when it failed.
+ */
+async function guard(action, report = queueProblem) {
+  state.busy = true;
+  document.body.classList.add('busy');
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof UnauthorizedError) {
+      signedOut();
+    } else if (error instanceof ProblemError || error instanceof OfflineError) {
+      report(error.message, error);
+    } else {
+      report('Something went wrong in the page; reload it to continue.', error);
+      console.error(error);
+    }
+    return undefined;
+  } finally {
+    state.busy = false;
+    document.body.classList.remove('busy');
+  }
+}
+
+// ---- clock -----------------------------------------------------------------------------------------------
+
+/** Relative times drift while the page sits open; refresh them without rebuilding anything. */
+function tick() {
+  const now = Date.now();
+  for (const node of document.querySelectorAll('time[data-due]')) {
+    updateDue(node, now);
+  }
+  const lease = $('review-lease');
+  const expires = state.current?.leaseExpiresAt;
+  if (!expires) {
+    lease.textContent = '';
+    return;
+  }
+  const expired = isPast(expires, now);
+  lease.textContent = expired
+    ? `Your claim expired ${relative(expires, now)}; someone else may take this review.`
+    : `Held for you until ${clock(expires)} (${relative(expires, now)}).`;
+  lease.classList.toggle('expired', expired);
+}
+
+// ---- wiring ----------------------------------------------------------------------------------------------
+
+function buildForm() {
+  for (const name of ['overall', 'tone', 'relevance', 'clarity']) {
+    $(`rating-${name}`).replaceChildren(
+      h('option', { value: '' }, 'Not rated'),
+      ...[1, 2, 3, 4, 5].map((n) => h('option', { value: n }, String(n))));
+  }
+  $('label-grid').replaceChildren(...annotationLabels.map((label) =>
+    h('label', { class: 'choice' },
+      h('input', { type: 'checkbox', name: 'labels', value: label }),
+      ` ${humanize(label)}`)));
+}
+
+function wire() {
+  buildForm();
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', signOut);
+  $('claim-next').addEventListener('click', claimNext);
+  $('refresh').addEventListener('click', () => {
+    state.queueSignature = '';
+    refreshQueue();
+  });
+  $('verdict-form').addEventListener('submit', submitReview);
+  $('verdict-form').addEventListener('change', (event) => {
+    if (event.target.name === 'verdict') {
+      syncEditBox();
+    }
+  });
+  $('release').addEventListener('click', releaseReview);
+  $('reclaim').addEventListener('click', reclaim);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && state.me) {
+      refreshQueue();
+    }
+  });
+
+  if (token.get()) {
+    start();
+  } else {
+    showSignIn();
+  }
+}
+
+wire();

@@ -1,0 +1,305 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using HitlLoop.IntegrationTests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HitlLoop.IntegrationTests.Browser;
+
+/// <summary>
+/// A reviewer works the queue through the page the embedded host serves, in a real Chromium: the first-try
+/// runtime a new team opens in a browser, running as its own process on a real port.
+/// </summary>
+[NonParallelizable]
+public sealed class ReviewFrontendTests
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private const string ReviewerId = "bea";
+    private const string ReviewerName = "Bea Reviewer";
+    private const string ReviewerToken = "browser-test-token";
+
+    private static readonly string _screenshotDirectory = Path.Combine(Path.GetTempPath(), "hitlloop-screenshots");
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-browser", Guid.NewGuid().ToString("N"));
+    private ServiceProcess? _host;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    [SetUp]
+    public async Task StartHostAndBrowser()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            Assert.Ignore($"Chromium is not installed at {ChromiumPath} (apt-get install -y chromium); " +
+                          "Playwright's own browser download is unavailable on these machines, so the browser test cannot run.");
+        }
+
+        var port = ServiceProcess.FreePort();
+        _host = await ServiceProcess.StartAsync("Embedded", port, new Dictionary<string, string>
+        {
+            // appsettings.json names a Urls key, which outranks ASPNETCORE_URLS; this setting outranks both.
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Hitl__Embedded__DataDirectory"] = _dataDirectory,
+            ["ReviewQueue__Reviewers__0__Id"] = ReviewerId,
+            ["ReviewQueue__Reviewers__0__Name"] = ReviewerName,
+            ["ReviewQueue__Reviewers__0__Token"] = ReviewerToken,
+        });
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+        });
+
+        // The page refreshes every few seconds; a little more than one refresh keeps slow CI machines honest.
+        SetDefaultExpectTimeout(15_000);
+    }
+
+    [TearDown]
+    public async Task StopHostAndBrowser()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_host is not null)
+        {
+            if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+            {
+                await TestContext.Out.WriteLineAsync($"----- embedded host output -----\n{_host.Output}");
+            }
+
+            await _host.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The host never got to create it.
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner.
+        }
+    }
+
+    [Test]
+    public async Task A_reviewer_signs_in_claims_the_most_urgent_item_and_submits_an_edit()
+    {
+        var host = _host!;
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await SeedAsync(host.Http, Scored(
+            $"parcel-{run}", 0.35,
+            query: "The tracking page says my parcel was delivered yesterday, but nothing arrived. What can I do?",
+            response: "Once a parcel is marked as delivered it is no longer our responsibility."));
+        await SeedAsync(host.Http, Scored(
+            $"email-{run}", 0.55,
+            // Markup in customer text must reach the reviewer as the characters the customer typed.
+            query: "Can I change the billing email? <img src=x onerror=\"document.body.dataset.injected='yes'\">",
+            response: "Billing emails cannot be changed."));
+
+        // Claim next takes the head of the queue, whatever order the router's priorities and due times give.
+        var pending = await Eventually.Get(
+            () => Json.GetAsync(host.Http, "api/reviews?status=pending"),
+            items => items.GetArrayLength() == 2,
+            TimeSpan.FromSeconds(30),
+            "both seeded responses to reach the review queue");
+        var head = pending[0];
+        var headId = head.GetProperty("id").GetString()!;
+        var otherId = pending[1].GetProperty("id").GetString()!;
+
+        var (page, pageErrors) = await OpenPageAsync();
+
+        // A wrong token is turned away, and the reviewer stays at the sign-in box.
+        await page.GetByLabel("Reviewer token").FillAsync("not-a-reviewer");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Unknown token");
+        await Expect(page.GetByLabel("Reviewer token")).ToBeVisibleAsync();
+        await Screenshot(page, "sign-in");
+
+        await SignInAsync(page);
+
+        var claimButtons = ClaimButtons(page);
+        var queue = page.GetByRole(AriaRole.List, new PageGetByRoleOptions { Name = "Pending reviews, most urgent first" });
+        await Expect(claimButtons).ToHaveCountAsync(2);
+        await Expect(queue).ToContainTextAsync("nothing arrived");
+        await Expect(queue).ToContainTextAsync("<img src=x onerror=");
+        await Expect(queue.Locator("img")).ToHaveCountAsync(0);
+
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Claim next", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = $"Review {headId}" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new PageGetByRoleOptions { Name = "Customer asked" }))
+            .ToContainTextAsync(head.GetProperty("query").GetString()!);
+        await Expect(page.GetByRole(AriaRole.Region, new PageGetByRoleOptions { Name = "Bot answered" }))
+            .ToContainTextAsync(head.GetProperty("response").GetString()!);
+        await Expect(page.GetByRole(AriaRole.Region, new PageGetByRoleOptions { Name = "Retrieved sources" })).ToContainTextAsync("Refund policy");
+        await Expect(claimButtons).ToHaveCountAsync(1);
+        await Screenshot(page, "claimed");
+
+        // The service's own validation comes back as problem details and is shown beside the form.
+        await page.GetByLabel("Edit: fix the answer").CheckAsync();
+        var corrected = page.GetByLabel("Corrected answer");
+        await Expect(corrected).ToHaveValueAsync(head.GetProperty("response").GetString()!);
+        await corrected.FillAsync("");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Submit review" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("correctedText is required");
+        await Expect(corrected).ToHaveAttributeAsync("aria-invalid", "true");
+        await Screenshot(page, "invalid");
+
+        var correction = $"I am sorry it has not arrived. I have opened a trace with the carrier for review {headId}; " +
+                         "if it is not found within 48 hours we will send a replacement at no cost.";
+        await corrected.FillAsync(correction);
+        await page.GetByLabel("Overall").SelectOptionAsync("2");
+        await page.GetByLabel("missing context").CheckAsync();
+        await page.GetByLabel("Severity").SelectOptionAsync("medium");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Submit review" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Submitted review {headId}: edited" }))
+            .ToBeVisibleAsync();
+        await Expect(claimButtons).ToHaveCountAsync(1);
+        await Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Claim review {otherId}" })).ToBeEnabledAsync();
+        await Screenshot(page, "submitted");
+
+        await Expect(page.Locator("body[data-injected]")).ToHaveCountAsync(0);
+
+        var completed = await Json.GetAsync(host.Http, $"api/reviews/{Uri.EscapeDataString(headId)}");
+        var result = completed.GetProperty("result");
+        Assert.Multiple(() =>
+        {
+            Assert.That(completed.GetProperty("status").GetString(), Is.EqualTo("completed"));
+            Assert.That(result.GetProperty("verdict").GetString(), Is.EqualTo("edited"));
+            Assert.That(result.GetProperty("correctedText").GetString(), Is.EqualTo(correction));
+            Assert.That(result.GetProperty("reviewerId").GetString(), Is.EqualTo(ReviewerId));
+            Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
+        });
+    }
+
+    [Test]
+    public async Task A_reviewer_can_take_a_chosen_item_give_it_back_and_is_told_when_nothing_is_left()
+    {
+        var host = _host!;
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
+        var id = $"plan-{Guid.NewGuid().ToString("N")[..8]}";
+        await SeedAsync(host.Http, Scored(id, 0.4, query: "Which plan includes phone support?", response: "All plans include phone support."));
+        await Eventually.Get(
+            () => Json.GetAsync(host.Http, "api/reviews?status=pending"),
+            items => items.GetArrayLength() == 1,
+            TimeSpan.FromSeconds(30),
+            "the seeded response to reach the review queue");
+
+        var (page, pageErrors) = await OpenPageAsync();
+        await SignInAsync(page);
+        var claimNext = page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Claim next", Exact = true });
+
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Claim review {id}" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = $"Review {id}" })).ToBeVisibleAsync();
+        await Expect(ClaimButtons(page)).ToHaveCountAsync(0);
+        await Expect(claimNext).ToBeDisabledAsync();
+
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Release back to queue" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Released review {id}" })).ToBeVisibleAsync();
+        await Expect(ClaimButtons(page)).ToHaveCountAsync(1);
+
+        await claimNext.ClickAsync();
+        await page.GetByLabel("Approve: good as it is").CheckAsync();
+        await Expect(page.GetByLabel("Corrected answer")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Submit review" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Submitted review {id}: approved" })).ToBeVisibleAsync();
+        await Expect(ClaimButtons(page)).ToHaveCountAsync(0);
+
+        await claimNext.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = "The queue is empty" })).ToBeVisibleAsync();
+
+        var completed = await Json.GetAsync(host.Http, $"api/reviews/{id}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(completed.GetProperty("result").GetProperty("verdict").GetString(), Is.EqualTo("approved"));
+            Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
+        });
+    }
+
+    private async Task<(IPage Page, List<string> Errors)> OpenPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        // A missing stylesheet or icon breaks nothing a locator can see, so failed page assets count as errors too.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && new Uri(response.Url).AbsolutePath.StartsWith("/review/", StringComparison.Ordinal))
+            {
+                errors.Add($"{response.Status} {response.Url}");
+            }
+        };
+
+        await page.GotoAsync(_host!.BaseAddress.ToString());
+        await Expect(page).ToHaveURLAsync(new Regex("/review/$"));
+        return (page, errors);
+    }
+
+    private static async Task SignInAsync(IPage page)
+    {
+        await page.GetByLabel("Reviewer token").FillAsync(ReviewerToken);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByText($"Signed in as {ReviewerName}")).ToBeVisibleAsync();
+    }
+
+    private static ILocator ClaimButtons(IPage page) =>
+        page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { NameRegex = new Regex("^Claim review ") });
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        Directory.CreateDirectory(_screenshotDirectory);
+        var path = Path.Combine(_screenshotDirectory, $"review-{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.ChangeExtension(path, ".full.png"), FullPage = true });
+        await TestContext.Out.WriteLineAsync($"screenshot: {path}");
+    }
+
+    private static async Task SeedAsync(HttpClient http, JsonObject scored)
+    {
+        using var body = new StringContent(scored.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri("api/demo/response-scored", UriKind.Relative), body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+    }
+
+    private static JsonObject Scored(string id, double confidence, string query, string response) => new()
+    {
+        ["responseId"] = id,
+        ["conversationId"] = "conv-" + id,
+        ["productId"] = "support-bot",
+        ["query"] = query,
+        ["response"] = response,
+        ["confidence"] = confidence,
+        ["sentiment"] = -0.1,
+        ["modelVersion"] = "support-bot-2025.06.1",
+        ["scoredAt"] = DateTimeOffset.UtcNow.ToString("O"),
+        ["context"] = new JsonObject
+        {
+            ["recentTurns"] = new JsonArray(
+                new JsonObject { ["role"] = "user", ["text"] = "Hello, I need some help with my order." },
+                new JsonObject { ["role"] = "assistant", ["text"] = "Of course. What seems to be the problem?" }),
+            ["retrievedSources"] = new JsonArray(
+                new JsonObject { ["id"] = "kb-refunds", ["title"] = "Refund policy", ["snippet"] = "Lost parcels are refunded or replaced after a carrier trace." }),
+            ["account"] = new JsonObject { ["accountId"] = "acct-1042", ["tier"] = "business", ["value"] = 12000 },
+            ["stage"] = "post-purchase",
+            ["category"] = "orders",
+        },
+    };
+}
