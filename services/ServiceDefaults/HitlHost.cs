@@ -40,6 +40,9 @@ public static class HitlHost
 
         builder.AddHitlTelemetry(services.Length == 1 ? $"hitl-{services[0].Name}" : "hitl-embedded");
         builder.Services.AddProblemDetails();
+
+        // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
 
