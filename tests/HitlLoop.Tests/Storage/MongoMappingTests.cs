@@ -87,4 +87,28 @@ public sealed class MongoMappingTests
         Assert.That(Json(read), Is.EqualTo(Json(item)));
         Assert.That(bson["Status"].AsString, Is.EqualTo("Claimed"));
     }
+
+    private static string Mql(System.Linq.Expressions.Expression<Func<ContractDocument, bool>> filter)
+    {
+        var serializer = BsonSerializer.LookupSerializer<ContractDocument>();
+        var rendered = MongoDB.Driver.Builders<ContractDocument>.Filter.Where(filter)
+            .Render(new MongoDB.Driver.RenderArgs<ContractDocument>(serializer, BsonSerializer.SerializerRegistry));
+        return rendered.ToJson();
+    }
+
+    [Test]
+    public void Filters_translate_to_queries_on_the_stored_representation()
+    {
+        var status = ContractStatus.Open;
+        var cutoff = Noon;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Mql(d => d.Status == status), Is.EqualTo("""{ "Status" : "Open" }"""));
+            Assert.That(Mql(d => d.At > cutoff), Does.StartWith("""{ "At" : { "$gt" : ISODate("2026-11-22T12:00:00""").Or.StartWith("""{ "At" : { "$gt" : { "$date" """));
+            Assert.That(Mql(d => d.OutboxPending), Is.EqualTo("""{ "OutboxPending" : true }"""));
+            Assert.That(Mql(d => d.Owner == null), Is.EqualTo("""{ "Owner" : null }"""));
+            Assert.That(Mql(d => d.Status == ContractStatus.Closed || d.Count == 0), Does.Contain("$or"));
+        });
+    }
 }
