@@ -18,16 +18,7 @@ internal static class Json
         ["scoredAt"] = DateTimeOffset.UtcNow.ToString("O"),
     }.ToJsonString();
 
-    public static string ExamplePath(string eventName)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HitlLoop.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? ".", "contracts", "examples", $"{eventName}.json");
-    }
+    public static string ExamplePath(string eventName) => Repository.PathOf("contracts", "examples", $"{eventName}.json");
 
     public static async Task<JsonElement> GetAsync(HttpClient client, string path)
     {

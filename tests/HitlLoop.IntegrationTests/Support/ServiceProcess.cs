@@ -48,7 +48,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts services/{project} and returns once its readiness probe answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(string project, int port, IReadOnlyDictionary<string, string> environment)
     {
-        var dll = Path.Combine(RepositoryRoot(), "services", project, "bin", BuildConfiguration(), "net10.0", $"HitlLoop.{project}.dll");
+        var dll = Repository.PathOf("services", project, "bin", BuildConfiguration(), "net10.0", $"HitlLoop.{project}.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"Build {project} first: {dll} is missing.", dll);
@@ -148,15 +148,4 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private static string BuildConfiguration() =>
         typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HitlLoop.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("HitlLoop.sln not found above the test output.");
-    }
 }

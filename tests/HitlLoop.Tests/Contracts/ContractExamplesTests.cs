@@ -1,13 +1,14 @@
 using System.Text.Json;
 using HitlLoop.Contracts;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.Tests.Support;
 
 namespace HitlLoop.Tests.Contracts;
 
 /// <summary>The example messages a non-.NET producer copies must read into the records the services consume.</summary>
 public sealed class ContractExamplesTests
 {
-    private static readonly string ContractsFolder = Path.Combine(RepositoryRoot(), "contracts");
+    private static readonly string ContractsFolder = Repository.PathOf("contracts");
 
     private static IEnumerable<TestCaseData> Examples() =>
         typeof(ResponseScored).Assembly.GetTypes()
@@ -46,16 +47,5 @@ public sealed class ContractExamplesTests
         Assert.That(scored.ResponseId, Is.Not.Empty);
         Assert.That(scored.Confidence, Is.InRange(0.0, 1.0));
         Assert.That(scored.Context.RecentTurns, Is.Not.Empty);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HitlLoop.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("HitlLoop.sln not found above the test output.");
     }
 }

@@ -6,6 +6,7 @@ using HitlLoop.PatternLearner;
 using HitlLoop.ReviewQueue;
 using HitlLoop.Router;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.Tests.Support;
 using HitlLoop.TrainingOrchestrator;
 
 namespace HitlLoop.Tests.Deployment;
@@ -26,7 +27,7 @@ public sealed partial class ConfigurationKeyTests
         ["TrainingOrchestrator"] = typeof(TrainingOrchestratorOptions),
     };
 
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = Repository.Root;
 
     private static IEnumerable<TestCaseData> DeploymentKeys()
     {
@@ -107,16 +108,6 @@ public sealed partial class ConfigurationKeyTests
             : [key];
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HitlLoop.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("HitlLoop.sln not found above the test output.");
-    }
 
     [GeneratedRegex(@"\b(Hitl|Router|ReviewQueue|Feedback|PatternLearner|TrainingOrchestrator)__[A-Za-z0-9_]+")]
     private static partial Regex EnvironmentKey();
