@@ -20,10 +20,14 @@ public sealed class FeedbackService : IHitlService
         builder.Services.AddSingleton<IFeedbackStore, FeedbackStore>();
         builder.Services.AddSingleton<CorrectionValidator>();
         builder.Services.AddSingleton<ReviewIntake>();
+        builder.Services.AddSingleton<UserFeedbackIntake>();
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<ReviewCompletedConsumer, ReviewCompletedConsumerDefinition>();
+        bus.AddConsumer<UserFeedbackSubmittedConsumer, UserFeedbackSubmittedConsumerDefinition>();
+    }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapFeedbackApi();
 }

@@ -18,7 +18,8 @@ internal static class FeedbackApi
                 productId,
                 await store.CountReviewsAsync(productId, cancellationToken),
                 await store.ReviewTimeAsync(productId, LoopMetrics.ReviewTimeWindow, cancellationToken),
-                await store.ReviewersAsync(cancellationToken))));
+                await store.ReviewersAsync(cancellationToken),
+                await store.CountUserFeedbackAsync(productId, cancellationToken))));
 
         api.MapGet("/golden", async Task<Results<Ok<IReadOnlyList<GoldenExample>>, ValidationProblem>> (
             string? productId, int? limit, IFeedbackStore store, CancellationToken cancellationToken) =>

@@ -26,6 +26,7 @@ public sealed record LoopMetricsReport
     public required TargetedRate ReviewerAgreement { get; init; }
     public required TargetedRate ReviewRate { get; init; }
     public required TargetedRate SameMistakeRate { get; init; }
+    public required TargetedRate PositiveFeedbackRate { get; init; }
 }
 
 /// <summary>The loop's health against the seed's targets, from what Feedback itself has recorded.</summary>
@@ -37,6 +38,7 @@ public static class LoopMetrics
     public const double MinReviewerAgreement = 0.85;
     public const double MaxReviewRate = 0.10;
     public const double MaxSameMistakeRate = 0.01;
+    public const double MinPositiveFeedbackRate = 0.80;
 
     /// <summary>Time to review is averaged over the latest reviews, so it follows the team as it gets faster.</summary>
     public const int ReviewTimeWindow = 1_000;
@@ -45,8 +47,11 @@ public static class LoopMetrics
         string? productId,
         ReviewCounts counts,
         ReviewTime reviewTime,
-        IReadOnlyList<ReviewerStats> reviewers)
+        IReadOnlyList<ReviewerStats> reviewers,
+        UserFeedbackCounts userFeedback)
     {
+        var rated = userFeedback.Positive + userFeedback.Negative;
+        var positiveRate = rated == 0 ? (double?)null : (double)userFeedback.Positive / rated;
         var correctionRate = counts.Reviews == 0 ? (double?)null : (double)counts.Edited / counts.Reviews;
         var judged = counts.Reviews >= CorrectionRateJudgedAfter;
         var agreements = reviewers.Where(r => r.AgreementRate is not null).Select(r => r.AgreementRate!.Value).ToList();
@@ -97,6 +102,15 @@ public static class LoopMetrics
                 Value = null,
                 Target = "< 1%",
                 Note = "to come from PatternLearner once it tracks whether a pattern recurs after its rule shipped",
+            },
+            PositiveFeedbackRate = new TargetedRate
+            {
+                Value = positiveRate,
+                Target = "> 80%",
+                MeetsTarget = positiveRate is { } positive ? positive > MinPositiveFeedbackRate : null,
+                Note = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"end users' thumbs up and 4-5 star ratings among {rated:N0} rated reactions ({userFeedback.Total - rated:N0} neutral)"),
             },
         };
     }

@@ -9,6 +9,7 @@ internal sealed class FeedbackStore : IFeedbackStore
     private readonly IDocumentCollection<ReviewRecord> _reviews;
     private readonly IDocumentCollection<GoldenExample> _golden;
     private readonly IDocumentCollection<ReviewerStats> _reviewers;
+    private readonly IDocumentCollection<UserFeedbackRecord> _userFeedback;
 
     public FeedbackStore(IDocumentStoreFactory stores)
     {
@@ -16,12 +17,14 @@ internal sealed class FeedbackStore : IFeedbackStore
         _reviews = store.GetCollection<ReviewRecord>("reviews");
         _golden = store.GetCollection<GoldenExample>("golden-examples");
         _reviewers = store.GetCollection<ReviewerStats>("reviewers");
+        _userFeedback = store.GetCollection<UserFeedbackRecord>("user-feedback");
 
         _reviews.EnsureIndexAsync(r => r.ProductId).GetAwaiter().GetResult();
         _reviews.EnsureIndexAsync(r => r.ReviewerId).GetAwaiter().GetResult();
         _reviews.EnsureIndexAsync(r => r.CompletedAt).GetAwaiter().GetResult();
         _golden.EnsureIndexAsync(g => g.ProductId).GetAwaiter().GetResult();
         _golden.EnsureIndexAsync(g => g.AcceptedAt).GetAwaiter().GetResult();
+        _userFeedback.EnsureIndexAsync(f => f.ProductId).GetAwaiter().GetResult();
     }
 
     public Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken) =>
@@ -89,6 +92,18 @@ internal sealed class FeedbackStore : IFeedbackStore
             limit: window,
             cancellationToken);
         return new ReviewTime(latest.Count == 0 ? null : latest.Average(r => r.ReviewDurationSeconds), latest.Count);
+    }
+
+    public Task<UserFeedbackRecord> RecordUserFeedbackOnceAsync(UserFeedbackRecord feedback, CancellationToken cancellationToken) =>
+        _userFeedback.InsertOnceAsync(feedback, cancellationToken);
+
+    public async Task<UserFeedbackCounts> CountUserFeedbackAsync(string? productId, CancellationToken cancellationToken)
+    {
+        Expression<Func<UserFeedbackRecord, bool>>? scope = productId is null ? null : f => f.ProductId == productId;
+        return new UserFeedbackCounts(
+            Total: await _userFeedback.CountAsync(scope ?? (f => true), cancellationToken),
+            Positive: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == true), cancellationToken),
+            Negative: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == false), cancellationToken));
     }
 
     private static Expression<Func<ReviewRecord, bool>>? ProductScope(string? productId) =>

@@ -24,6 +24,11 @@ public interface IFeedbackStore
 
     Task<ReviewCounts> CountReviewsAsync(string? productId, CancellationToken cancellationToken);
 
+    /// <summary>Records the end user's reaction unless it was recorded before; returns the record that stands.</summary>
+    Task<UserFeedbackRecord> RecordUserFeedbackOnceAsync(UserFeedbackRecord feedback, CancellationToken cancellationToken);
+
+    Task<UserFeedbackCounts> CountUserFeedbackAsync(string? productId, CancellationToken cancellationToken);
+
     /// <summary>Review durations over the latest <paramref name="window"/> reviews.</summary>
     Task<ReviewTime> ReviewTimeAsync(string? productId, int window, CancellationToken cancellationToken);
 }

@@ -8,11 +8,12 @@ public sealed class LoopMetricsTests
     private static ReviewCounts Counts(long reviews, long edited) => new(reviews, reviews - edited, edited, 0, edited, 0);
 
     private static readonly ReviewTime NoReviewTime = new(null, 0);
+    private static readonly UserFeedbackCounts NoUserFeedback = new(0, 0, 0);
 
     [Test]
     public void The_correction_rate_is_not_judged_before_1000_reviews()
     {
-        var metrics = LoopMetrics.Compute("support-bot", Counts(999, 10), NoReviewTime, []);
+        var metrics = LoopMetrics.Compute("support-bot", Counts(999, 10), NoReviewTime, [], NoUserFeedback);
 
         Assert.That(metrics.CorrectionRate.Value, Is.EqualTo(10.0 / 999).Within(1e-12));
         Assert.That(metrics.CorrectionRate.MeetsTarget, Is.Null);
@@ -23,7 +24,7 @@ public sealed class LoopMetricsTests
     [TestCase(50, false)]
     public void From_1000_reviews_the_correction_rate_must_stay_under_5_percent(int edited, bool meets)
     {
-        var metrics = LoopMetrics.Compute("support-bot", Counts(1_000, edited), NoReviewTime, []);
+        var metrics = LoopMetrics.Compute("support-bot", Counts(1_000, edited), NoReviewTime, [], NoUserFeedback);
 
         Assert.That(metrics.CorrectionRate.MeetsTarget, Is.EqualTo(meets));
     }
@@ -31,7 +32,7 @@ public sealed class LoopMetricsTests
     [Test]
     public void Without_reviews_nothing_is_reported_as_met_or_missed()
     {
-        var metrics = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, []);
+        var metrics = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, [], NoUserFeedback);
 
         Assert.That(
             new[] { metrics.CorrectionRate, metrics.AverageReviewSeconds, metrics.ReviewerAgreement, metrics.ReviewRate, metrics.SameMistakeRate }
@@ -49,7 +50,7 @@ public sealed class LoopMetricsTests
             new() { Id = "new-reviewer" },
         ];
 
-        var agreement = LoopMetrics.Compute(null, Counts(10, 1), NoReviewTime, reviewers).ReviewerAgreement;
+        var agreement = LoopMetrics.Compute(null, Counts(10, 1), NoReviewTime, reviewers, NoUserFeedback).ReviewerAgreement;
 
         Assert.That(agreement.Value, Is.EqualTo(0.8125));
         Assert.That(agreement.MeetsTarget, Is.False, "below the 85% target");
@@ -59,7 +60,17 @@ public sealed class LoopMetricsTests
     [Test]
     public void Reviews_averaging_two_minutes_or_more_miss_the_time_target()
     {
-        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(119.9, 3), []).AverageReviewSeconds.MeetsTarget, Is.True);
-        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(120, 3), []).AverageReviewSeconds.MeetsTarget, Is.False);
+        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(119.9, 3), [], NoUserFeedback).AverageReviewSeconds.MeetsTarget, Is.True);
+        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(120, 3), [], NoUserFeedback).AverageReviewSeconds.MeetsTarget, Is.False);
+    }
+
+    [Test]
+    public void The_positive_feedback_rate_counts_rated_reactions_against_the_80_percent_target()
+    {
+        var rate = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, [], new UserFeedbackCounts(Total: 12, Positive: 9, Negative: 1)).PositiveFeedbackRate;
+
+        Assert.That(rate.Value, Is.EqualTo(0.9).Within(1e-9));
+        Assert.That(rate.MeetsTarget, Is.True);
+        Assert.That(LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, [], NoUserFeedback).PositiveFeedbackRate.Value, Is.Null);
     }
 }

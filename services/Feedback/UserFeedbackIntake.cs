@@ -1,0 +1,65 @@
+using HitlLoop.Contracts;
+using HitlLoop.Feedback.Storage;
+using HitlLoop.ServiceDefaults;
+
+namespace HitlLoop.Feedback;
+
+/// <summary>Records end users' thumbs and ratings once each; they feed the positive-feedback rate.</summary>
+public sealed class UserFeedbackIntake(IFeedbackStore store, TimeProvider clock)
+{
+    public async Task<UserFeedbackRecord> RecordAsync(UserFeedbackSubmitted feedback, CancellationToken cancellationToken)
+    {
+        var problems = Problems(feedback);
+        if (problems.Count > 0)
+        {
+            throw new MessageValidationException("Invalid UserFeedbackSubmitted: " + string.Join("; ", problems));
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await store.RecordUserFeedbackOnceAsync(
+            new UserFeedbackRecord
+            {
+                Id = feedback.FeedbackId,
+                ResponseId = feedback.ResponseId,
+                ProductId = feedback.ProductId,
+                ThumbsUp = feedback.ThumbsUp,
+                Rating = feedback.Rating,
+                Positive = UserFeedbackRecord.Sentiment(feedback.ThumbsUp, feedback.Rating),
+                Comment = feedback.Comment,
+                SubmittedAt = feedback.SubmittedAt == default ? now : feedback.SubmittedAt.UtcDateTime,
+                RecordedAt = now,
+            },
+            cancellationToken);
+    }
+
+    public static IReadOnlyList<string> Problems(UserFeedbackSubmitted? feedback)
+    {
+        if (feedback is null)
+        {
+            return ["the message body is empty"];
+        }
+
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(feedback.FeedbackId))
+        {
+            problems.Add("feedbackId is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(feedback.ResponseId))
+        {
+            problems.Add("responseId is required");
+        }
+
+        if (feedback.ThumbsUp is null && feedback.Rating is null)
+        {
+            problems.Add("thumbsUp or rating is required");
+        }
+
+        if (feedback.Rating is < 1 or > 5)
+        {
+            problems.Add($"rating must lie in 1..5 (was {feedback.Rating})");
+        }
+
+        return problems;
+    }
+}
