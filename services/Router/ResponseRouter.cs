@@ -45,7 +45,8 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
             {
                 Id = response.ResponseId,
                 ProductId = response.ProductId,
-                Outcome = decision.NeedsReview ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
+                // An audited response was approved like any confident one; a human checks it afterwards.
+                Outcome = decision.NeedsReview && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
                 Audit = decision.IsAudit,
                 Confidence = response.Confidence,
                 ConfidenceThreshold = decision.ConfidenceThreshold,
@@ -59,7 +60,7 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
             },
             cancellationToken);
 
-        if (stored.Outcome == RoutingOutcome.ReviewRequested)
+        if (stored.ReviewRequest is not null)
         {
             logger.LogInformation(
                 "Response {ResponseId} of {ProductId} sent to review ({Triggers})",
