@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using HitlLoop.Client;
 using HitlLoop.Contracts;
 using HitlLoop.IntegrationTests.Support;
 using HitlLoop.ServiceDefaults;
@@ -143,16 +144,18 @@ public sealed class EndToEndTests
         // Every service saw its part of the loop.
         var decisions = await Json.GetAsync(router.Http, "api/router/stats");
         var golden = await Json.GetAsync(feedback.Http, $"api/feedback/golden?productId={Product}");
+        // The chat product asks for few-shot guidance through the typed client.
+        var guidanceClient = HitlClientRegistration.CreateGuidanceClient(patterns.Http);
         var guidance = await Eventually.Get(
-            () => Json.GetAsync(patterns.Http, $"api/guidance?productId={Product}&query=refund%20after%2030%20days&limit=5"),
-            g => g.GetProperty("corrections").GetArrayLength() == RetrainThreshold,
+            () => guidanceClient.GetGuidanceAsync(Product, query: "refund after 30 days", limit: 5),
+            g => g.Corrections.Count == RetrainThreshold,
             what: "PatternLearner to hold the corrections");
         Assert.Multiple(() =>
         {
             Assert.That(decisions.GetProperty("autoApproved").GetInt64(), Is.EqualTo(2));
             Assert.That(decisions.GetProperty("reviewRequested").GetInt64(), Is.EqualTo(RetrainThreshold));
             Assert.That(golden.GetArrayLength(), Is.EqualTo(RetrainThreshold));
-            Assert.That(guidance.GetProperty("corrections").GetArrayLength(), Is.EqualTo(RetrainThreshold));
+            Assert.That(guidance.Corrections.Select(c => c.CorrectedText), Is.EquivalentTo(corrected));
         });
 
         // The ML team closes the loop with the model it trained.

@@ -1,3 +1,4 @@
+using HitlLoop.Contracts.Guidance;
 using HitlLoop.PatternLearner.Learning;
 using HitlLoop.PatternLearner.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
