@@ -17,13 +17,6 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
             throw new MessageValidationException("Invalid ResponseScored: " + string.Join("; ", problems));
         }
 
-        // A redelivery or duplicate gets the stored decision, never a new one: the first decision stands.
-        var existing = await decisions.FindAsync(response.ResponseId, cancellationToken);
-        if (existing is not null)
-        {
-            return existing.ReviewRequest;
-        }
-
         var now = clock.GetUtcNow();
         var decision = policy.Decide(response);
         var request = decision.NeedsReview
@@ -40,27 +33,28 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
             }
             : null;
 
-        var stored = await decisions.RecordOnceAsync(
-            new RoutingDecisionDocument
-            {
-                Id = response.ResponseId,
-                ProductId = response.ProductId,
-                // An audited response was approved like any confident one; a human checks it afterwards.
-                Outcome = decision.NeedsReview && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
-                Audit = decision.IsAudit,
-                Confidence = response.Confidence,
-                ConfidenceThreshold = decision.ConfidenceThreshold,
-                Sentiment = response.Sentiment,
-                LearningValue = decision.LearningValue,
-                Priority = decision.Priority,
-                Triggers = decision.Triggers,
-                PolicyVersion = decision.PolicyVersion,
-                DecidedAt = now.UtcDateTime,
-                ReviewRequest = request,
-            },
-            cancellationToken);
+        var made = new RoutingDecisionDocument
+        {
+            Id = response.ResponseId,
+            ProductId = response.ProductId,
+            // An audited response was approved like any confident one; a human checks it afterwards.
+            Outcome = decision.NeedsReview && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
+            Audit = decision.IsAudit,
+            Confidence = response.Confidence,
+            ConfidenceThreshold = decision.ConfidenceThreshold,
+            Sentiment = response.Sentiment,
+            LearningValue = decision.LearningValue,
+            Priority = decision.Priority,
+            Triggers = decision.Triggers,
+            PolicyVersion = decision.PolicyVersion,
+            DecidedAt = now.UtcDateTime,
+            ReviewRequest = request,
+        };
 
-        if (stored.ReviewRequest is not null)
+        // A redelivery or duplicate gets the stored decision, never a new one: the first decision stands, and its
+        // review request is sent again (ReviewQueue keeps one item per response).
+        var stored = await decisions.RecordOnceAsync(made, cancellationToken);
+        if (ReferenceEquals(stored, made) && stored.ReviewRequest is not null)
         {
             logger.LogInformation(
                 "Response {ResponseId} of {ProductId} sent to review ({Triggers})",
