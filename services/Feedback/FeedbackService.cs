@@ -3,6 +3,7 @@ using HitlLoop.Feedback.Consumers;
 using HitlLoop.Feedback.Corrections;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 
 namespace HitlLoop.Feedback;
@@ -17,7 +18,7 @@ public sealed class FeedbackService : IHitlService
     public void AddServices(IHostApplicationBuilder builder)
     {
         builder.AddSectionOptions<FeedbackOptions>(FeedbackOptions.Section);
-        builder.Services.AddSingleton<IFeedbackStore, FeedbackStore>();
+        builder.Services.AddStore<IFeedbackStore, FeedbackStore>();
         builder.Services.AddSingleton<CorrectionValidator>();
         builder.Services.AddSingleton<ReviewIntake>();
         builder.Services.AddSingleton<UserFeedbackIntake>();

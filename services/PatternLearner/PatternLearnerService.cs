@@ -3,6 +3,7 @@ using HitlLoop.PatternLearner.Consumers;
 using HitlLoop.PatternLearner.Learning;
 using HitlLoop.PatternLearner.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 
 namespace HitlLoop.PatternLearner;
@@ -18,8 +19,8 @@ public sealed class PatternLearnerService : IHitlService
     {
         builder.AddSectionOptions<PatternLearnerOptions>(PatternLearnerOptions.Section)
             .Validate(o => o.OverVerboseRatio < 1 && o.UnderDetailedRatio > 1, "PatternLearner:OverVerboseRatio must be below 1 and PatternLearner:UnderDetailedRatio above 1.");
-        builder.Services.AddSingleton<ICorrectionIndex, CorrectionIndex>();
-        builder.Services.AddSingleton<IPatternStore, PatternStore>();
+        builder.Services.AddStore<ICorrectionIndex, CorrectionIndex>();
+        builder.Services.AddStore<IPatternStore, PatternStore>();
         builder.Services.AddSingleton<CorrectionAnalyzer>();
         builder.Services.AddSingleton<CorrectionLearner>();
     }

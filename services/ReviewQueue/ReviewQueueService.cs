@@ -5,6 +5,7 @@ using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.ServiceDefaults.Outbox;
 using MassTransit;
 using Microsoft.AspNetCore.Authentication;
@@ -21,8 +22,7 @@ public sealed class ReviewQueueService : IHitlService
     public void AddServices(IHostApplicationBuilder builder)
     {
         builder.AddSectionOptions<ReviewQueueOptions>(ReviewQueueOptions.Section);
-        builder.Services.AddSingleton<ReviewItemStore>();
-        builder.Services.AddSingleton<IReviewItemStore>(sp => sp.GetRequiredService<ReviewItemStore>());
+        builder.Services.AddStore<IReviewItemStore, ReviewItemStore>();
         builder.Services.AddSingleton<ReviewDesk>();
         builder.Services.AddOutboxSweeper(sp => sp.GetRequiredService<ReviewItemStore>().Items);
 

@@ -3,6 +3,7 @@ using HitlLoop.Router.Consumers;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 
 namespace HitlLoop.Router;
@@ -17,7 +18,7 @@ public sealed class RouterService : IHitlService
     public void AddServices(IHostApplicationBuilder builder)
     {
         builder.AddSectionOptions<RouterOptions>(RouterOptions.Section);
-        builder.Services.AddSingleton<IDecisionStore, DecisionStore>();
+        builder.Services.AddStore<IDecisionStore, DecisionStore>();
         builder.Services.AddSingleton<RoutingPolicy>();
         builder.Services.AddSingleton<ResponseRouter>();
     }

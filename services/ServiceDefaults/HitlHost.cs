@@ -50,6 +50,7 @@ public static class HitlHost
             ? ActivatorUtilities.CreateInstance<MongoDocumentStoreFactory>(sp)
             : ActivatorUtilities.CreateInstance<EmbeddedDocumentStoreFactory>(sp));
         builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddHostedService<StoreSetupRunner>();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);

@@ -1,4 +1,5 @@
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.TrainingOrchestrator.Api;
 using HitlLoop.TrainingOrchestrator.Consumers;
@@ -21,9 +22,8 @@ public sealed class TrainingOrchestratorService : IHitlService
         builder.AddSectionOptions<TrainingOrchestratorOptions>(TrainingOrchestratorOptions.Section)
             .Validate(TrainingOrchestratorOptions.HasUsableBaseUrl, "TrainingOrchestrator:PublicBaseUrl must be an absolute http(s) URL.");
 
-        builder.Services.AddSingleton<DatasetStore>();
-        builder.Services.AddSingleton<IDatasetStore>(sp => sp.GetRequiredService<DatasetStore>());
-        builder.Services.AddSingleton<IModelRegistry, ModelRegistry>();
+        builder.Services.AddStore<IDatasetStore, DatasetStore>();
+        builder.Services.AddStore<IModelRegistry, ModelRegistry>();
         builder.Services.AddOutboxSweeper(sp => sp.GetRequiredService<DatasetStore>().Snapshots);
 
         builder.Services.AddSingleton<RetrainPolicy>();

@@ -4,7 +4,7 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Feedback.Storage;
 
-internal sealed class FeedbackStore : IFeedbackStore
+internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
 {
     private readonly IDocumentCollection<ReviewRecord> _reviews;
     private readonly IDocumentCollection<GoldenExample> _golden;
@@ -18,13 +18,16 @@ internal sealed class FeedbackStore : IFeedbackStore
         _golden = store.GetCollection<GoldenExample>("golden-examples");
         _reviewers = store.GetCollection<ReviewerStats>("reviewers");
         _userFeedback = store.GetCollection<UserFeedbackRecord>("user-feedback");
+    }
 
-        _reviews.EnsureIndexAsync(r => r.ProductId).GetAwaiter().GetResult();
-        _reviews.EnsureIndexAsync(r => r.ReviewerId).GetAwaiter().GetResult();
-        _reviews.EnsureIndexAsync(r => r.CompletedAt).GetAwaiter().GetResult();
-        _golden.EnsureIndexAsync(g => g.ProductId).GetAwaiter().GetResult();
-        _golden.EnsureIndexAsync(g => g.AcceptedAt).GetAwaiter().GetResult();
-        _userFeedback.EnsureIndexAsync(f => f.ProductId).GetAwaiter().GetResult();
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await _reviews.EnsureIndexAsync(r => r.ProductId, cancellationToken: cancellationToken);
+        await _reviews.EnsureIndexAsync(r => r.ReviewerId, cancellationToken: cancellationToken);
+        await _reviews.EnsureIndexAsync(r => r.CompletedAt, cancellationToken: cancellationToken);
+        await _golden.EnsureIndexAsync(g => g.ProductId, cancellationToken: cancellationToken);
+        await _golden.EnsureIndexAsync(g => g.AcceptedAt, cancellationToken: cancellationToken);
+        await _userFeedback.EnsureIndexAsync(f => f.ProductId, cancellationToken: cancellationToken);
     }
 
     public Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken) =>

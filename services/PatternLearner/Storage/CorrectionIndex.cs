@@ -2,15 +2,19 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.PatternLearner.Storage;
 
-internal sealed class CorrectionIndex : ICorrectionIndex
+internal sealed class CorrectionIndex : ICorrectionIndex, IStoreSetup
 {
     private readonly IDocumentCollection<CorrectionRecord> _corrections;
 
     public CorrectionIndex(IDocumentStoreFactory stores)
     {
         _corrections = stores.ForService(PatternLearnerService.ServiceName).GetCollection<CorrectionRecord>("corrections");
-        _corrections.EnsureIndexAsync(c => c.ProductId).GetAwaiter().GetResult();
-        _corrections.EnsureIndexAsync(c => c.AcceptedAt).GetAwaiter().GetResult();
+    }
+
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await _corrections.EnsureIndexAsync(c => c.ProductId, cancellationToken: cancellationToken);
+        await _corrections.EnsureIndexAsync(c => c.AcceptedAt, cancellationToken: cancellationToken);
     }
 
     public Task<CorrectionRecord> RecordOnceAsync(CorrectionRecord correction, CancellationToken cancellationToken) =>

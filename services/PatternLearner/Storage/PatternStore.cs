@@ -2,7 +2,7 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.PatternLearner.Storage;
 
-internal sealed class PatternStore : IPatternStore
+internal sealed class PatternStore : IPatternStore, IStoreSetup
 {
     private readonly IDocumentCollection<PatternExample> _examples;
     private readonly IDocumentCollection<Pattern> _patterns;
@@ -12,8 +12,12 @@ internal sealed class PatternStore : IPatternStore
         var store = stores.ForService(PatternLearnerService.ServiceName);
         _examples = store.GetCollection<PatternExample>("pattern-examples");
         _patterns = store.GetCollection<Pattern>("patterns");
-        _examples.EnsureIndexAsync(e => e.PatternId).GetAwaiter().GetResult();
-        _patterns.EnsureIndexAsync(p => p.ProductId).GetAwaiter().GetResult();
+    }
+
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await _examples.EnsureIndexAsync(e => e.PatternId, cancellationToken: cancellationToken);
+        await _patterns.EnsureIndexAsync(p => p.ProductId, cancellationToken: cancellationToken);
     }
 
     public Task AddExampleAsync(PatternExample example, CancellationToken cancellationToken) =>

@@ -4,7 +4,7 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.ReviewQueue.Storage;
 
-internal sealed class ReviewItemStore : IReviewItemStore
+internal sealed class ReviewItemStore : IReviewItemStore, IStoreSetup
 {
     private const int ClaimCandidates = 8;
     private readonly OutboxDispatcher _dispatcher;
@@ -13,9 +13,13 @@ internal sealed class ReviewItemStore : IReviewItemStore
     {
         _dispatcher = dispatcher;
         Items = stores.ForService(ReviewQueueService.ServiceName).GetCollection<ReviewItem>("review-items");
-        Items.EnsureIndexAsync(i => i.Status).GetAwaiter().GetResult();
-        Items.EnsureIndexAsync(i => i.QueueKey).GetAwaiter().GetResult();
-        Items.EnsureIndexAsync(i => i.OutboxPending).GetAwaiter().GetResult();
+    }
+
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await Items.EnsureIndexAsync(i => i.Status, cancellationToken: cancellationToken);
+        await Items.EnsureIndexAsync(i => i.QueueKey, cancellationToken: cancellationToken);
+        await Items.EnsureIndexAsync(i => i.OutboxPending, cancellationToken: cancellationToken);
     }
 
     public IDocumentCollection<ReviewItem> Items { get; }

@@ -2,15 +2,19 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Router.Storage;
 
-internal sealed class DecisionStore : IDecisionStore
+internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 {
     private readonly IDocumentCollection<RoutingDecisionDocument> _decisions;
 
     public DecisionStore(IDocumentStoreFactory stores)
     {
         _decisions = stores.ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
-        _decisions.EnsureIndexAsync(d => d.ProductId).GetAwaiter().GetResult();
-        _decisions.EnsureIndexAsync(d => d.Outcome).GetAwaiter().GetResult();
+    }
+
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await _decisions.EnsureIndexAsync(d => d.ProductId, cancellationToken: cancellationToken);
+        await _decisions.EnsureIndexAsync(d => d.Outcome, cancellationToken: cancellationToken);
     }
 
     public Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken) =>

@@ -8,7 +8,7 @@ using MassTransit;
 
 namespace HitlLoop.TrainingOrchestrator.Storage;
 
-internal sealed class DatasetStore : IDatasetStore
+internal sealed class DatasetStore : IDatasetStore, IStoreSetup
 {
     /// <summary>Well under MongoDB's 16 MB document limit, with room for BSON overhead.</summary>
     internal const int MaxChunkBytes = 4 * 1024 * 1024;
@@ -24,11 +24,14 @@ internal sealed class DatasetStore : IDatasetStore
         _chunks = store.GetCollection<DatasetChunk>(DatasetChunk.CollectionName);
         Snapshots = store.GetCollection<DatasetSnapshot>(DatasetSnapshot.CollectionName);
         _outbox = outbox;
+    }
 
-        _examples.EnsureIndexAsync(e => e.SnapshotId).GetAwaiter().GetResult();
-        Snapshots.EnsureIndexAsync(s => s.DatasetVersion).GetAwaiter().GetResult();
-        Snapshots.EnsureIndexAsync(s => s.RequestId).GetAwaiter().GetResult();
-        Snapshots.EnsureIndexAsync(s => s.OutboxPending).GetAwaiter().GetResult();
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await _examples.EnsureIndexAsync(e => e.SnapshotId, cancellationToken: cancellationToken);
+        await Snapshots.EnsureIndexAsync(s => s.DatasetVersion, cancellationToken: cancellationToken);
+        await Snapshots.EnsureIndexAsync(s => s.RequestId, cancellationToken: cancellationToken);
+        await Snapshots.EnsureIndexAsync(s => s.OutboxPending, cancellationToken: cancellationToken);
     }
 
     /// <summary>Exposed for the outbox sweeper.</summary>

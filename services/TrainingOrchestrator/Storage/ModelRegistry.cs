@@ -2,14 +2,18 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.TrainingOrchestrator.Storage;
 
-internal sealed class ModelRegistry : IModelRegistry
+internal sealed class ModelRegistry : IModelRegistry, IStoreSetup
 {
     private readonly IDocumentCollection<ModelVersion> _models;
 
     public ModelRegistry(IDocumentStoreFactory stores)
     {
         _models = stores.ForService(TrainingOrchestratorService.ServiceName).GetCollection<ModelVersion>(ModelVersion.CollectionName);
-        _models.EnsureIndexAsync(m => m.CompletedAt).GetAwaiter().GetResult();
+    }
+
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await _models.EnsureIndexAsync(m => m.CompletedAt, cancellationToken: cancellationToken);
     }
 
     public Task<ModelVersion> RecordOnceAsync(ModelVersion model, CancellationToken cancellationToken) =>
