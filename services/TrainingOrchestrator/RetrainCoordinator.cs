@@ -104,26 +104,14 @@ public sealed class RetrainCoordinator(
                 trigger.Reason,
                 build.Request.RequestId);
 
-            await PublishAsync(snapshot, cancellationToken);
+            // Left in the snapshot's outbox for the sweeper when the broker is down.
+            await datasets.PublishAsync(snapshot, cancellationToken);
             await datasets.MarkIncludedAsync(snapshot, cancellationToken);
             return new SnapshotResult(SnapshotOutcome.Built, pending, snapshot);
         }
         finally
         {
             _building.Release();
-        }
-    }
-
-    private async Task PublishAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await datasets.PublishAsync(snapshot, cancellationToken);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The snapshot is committed with its request in the outbox; the sweeper publishes it when the broker is back.
-            logger.LogWarning(e, "Retrain request of {DatasetId} not published yet; the outbox sweeper will retry", snapshot.Id);
         }
     }
 

@@ -17,7 +17,10 @@ public interface IReviewItemStore
     /// <summary>Applies a change only if nobody changed the item since <paramref name="expectedVersion"/>.</summary>
     Task<bool> TryReplaceAsync(ReviewItem updated, long expectedVersion, CancellationToken cancellationToken);
 
-    /// <summary>Publishes the item's pending events and clears them.</summary>
+    /// <summary>
+    /// Publishes the item's pending events and clears them; if the broker is unavailable they stay stored for the
+    /// outbox sweeper, and this returns normally.
+    /// </summary>
     Task DispatchAsync(ReviewItem item, CancellationToken cancellationToken);
 
     Task<long> CountAsync(ReviewStatus status, CancellationToken cancellationToken);

@@ -70,7 +70,7 @@ internal sealed class ReviewItemStore : IReviewItemStore, IStoreSetup
         Items.TryReplaceAsync(updated, expectedVersion, cancellationToken);
 
     public Task DispatchAsync(ReviewItem item, CancellationToken cancellationToken) =>
-        _dispatcher.DispatchAsync(Items, item, cancellationToken);
+        _dispatcher.TryDispatchAsync(Items, item, cancellationToken);
 
     public Task<long> CountAsync(ReviewStatus status, CancellationToken cancellationToken) =>
         Items.CountAsync(i => i.Status == status, cancellationToken);

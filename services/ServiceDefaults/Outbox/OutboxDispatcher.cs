@@ -7,6 +7,30 @@ namespace HitlLoop.ServiceDefaults.Outbox;
 /// <summary>Publishes what a document's outbox holds, then empties it. Safe to run twice: consumers dedupe.</summary>
 public sealed class OutboxDispatcher(IBus bus, ILogger<OutboxDispatcher> logger)
 {
+    /// <summary>How long a request waits for the broker before leaving its events to the sweeper.</summary>
+    public static readonly TimeSpan ImmediatePatience = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Publishes right away if the broker allows within <see cref="ImmediatePatience"/>; otherwise leaves the events
+    /// in the document for the sweeper. The change itself is already stored, so the caller succeeded either way.
+    /// </summary>
+    public async Task<bool> TryDispatchAsync<T>(IDocumentCollection<T> collection, T document, CancellationToken cancellationToken = default)
+        where T : class, IHasOutbox<T>
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(ImmediatePatience);
+        try
+        {
+            await DispatchAsync(collection, document, patience.Token);
+            return true;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Events of {Document} are stored but not published yet; the outbox sweeper will retry", document.Id);
+            return false;
+        }
+    }
+
     public async Task DispatchAsync<T>(IDocumentCollection<T> collection, T document, CancellationToken cancellationToken = default)
         where T : class, IHasOutbox<T>
     {

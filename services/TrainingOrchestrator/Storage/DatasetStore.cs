@@ -87,7 +87,7 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
     }
 
     public Task PublishAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken) =>
-        _outbox.DispatchAsync(Snapshots, snapshot, cancellationToken);
+        _outbox.TryDispatchAsync(Snapshots, snapshot, cancellationToken);
 
     public async Task<int> MarkIncludedAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken)
     {

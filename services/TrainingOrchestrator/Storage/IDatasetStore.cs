@@ -29,7 +29,7 @@ public interface IDatasetStore
     /// </summary>
     Task<DatasetSnapshot?> TryCommitAsync(DatasetSnapshot snapshot, IReadOnlyList<DatasetLine> lines, CancellationToken cancellationToken);
 
-    /// <summary>Publishes the snapshot's pending events and clears its outbox.</summary>
+    /// <summary>Publishes the snapshot's pending events and clears its outbox; when the broker is down they stay for the sweeper.</summary>
     Task PublishAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken);
 
     /// <summary>Sets <see cref="TrainingExample.SnapshotId"/> on the snapshot's new examples that lack it; returns how many changed.</summary>
