@@ -1,4 +1,4 @@
-namespace HitlLoop.IntegrationTests.Support;
+namespace HitlLoop.Testing;
 
 /// <summary>Files of the checkout the tests read: contracts, deployment files, the README.</summary>
 public static class Repository
