@@ -11,11 +11,7 @@ public sealed class ReviewIntake(CorrectionValidator validator, IFeedbackStore s
     /// <returns>The accepted correction to publish, or null when the review taught nothing new.</returns>
     public async Task<CorrectionAccepted?> RecordAsync(ReviewCompleted review, CancellationToken cancellationToken)
     {
-        var problems = ReviewCompletedValidator.Problems(review);
-        if (problems.Count > 0)
-        {
-            throw new MessageValidationException("Invalid ReviewCompleted: " + string.Join("; ", problems));
-        }
+        MessageValidationException.ThrowIfAny<ReviewCompleted>(ReviewCompletedValidator.Problems(review));
 
         // A redelivery or duplicate keeps its first judgement and re-announces the same example: the first
         // attempt may have stored everything and then died before its publish went out.

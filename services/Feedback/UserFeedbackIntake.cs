@@ -9,11 +9,7 @@ public sealed class UserFeedbackIntake(IFeedbackStore store, TimeProvider clock)
 {
     public async Task<UserFeedbackRecord> RecordAsync(UserFeedbackSubmitted feedback, CancellationToken cancellationToken)
     {
-        var problems = Problems(feedback);
-        if (problems.Count > 0)
-        {
-            throw new MessageValidationException("Invalid UserFeedbackSubmitted: " + string.Join("; ", problems));
-        }
+        MessageValidationException.ThrowIfAny<UserFeedbackSubmitted>(Problems(feedback));
 
         var now = clock.GetUtcNow().UtcDateTime;
         return await store.RecordUserFeedbackOnceAsync(

@@ -24,11 +24,7 @@ public sealed class CorrectionLearner(
     /// <returns>The rules this correction caused to be (re-)learned, to publish.</returns>
     public async Task<IReadOnlyList<PatternLearned>> LearnAsync(CorrectionAccepted correction, CancellationToken cancellationToken)
     {
-        var problems = CorrectionAcceptedValidator.Problems(correction);
-        if (problems.Count > 0)
-        {
-            throw new MessageValidationException("Invalid CorrectionAccepted: " + string.Join("; ", problems));
-        }
+        MessageValidationException.ThrowIfAny<CorrectionAccepted>(CorrectionAcceptedValidator.Problems(correction));
 
         // Whole milliseconds, as both stores keep them: a rule re-announced from the store equals the first announcement.
         var utcNow = clock.GetUtcNow().UtcDateTime;

@@ -11,11 +11,7 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
     /// <returns>The review request to publish, or null when the response is auto-approved.</returns>
     public async Task<ReviewRequested?> RouteAsync(ResponseScored response, CancellationToken cancellationToken)
     {
-        var problems = ResponseScoredValidator.Problems(response);
-        if (problems.Count > 0)
-        {
-            throw new MessageValidationException("Invalid ResponseScored: " + string.Join("; ", problems));
-        }
+        MessageValidationException.ThrowIfAny<ResponseScored>(ResponseScoredValidator.Problems(response));
 
         var now = clock.GetUtcNow();
         var decision = policy.Decide(response);

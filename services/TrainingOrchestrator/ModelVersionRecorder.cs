@@ -10,11 +10,7 @@ public sealed class ModelVersionRecorder(IModelRegistry models, IDatasetStore da
 {
     public async Task<ModelVersion> RecordAsync(RetrainCompleted completed, CancellationToken cancellationToken)
     {
-        var problems = MessageValidators.Problems(completed);
-        if (problems.Count > 0)
-        {
-            throw new MessageValidationException("Invalid RetrainCompleted: " + string.Join("; ", problems));
-        }
+        MessageValidationException.ThrowIfAny<RetrainCompleted>(MessageValidators.Problems(completed));
 
         var snapshot = await datasets.FindSnapshotByRequestAsync(completed.RequestId, cancellationToken);
         if (snapshot is null)

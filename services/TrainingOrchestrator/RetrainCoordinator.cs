@@ -40,11 +40,7 @@ public sealed class RetrainCoordinator(
     /// <summary>Stores the correction as a training example and builds a snapshot if enough new ones wait.</summary>
     public async Task<SnapshotResult> AcceptAsync(CorrectionAccepted correction, CancellationToken cancellationToken)
     {
-        var problems = MessageValidators.Problems(correction);
-        if (problems.Count > 0)
-        {
-            throw new MessageValidationException("Invalid CorrectionAccepted: " + string.Join("; ", problems));
-        }
+        MessageValidationException.ThrowIfAny<CorrectionAccepted>(MessageValidators.Problems(correction));
 
         if (!await datasets.AddExampleAsync(ToExample(correction), cancellationToken))
         {
