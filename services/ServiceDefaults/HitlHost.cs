@@ -40,6 +40,7 @@ public static class HitlHost
 
         builder.AddHitlTelemetry(services.Length == 1 ? $"hitl-{services[0].Name}" : "hitl-embedded");
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
@@ -63,13 +64,14 @@ public static class HitlHost
         return options;
     }
 
-    /// <summary>Maps health probes and every registered service's endpoints.</summary>
+    /// <summary>Maps health probes, the OpenAPI description (/openapi/v1.json) and every registered service's endpoints.</summary>
     public static WebApplication MapHitlServices(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapOpenApi();
 
         foreach (var service in app.Services.GetRequiredService<HostedServices>().Services)
         {

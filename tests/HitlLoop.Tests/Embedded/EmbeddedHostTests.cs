@@ -113,4 +113,22 @@ public sealed class EmbeddedHostTests
         Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(body, Does.Contain("responseId"));
     }
+
+    [Test]
+    public async Task The_openapi_description_lists_every_service_s_endpoints()
+    {
+        await using var app = new HitlApp<EmbeddedHost>();
+
+        var description = await Get(app.CreateClient(), "/openapi/v1.json");
+        var paths = description.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.That(paths, Is.SupersetOf(new[]
+        {
+            "/api/router/stats",
+            "/api/reviews/{id}/submit",
+            "/api/feedback/metrics",
+            "/api/guidance",
+            "/api/datasets/{id}/sft.jsonl",
+        }));
+    }
 }
