@@ -6,6 +6,9 @@ namespace HitlLoop.Router.Api;
 
 internal static class RouterApi
 {
+    private const int DefaultDays = 14;
+    private const int MaxDays = 90;
+
     public static void MapRouterApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/router").WithTags("Router");
@@ -30,6 +33,26 @@ internal static class RouterApi
             });
         });
 
+        // The loop is working when this falls: the share of responses a human looks at, day by day (UTC).
+        api.MapGet("/stats/daily", async Task<Results<Ok<DailyReviewRate>, ValidationProblem>> (
+            string? productId, int? days, IDecisionStore decisions, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            if (days is < 1 or > MaxDays)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = [$"days must lie in 1..{MaxDays}."] });
+            }
+
+            var today = clock.GetUtcNow().UtcDateTime.Date;
+            var series = new List<DayStats>();
+            for (var day = today.AddDays(1 - (days ?? DefaultDays)); day <= today; day = day.AddDays(1))
+            {
+                var stats = await decisions.StatsAsync(productId, day, day.AddDays(1), cancellationToken);
+                series.Add(new DayStats(DateOnly.FromDateTime(day), stats.Total, stats.AutoApproved, stats.ReviewRequested, stats.Audits, stats.ReviewRate));
+            }
+
+            return TypedResults.Ok(new DailyReviewRate(productId, series));
+        });
+
         api.MapGet("/policy", (string? productId, RoutingPolicy policy) => TypedResults.Ok(new
         {
             policy.Version,
@@ -38,3 +61,7 @@ internal static class RouterApi
         }));
     }
 }
+
+public sealed record DailyReviewRate(string? ProductId, IReadOnlyList<DayStats> Days);
+
+public sealed record DayStats(DateOnly Date, long Total, long AutoApproved, long ReviewRequested, long Audits, double ReviewRate);

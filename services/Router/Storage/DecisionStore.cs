@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Router.Storage;
@@ -15,6 +16,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     {
         await _decisions.EnsureIndexAsync(d => d.ProductId, cancellationToken: cancellationToken);
         await _decisions.EnsureIndexAsync(d => d.Outcome, cancellationToken: cancellationToken);
+        await _decisions.EnsureIndexAsync(d => d.DecidedAt, cancellationToken: cancellationToken);
     }
 
     public Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken) =>
@@ -23,17 +25,21 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     public Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken) =>
         _decisions.FindByIdAsync(responseId, cancellationToken);
 
-    public async Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken)
+    public Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken) =>
+        CountAsync(productId is null ? null : d => d.ProductId == productId, cancellationToken);
+
+    public Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
+        CountAsync(
+            productId is null
+                ? d => d.DecidedAt >= from && d.DecidedAt < to
+                : d => d.ProductId == productId && d.DecidedAt >= from && d.DecidedAt < to,
+            cancellationToken);
+
+    private async Task<DecisionStats> CountAsync(Expression<Func<RoutingDecisionDocument, bool>>? scope, CancellationToken cancellationToken)
     {
-        var total = productId is null
-            ? await _decisions.CountAsync(d => true, cancellationToken)
-            : await _decisions.CountAsync(d => d.ProductId == productId, cancellationToken);
-        var review = productId is null
-            ? await _decisions.CountAsync(d => d.Outcome == RoutingOutcome.ReviewRequested, cancellationToken)
-            : await _decisions.CountAsync(d => d.ProductId == productId && d.Outcome == RoutingOutcome.ReviewRequested, cancellationToken);
-        var audits = productId is null
-            ? await _decisions.CountAsync(d => d.Audit, cancellationToken)
-            : await _decisions.CountAsync(d => d.ProductId == productId && d.Audit, cancellationToken);
+        var total = await _decisions.CountAsync(scope ?? (d => true), cancellationToken);
+        var review = await _decisions.CountAsync(Filters.And(scope, d => d.Outcome == RoutingOutcome.ReviewRequested), cancellationToken);
+        var audits = await _decisions.CountAsync(Filters.And(scope, d => d.Audit), cancellationToken);
         return new DecisionStats(total, total - review, review, audits);
     }
 }

@@ -8,6 +8,9 @@ public interface IDecisionStore
     Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken);
 
     Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken);
+
+    /// <summary>The same counts for decisions made in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
 }
 
 /// <summary>Audits are auto-approved responses that a human also checks afterwards.</summary>
