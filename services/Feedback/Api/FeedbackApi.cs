@@ -8,6 +8,8 @@ internal static class FeedbackApi
 {
     private const int DefaultGoldenLimit = 50;
     private const int MaxGoldenLimit = 500;
+    private const int DefaultDays = 14;
+    private const int MaxDays = 90;
 
     public static void MapFeedbackApi(this IEndpointRouteBuilder endpoints)
     {
@@ -20,6 +22,31 @@ internal static class FeedbackApi
                 await store.ReviewTimeAsync(productId, LoopMetrics.ReviewTimeWindow, cancellationToken),
                 await store.ReviewersAsync(cancellationToken),
                 await store.CountUserFeedbackAsync(productId, cancellationToken))));
+
+        // Should fall as the bot learns: the share of reviews in which the reviewer had to change the answer, per UTC day.
+        api.MapGet("/metrics/daily", async Task<Results<Ok<DailyCorrectionRate>, ValidationProblem>> (
+            string? productId, int? days, IFeedbackStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            if (days is < 1 or > MaxDays)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = [$"days must lie in 1..{MaxDays}."] });
+            }
+
+            var today = clock.GetUtcNow().UtcDateTime.Date;
+            var series = new List<CorrectionDay>();
+            for (var day = today.AddDays(1 - (days ?? DefaultDays)); day <= today; day = day.AddDays(1))
+            {
+                var counts = await store.CountReviewsAsync(productId, day, day.AddDays(1), cancellationToken);
+                series.Add(new CorrectionDay(
+                    DateOnly.FromDateTime(day),
+                    counts.Reviews,
+                    counts.Edited,
+                    counts.CorrectionsAccepted,
+                    counts.Reviews == 0 ? null : (double)counts.Edited / counts.Reviews));
+            }
+
+            return TypedResults.Ok(new DailyCorrectionRate(productId, series));
+        });
 
         api.MapGet("/golden", async Task<Results<Ok<IReadOnlyList<GoldenExample>>, ValidationProblem>> (
             string? productId, int? limit, IFeedbackStore store, CancellationToken cancellationToken) =>
@@ -45,3 +72,8 @@ internal static class FeedbackApi
                     detail: $"Feedback has no completed review '{reviewId}'."));
     }
 }
+
+public sealed record DailyCorrectionRate(string? ProductId, IReadOnlyList<CorrectionDay> Days);
+
+/// <summary>One UTC day of reviews; the correction rate is null on a day without reviews.</summary>
+public sealed record CorrectionDay(DateOnly Date, long Reviews, long Edited, long CorrectionsAccepted, double? CorrectionRate);

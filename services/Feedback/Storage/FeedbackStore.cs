@@ -71,9 +71,14 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
             cancellationToken);
     }
 
-    public async Task<ReviewCounts> CountReviewsAsync(string? productId, CancellationToken cancellationToken)
+    public Task<ReviewCounts> CountReviewsAsync(string? productId, CancellationToken cancellationToken) =>
+        CountReviewsAsync(ProductScope(productId), cancellationToken);
+
+    public Task<ReviewCounts> CountReviewsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
+        CountReviewsAsync(Filters.And(ProductScope(productId), r => r.CompletedAt >= from && r.CompletedAt < to), cancellationToken);
+
+    private async Task<ReviewCounts> CountReviewsAsync(Expression<Func<ReviewRecord, bool>>? scope, CancellationToken cancellationToken)
     {
-        var scope = ProductScope(productId);
         return new ReviewCounts(
             Reviews: await _reviews.CountAsync(scope ?? (r => true), cancellationToken),
             Approved: await Count(scope, r => r.Verdict == ReviewVerdict.Approved),

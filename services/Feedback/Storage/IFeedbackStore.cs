@@ -24,6 +24,9 @@ public interface IFeedbackStore
 
     Task<ReviewCounts> CountReviewsAsync(string? productId, CancellationToken cancellationToken);
 
+    /// <summary>The same counts for reviews completed in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    Task<ReviewCounts> CountReviewsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
+
     /// <summary>Records the end user's reaction unless it was recorded before; returns the record that stands.</summary>
     Task<UserFeedbackRecord> RecordUserFeedbackOnceAsync(UserFeedbackRecord feedback, CancellationToken cancellationToken);
 

@@ -85,6 +85,31 @@ public sealed class FeedbackApiTests
     }
 
     [Test]
+    public async Task The_daily_correction_rate_follows_the_day_each_review_was_completed()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Record(Review("t-1", ReviewVerdict.Edited, 30, Rewrite) with { CompletedAt = now.AddDays(-1) });
+        await Record(Review("t-2", ReviewVerdict.Edited, 30, Rewrite) with { CompletedAt = now });
+        await Record(Review("t-3", ReviewVerdict.Approved, 30) with { CompletedAt = now });
+
+        var daily = await _client.GetFromJsonAsync<JsonObject>("/api/feedback/metrics/daily?productId=support-bot&days=3");
+        var days = daily!["days"]!.AsArray();
+
+        Assert.That(days.Select(d => (int)d!["reviews"]!), Is.EqualTo(new[] { 0, 1, 2 }));
+        Assert.That(days.Select(d => (double?)d!["correctionRate"]), Is.EqualTo(new double?[] { null, 1.0, 0.5 }));
+        Assert.That((string?)days[2]!["date"], Is.EqualTo(now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    public async Task Days_beyond_90_is_a_400_naming_the_field()
+    {
+        var response = await _client.GetAsync(new Uri("/api/feedback/metrics/daily?days=365", UriKind.Relative));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"days\""));
+    }
+
+    [Test]
     public async Task A_review_shows_its_correction_outcome_and_reasons()
     {
         await Record(Review("r-1", ReviewVerdict.Edited, 40, "Too short"));
