@@ -76,11 +76,12 @@ internal static class ReviewQueueApi
             return TypedResults.Ok(new { reviewer.Id, reviewer.Name, reviewer.Specializations });
         }).RequireAuthorization().WithTags("Reviewers");
 
-        endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, CancellationToken cancellationToken) => TypedResults.Ok(new
+        endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) => TypedResults.Ok(new
         {
             pending = await items.CountAsync(ReviewStatus.Pending, cancellationToken),
             claimed = await items.CountAsync(ReviewStatus.Claimed, cancellationToken),
             completed = await items.CountAsync(ReviewStatus.Completed, cancellationToken),
+            overdue = await items.CountOverdueAsync(clock.GetUtcNow().UtcDateTime, cancellationToken),
         })).WithTags("Reviews");
     }
 

@@ -24,4 +24,7 @@ public interface IReviewItemStore
     Task DispatchAsync(ReviewItem item, CancellationToken cancellationToken);
 
     Task<long> CountAsync(ReviewStatus status, CancellationToken cancellationToken);
+
+    /// <summary>Open items (pending or claimed) whose due time has passed: the SLA breaches a lead must see.</summary>
+    Task<long> CountOverdueAsync(DateTime now, CancellationToken cancellationToken);
 }

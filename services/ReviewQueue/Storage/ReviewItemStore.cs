@@ -74,4 +74,7 @@ internal sealed class ReviewItemStore : IReviewItemStore, IStoreSetup
 
     public Task<long> CountAsync(ReviewStatus status, CancellationToken cancellationToken) =>
         Items.CountAsync(i => i.Status == status, cancellationToken);
+
+    public Task<long> CountOverdueAsync(DateTime now, CancellationToken cancellationToken) =>
+        Items.CountAsync(i => (i.Status == ReviewStatus.Pending || i.Status == ReviewStatus.Claimed) && i.DueBy < now, cancellationToken);
 }

@@ -134,6 +134,20 @@ public sealed class ReviewQueueApiTests
     }
 
     [Test]
+    public async Task Queue_stats_count_open_items_past_their_due_time_as_overdue()
+    {
+        var client = _app.ReviewerClient();
+        await Enqueue(client, Request("late", dueInMinutes: -5), Request("on-time", dueInMinutes: 30));
+        await client.PostAsync(new Uri("/api/reviews/late/claim", UriKind.Relative), null);
+
+        var stats = await client.GetFromJsonAsync<JsonElement>("/api/queue/stats");
+
+        Assert.That(stats.GetProperty("pending").GetInt64(), Is.EqualTo(1));
+        Assert.That(stats.GetProperty("claimed").GetInt64(), Is.EqualTo(1));
+        Assert.That(stats.GetProperty("overdue").GetInt64(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task An_unknown_item_is_a_404_problem()
     {
         var response = await _app.ReviewerClient().GetAsync(new Uri("/api/reviews/nope", UriKind.Relative));
