@@ -109,6 +109,8 @@ public sealed class MongoMappingTests
             Assert.That(Mql(d => d.OutboxPending), Is.EqualTo("""{ "OutboxPending" : true }"""));
             Assert.That(Mql(d => d.Owner == null), Is.EqualTo("""{ "Owner" : null }"""));
             Assert.That(Mql(d => d.Status == ContractStatus.Closed || d.Count == 0), Does.Contain("$or"));
+            Assert.That(Mql(d => true), Is.EqualTo("{ }"));
+            Assert.That(Mql(HitlLoop.ServiceDefaults.Storage.Filters.And<ContractDocument>(d => d.Owner == "ops", d => d.OutboxPending)), Is.EqualTo("""{ "Owner" : "ops", "OutboxPending" : true }"""));
         });
     }
 }
