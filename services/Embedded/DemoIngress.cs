@@ -6,6 +6,17 @@ namespace HitlLoop.Embedded;
 
 public static class DemoIngress
 {
+    /// <summary>Tells a first-time user, once the host listens, where the reviewer page is and how to feed it.</summary>
+    public static void AnnounceFirstSteps(this WebApplication app) =>
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = app.Urls.FirstOrDefault() ?? "http://localhost:5000";
+            app.Logger.LogInformation(
+                "HitlLoop is running: reviewers open {ReviewPage} (demo token: demo-token); post a scored response to {Ingress}",
+                $"{address}/review/",
+                $"{address}/api/demo/response-scored");
+        });
+
     /// <summary>
     /// With the in-memory bus there is no broker for a chat product to publish to, so the embedded host lets a
     /// first-time user post a scored response over HTTP; it is published exactly as one from RabbitMQ would be.

@@ -12,4 +12,5 @@ builder.AddHitlServices(new RouterService(), new ReviewQueueService(), new Feedb
 var app = builder.Build();
 app.MapHitlServices();
 app.MapDemoIngress();
+app.AnnounceFirstSteps();
 app.Run();
