@@ -1,5 +1,6 @@
 using HitlLoop.Feedback.Metrics;
 using HitlLoop.Feedback.Storage;
+using HitlLoop.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HitlLoop.Feedback.Api;
@@ -8,8 +9,6 @@ internal static class FeedbackApi
 {
     private const int DefaultGoldenLimit = 50;
     private const int MaxGoldenLimit = 500;
-    private const int DefaultDays = 14;
-    private const int MaxDays = 90;
 
     public static void MapFeedbackApi(this IEndpointRouteBuilder endpoints)
     {
@@ -27,14 +26,13 @@ internal static class FeedbackApi
         api.MapGet("/metrics/daily", async Task<Results<Ok<DailyCorrectionRate>, ValidationProblem>> (
             string? productId, int? days, IFeedbackStore store, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            if (days is < 1 or > MaxDays)
+            if (UtcDays.Problem(days) is { } problem)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = [$"days must lie in 1..{MaxDays}."] });
+                return TypedResults.ValidationProblem(problem);
             }
 
-            var today = clock.GetUtcNow().UtcDateTime.Date;
             var series = new List<CorrectionDay>();
-            for (var day = today.AddDays(1 - (days ?? DefaultDays)); day <= today; day = day.AddDays(1))
+            foreach (var day in UtcDays.Ending(clock, days))
             {
                 var counts = await store.CountReviewsAsync(productId, day, day.AddDays(1), cancellationToken);
                 series.Add(new CorrectionDay(

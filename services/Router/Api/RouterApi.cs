@@ -1,14 +1,12 @@
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HitlLoop.Router.Api;
 
 internal static class RouterApi
 {
-    private const int DefaultDays = 14;
-    private const int MaxDays = 90;
-
     public static void MapRouterApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/router").WithTags("Router");
@@ -37,14 +35,13 @@ internal static class RouterApi
         api.MapGet("/stats/daily", async Task<Results<Ok<DailyReviewRate>, ValidationProblem>> (
             string? productId, int? days, IDecisionStore decisions, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            if (days is < 1 or > MaxDays)
+            if (UtcDays.Problem(days) is { } problem)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = [$"days must lie in 1..{MaxDays}."] });
+                return TypedResults.ValidationProblem(problem);
             }
 
-            var today = clock.GetUtcNow().UtcDateTime.Date;
             var series = new List<DayStats>();
-            for (var day = today.AddDays(1 - (days ?? DefaultDays)); day <= today; day = day.AddDays(1))
+            foreach (var day in UtcDays.Ending(clock, days))
             {
                 var stats = await decisions.StatsAsync(productId, day, day.AddDays(1), cancellationToken);
                 series.Add(new DayStats(DateOnly.FromDateTime(day), stats.Total, stats.AutoApproved, stats.ReviewRequested, stats.Audits, stats.ReviewRate));
