@@ -24,6 +24,18 @@ public interface IDocumentCollection<T>
         int limit = int.MaxValue,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Atomically takes the first document matching <paramref name="filter"/> in the given order, applies
+    /// <paramref name="update"/> and advances its version: two callers racing for the same document never both get
+    /// it. Returns the document as updated, or null when nothing matches.
+    /// </summary>
+    Task<T?> FindOneAndUpdateAsync<TKey>(
+        Expression<Func<T, bool>> filter,
+        Expression<Func<T, TKey>> orderBy,
+        DocumentUpdate<T> update,
+        bool descending = false,
+        CancellationToken cancellationToken = default);
+
     Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default);
 
     Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default);

@@ -161,4 +161,106 @@ public sealed class DocumentCollectionContractTests(string backend)
 
         Assert.That(await _documents.TryInsertAsync(Doc("x")), Is.True);
     }
+
+    [Test]
+    public async Task Find_one_and_update_takes_the_first_match_in_order_and_advances_its_version()
+    {
+        await _documents.TryInsertAsync(Doc("late", count: 3));
+        await _documents.TryInsertAsync(Doc("early", count: 1));
+        await _documents.TryInsertAsync(Doc("taken", count: 0) with { Owner = "bob" });
+
+        var update = new DocumentUpdate<ContractDocument>()
+            .Set(d => d.Owner, "alice")
+            .Set(d => d.Status, ContractStatus.Closed)
+            .Set(d => d.Tags, ["claimed"]);
+        var first = await _documents.FindOneAndUpdateAsync(d => d.Owner == null, d => d.Count, update);
+        var second = await _documents.FindOneAndUpdateAsync(d => d.Owner == null, d => d.Count, update);
+        var none = await _documents.FindOneAndUpdateAsync(d => d.Owner == null, d => d.Count, update);
+
+        Assert.That(first!.Id, Is.EqualTo("early"));
+        Assert.That(second!.Id, Is.EqualTo("late"));
+        Assert.That(none, Is.Null);
+        var stored = await _documents.FindByIdAsync("early");
+        Assert.That(Json(stored), Is.EqualTo(Json(first)));
+        Assert.That(stored!.Version, Is.EqualTo(1));
+        Assert.That(stored.Owner, Is.EqualTo("alice"));
+        Assert.That(stored.Status, Is.EqualTo(ContractStatus.Closed));
+        Assert.That(stored.Tags, Is.EqualTo(new[] { "claimed" }));
+        Assert.That(stored.Count, Is.EqualTo(1), "fields not assigned are left as they were");
+    }
+
+    [Test]
+    public async Task Find_one_and_update_can_clear_a_field_and_order_descending()
+    {
+        await _documents.TryInsertAsync(Doc("a", count: 1) with { Owner = "x" });
+        await _documents.TryInsertAsync(Doc("b", count: 2) with { Owner = "y" });
+
+        var cleared = await _documents.FindOneAndUpdateAsync(
+            d => d.Owner != null, d => d.Count, new DocumentUpdate<ContractDocument>().Set(d => d.Owner, null), descending: true);
+
+        Assert.That(cleared!.Id, Is.EqualTo("b"));
+        Assert.That((await _documents.FindByIdAsync("b"))!.Owner, Is.Null);
+        Assert.That(await _documents.CountAsync(d => d.Owner == null), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Racing_claims_never_take_the_same_document_twice()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await _documents.TryInsertAsync(Doc($"job-{i}", count: i));
+        }
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 30).Select(worker => Task.Run(() =>
+            _documents.FindOneAndUpdateAsync(
+                d => d.Owner == null, d => d.Count, new DocumentUpdate<ContractDocument>().Set(d => d.Owner, $"worker-{worker}")))));
+
+        var won = claims.Where(c => c is not null).Select(c => c!).ToList();
+        Assert.That(won.Select(c => c.Id), Is.Unique);
+        Assert.That(won, Has.Count.EqualTo(10));
+        foreach (var claim in won)
+        {
+            Assert.That((await _documents.FindByIdAsync(claim.Id))!.Owner, Is.EqualTo(claim.Owner));
+        }
+    }
+
+    [Test]
+    public async Task Array_fields_filter_by_element_with_or_without_an_index()
+    {
+        await _documents.EnsureIndexAsync(d => d.Tags);
+        await _documents.TryInsertAsync(Doc("both") with { Tags = ["alice", "bob"] });
+        await _documents.TryInsertAsync(Doc("bob-only") with { Tags = ["bob"] });
+        await _documents.TryInsertAsync(Doc("none"));
+
+        var withAlice = await _documents.FindAsync(d => d.Tags.Contains("alice"), d => d.Id);
+        var withoutAlice = await _documents.FindAsync(d => !d.Tags.Contains("alice"), d => d.Id);
+
+        Assert.That(withAlice.Select(d => d.Id), Is.EqualTo(new[] { "both" }));
+        Assert.That(withoutAlice.Select(d => d.Id), Is.EqualTo(new[] { "bob-only", "none" }));
+        Assert.That(await _documents.CountAsync(d => d.Tags.Contains("bob")), Is.EqualTo(2));
+    }
+
+    [TestCase("a/b?c#d e")]
+    [TestCase("ответ-1 ✓ 日本")]
+    [TestCase("%2F..%20+&=")]
+    [TestCase("  padded  ")]
+    public async Task Any_id_a_producer_may_use_round_trips(string id)
+    {
+        Assert.That(await _documents.TryInsertAsync(Doc(id)), Is.True);
+
+        Assert.That((await _documents.FindByIdAsync(id))!.Id, Is.EqualTo(id));
+        Assert.That(await _documents.TryInsertAsync(Doc(id)), Is.False);
+    }
+
+    [Test]
+    public async Task Ids_that_differ_only_in_case_are_different_documents()
+    {
+        Assert.That(await _documents.TryInsertAsync(Doc("Resp-1", count: 1)), Is.True);
+        Assert.That(await _documents.TryInsertAsync(Doc("resp-1", count: 2)), Is.True);
+
+        Assert.That((await _documents.FindByIdAsync("Resp-1"))!.Count, Is.EqualTo(1));
+        Assert.That((await _documents.FindByIdAsync("resp-1"))!.Count, Is.EqualTo(2));
+        Assert.That(await _documents.FindByIdAsync("RESP-1"), Is.Null);
+        Assert.That(await _documents.CountAsync(d => d.Name == "resp-1"), Is.EqualTo(1), "string comparisons in filters are case-sensitive too");
+    }
 }

@@ -113,4 +113,25 @@ public sealed class MongoMappingTests
             Assert.That(Mql(HitlLoop.ServiceDefaults.Storage.Filters.And<ContractDocument>(d => d.Owner == "ops", d => d.OutboxPending)), Is.EqualTo("""{ "Owner" : "ops", "OutboxPending" : true }"""));
         });
     }
+
+    [Test]
+    public void Element_filters_and_updates_translate_to_the_stored_representation()
+    {
+        var reviewer = "alice";
+        var update = new HitlLoop.ServiceDefaults.Storage.DocumentUpdate<ContractDocument>()
+            .Set(d => d.Status, ContractStatus.Closed)
+            .Set(d => d.Owner, null)
+            .Set(d => d.Tags, ["a/b"]);
+
+        var serializer = BsonSerializer.LookupSerializer<ContractDocument>();
+        var rendered = HitlLoop.ServiceDefaults.Storage.Mongo.MongoUpdates.Translate(update)
+            .Render(new MongoDB.Driver.RenderArgs<ContractDocument>(serializer, BsonSerializer.SerializerRegistry)).ToJson();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Mql(d => d.Tags.Contains(reviewer)), Is.EqualTo("""{ "Tags" : "alice" }"""));
+            Assert.That(Mql(d => !d.Tags.Contains(reviewer)), Is.EqualTo("""{ "Tags" : { "$ne" : "alice" } }"""));
+            Assert.That(rendered, Is.EqualTo("""{ "$set" : { "Status" : "Closed", "Owner" : null, "Tags" : ["a/b"] }, "$inc" : { "Version" : 1 } }"""));
+        });
+    }
 }

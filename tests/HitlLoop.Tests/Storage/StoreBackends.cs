@@ -55,10 +55,13 @@ public sealed class StoreBackends
     }
 
     /// <summary>A fresh, empty database of the given backend; ignores the calling test when MongoDB is unavailable.</summary>
-    public static IDocumentStore Open(string backend, string testName, out IServiceProvider services)
+    public static IDocumentStore Open(string backend, string testName, out IServiceProvider services) =>
+        Open(backend, testName, "contract-" + Guid.NewGuid().ToString("N")[..12], out services);
+
+    /// <summary>The named service's store; an embedded one lives in <see cref="EmbeddedDirectory"/>.</summary>
+    public static IDocumentStore Open(string backend, string testName, string serviceName, out IServiceProvider services)
     {
         var settings = new Dictionary<string, string?>();
-        var serviceName = "contract-" + Guid.NewGuid().ToString("N")[..12];
         if (backend == "mongodb")
         {
             if (_mongoUri is null)
@@ -73,7 +76,7 @@ public sealed class StoreBackends
         else
         {
             settings["Hitl:Store"] = "Embedded";
-            settings["Hitl:Embedded:DataDirectory"] = Path.Combine(Path.GetTempPath(), "hitl-tests", serviceName);
+            settings["Hitl:Embedded:DataDirectory"] = EmbeddedDirectory(serviceName);
         }
 
         var builder = Host.CreateApplicationBuilder();
@@ -84,6 +87,8 @@ public sealed class StoreBackends
         TestContext.Out.WriteLine($"{testName}: {backend} store {serviceName}");
         return provider.GetRequiredService<IDocumentStoreFactory>().ForService(serviceName);
     }
+
+    public static string EmbeddedDirectory(string serviceName) => Path.Combine(Path.GetTempPath(), "hitl-tests", serviceName);
 
     private sealed class StoreOnlyService(string name) : IHitlService
     {

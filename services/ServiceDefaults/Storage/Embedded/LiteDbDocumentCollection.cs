@@ -1,9 +1,11 @@
+using System.Collections;
 using System.Linq.Expressions;
+using System.Reflection;
 using LiteDB;
 
 namespace HitlLoop.ServiceDefaults.Storage.Embedded;
 
-internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection, Lock writeLock) : IDocumentCollection<T>
+internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection, BsonMapper mapper, Lock writeLock) : IDocumentCollection<T>
     where T : class, IDocument
 {
     public Task<bool> TryInsertAsync(T document, CancellationToken cancellationToken = default)
@@ -45,12 +47,63 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
         return Task.FromResult(found);
     }
 
+    public Task<T?> FindOneAndUpdateAsync<TKey>(
+        Expression<Func<T, bool>> filter,
+        Expression<Func<T, TKey>> orderBy,
+        DocumentUpdate<T> update,
+        bool descending = false,
+        CancellationToken cancellationToken = default)
+    {
+        // Every writer of an existing document holds this lock, so nothing can change the document between the
+        // read and the write; the write itself is one LiteDB transaction.
+        lock (writeLock)
+        {
+            var query = collection.Query().Where(filter);
+            var current = (descending ? query.OrderByDescending(orderBy) : query.OrderBy(orderBy)).Limit(1).FirstOrDefault();
+            if (current is null)
+            {
+                return Task.FromResult<T?>(null);
+            }
+
+            var document = mapper.ToDocument(current);
+            var assignments = new Assignments(mapper, document);
+            foreach (var assignment in update.Assignments)
+            {
+                assignment.Accept(assignments);
+            }
+
+            document[FieldName(typeof(T).GetProperty(nameof(IDocument.Version))!)] = current.Version + 1;
+            var updated = mapper.ToObject<T>(document);
+            collection.Update(updated);
+            return Task.FromResult<T?>(updated);
+        }
+    }
+
     public Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default) =>
         Task.FromResult(collection.LongCount(filter));
 
     public Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default)
     {
-        collection.EnsureIndex(field, unique);
+        // An array field is indexed by its elements (LiteDB's multikey form), as MongoDB does by itself.
+        if (field.Body is MemberExpression { Member: PropertyInfo property } &&
+            property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType))
+        {
+            collection.EnsureIndex(property.Name, BsonExpression.Create($"$.{FieldName(property)}[*]"), unique);
+        }
+        else
+        {
+            collection.EnsureIndex(field, unique);
+        }
+
         return Task.CompletedTask;
+    }
+
+    // Id (stored as _id) is never assigned, so every field the updates touch is named by the mapper's naming rule.
+    private string FieldName(PropertyInfo property) => mapper.ResolveFieldName(property.Name);
+
+    private sealed class Assignments(BsonMapper mapper, BsonDocument document) : IFieldAssignmentVisitor<T>
+    {
+        public void Visit<TValue>(Expression<Func<T, TValue>> field, PropertyInfo property, TValue value) =>
+            document[mapper.ResolveFieldName(property.Name)] = mapper.Serialize(value);
     }
 }

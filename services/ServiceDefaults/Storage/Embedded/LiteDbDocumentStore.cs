@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiteDB;
 
 namespace HitlLoop.ServiceDefaults.Storage.Embedded;
@@ -15,9 +16,20 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
     {
         ServiceName = serviceName;
         _mapper = LiteDbMapping.CreateMapper();
+        // A file keeps the collation it was made with, so it is opened as it is and then checked.
         var connection = new ConnectionString { Filename = filePath, Connection = ConnectionType.Direct };
         _database = new LiteDatabase(connection, _mapper) { UtcDate = true };
+
+        // Ids are case-sensitive, as in MongoDB. A file with LiteDB's case-insensitive default collation (every new
+        // file, and those of earlier versions) is rebuilt once; its keys cannot collide, since the old collation had
+        // already merged any case twins.
+        if (_database.Collation.SortOptions != Ordinal.SortOptions || _database.Collation.LCID != Ordinal.LCID)
+        {
+            _database.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = Ordinal });
+        }
     }
+
+    private static readonly Collation Ordinal = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
 
     public string ServiceName { get; }
 
@@ -26,7 +38,7 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
     {
         LiteDbMapping.Register(_mapper, typeof(T));
         // LiteDB allows only letters, digits and '_' in collection names; MongoDB names keep their dashes.
-        return new LiteDbDocumentCollection<T>(_database.GetCollection<T>(name.Replace('-', '_')), _writeLock);
+        return new LiteDbDocumentCollection<T>(_database.GetCollection<T>(name.Replace('-', '_')), _mapper, _writeLock);
     }
 
     public Task PingAsync(CancellationToken cancellationToken = default)

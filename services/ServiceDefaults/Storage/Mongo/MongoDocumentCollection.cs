@@ -44,13 +44,57 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
         return await ordered.Take(limit).ToListAsync(cancellationToken);
     }
 
+    public async Task<T?> FindOneAndUpdateAsync<TKey>(
+        Expression<Func<T, bool>> filter,
+        Expression<Func<T, TKey>> orderBy,
+        DocumentUpdate<T> update,
+        bool descending = false,
+        CancellationToken cancellationToken = default)
+    {
+        var options = new FindOneAndUpdateOptions<T>
+        {
+            Sort = descending ? Builders<T>.Sort.Descending(AsObject(orderBy)) : Builders<T>.Sort.Ascending(AsObject(orderBy)),
+            ReturnDocument = ReturnDocument.After,
+        };
+        return await collection.FindOneAndUpdateAsync(filter, MongoUpdates.Translate(update), options, cancellationToken);
+    }
+
     public Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default) =>
         collection.CountDocumentsAsync(filter, cancellationToken: cancellationToken);
 
     public async Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default)
     {
-        var key = Expression.Lambda<Func<T, object>>(Expression.Convert(field.Body, typeof(object)), field.Parameters);
-        var model = new CreateIndexModel<T>(Builders<T>.IndexKeys.Ascending(key), new CreateIndexOptions { Unique = unique });
+        var model = new CreateIndexModel<T>(Builders<T>.IndexKeys.Ascending(AsObject(field)), new CreateIndexOptions { Unique = unique });
         await collection.Indexes.CreateOneAsync(model, cancellationToken: cancellationToken);
+    }
+
+    private static Expression<Func<T, object>> AsObject<TKey>(Expression<Func<T, TKey>> field) =>
+        Expression.Lambda<Func<T, object>>(Expression.Convert(field.Body, typeof(object)), field.Parameters);
+
+}
+
+public static class MongoUpdates
+{
+    /// <summary>The update as MongoDB runs it: a $set per assignment and the version advanced with $inc.</summary>
+    public static UpdateDefinition<T> Translate<T>(DocumentUpdate<T> update)
+        where T : class, IDocument
+    {
+        var assignments = new Assignments<T>();
+        foreach (var assignment in update.Assignments)
+        {
+            assignment.Accept(assignments);
+        }
+
+        assignments.Updates.Add(Builders<T>.Update.Inc(nameof(IDocument.Version), 1L));
+        return Builders<T>.Update.Combine(assignments.Updates);
+    }
+
+    private sealed class Assignments<T> : IFieldAssignmentVisitor<T>
+        where T : class, IDocument
+    {
+        public List<UpdateDefinition<T>> Updates { get; } = [];
+
+        public void Visit<TValue>(Expression<Func<T, TValue>> field, System.Reflection.PropertyInfo property, TValue value) =>
+            Updates.Add(Builders<T>.Update.Set(field, value));
     }
 }
