@@ -4,49 +4,75 @@ using System.Reflection;
 namespace HitlLoop.ServiceDefaults.Storage;
 
 /// <summary>
-/// Field assignments applied to one document in a single atomic store operation, with its version advanced
-/// by one. Only top-level properties may be set, so both stores can translate each assignment exactly.
+/// Field changes applied to one document in a single atomic store operation, with its version advanced by one:
+/// set a value, add to a number, append to a list, lower a time. Only top-level properties may be named, so both
+/// stores translate each change exactly (MongoDB's $set, $inc, $push and $min).
 /// </summary>
 public sealed class DocumentUpdate<T>
     where T : class, IDocument
 {
-    private readonly List<IFieldAssignment> _assignments = [];
+    private readonly List<IFieldChange> _changes = [];
 
-    public IReadOnlyList<IFieldAssignment> Assignments => _assignments;
+    public IReadOnlyList<IFieldChange> Changes => _changes;
 
-    public DocumentUpdate<T> Set<TValue>(Expression<Func<T, TValue>> field, TValue value)
+    public DocumentUpdate<T> Set<TValue>(Expression<Func<T, TValue>> field, TValue value) =>
+        Add(new Change<TValue>(FieldChangeKind.Set, field, PropertyOf(field), value));
+
+    public DocumentUpdate<T> Increment(Expression<Func<T, int>> field, int by) =>
+        Add(new Change<int>(FieldChangeKind.Increment, field, PropertyOf(field), by));
+
+    public DocumentUpdate<T> Append<TElement>(Expression<Func<T, IReadOnlyList<TElement>>> field, TElement element) =>
+        Add(new Change<TElement>(FieldChangeKind.Append, null, PropertyOf(field), element));
+
+    /// <summary>Lowers the field to <paramref name="value"/> when that is earlier than what is stored.</summary>
+    public DocumentUpdate<T> Lower(Expression<Func<T, DateTime>> field, DateTime value) =>
+        Add(new Change<DateTime>(FieldChangeKind.Lower, field, PropertyOf(field), value));
+
+    private DocumentUpdate<T> Add(IFieldChange change)
     {
-        if (field.Body is not MemberExpression { Member: PropertyInfo property, Expression: ParameterExpression })
-        {
-            throw new ArgumentException($"Only a top-level property of {typeof(T).Name} can be set, not {field}.", nameof(field));
-        }
-
-        if (property.Name == nameof(IDocument.Id) || property.Name == nameof(IDocument.Version))
-        {
-            throw new ArgumentException($"{property.Name} is managed by the store and cannot be set.", nameof(field));
-        }
-
-        _assignments.Add(new FieldAssignment<TValue>(field, property, value));
+        _changes.Add(change);
         return this;
     }
 
-    /// <summary>One assignment, opened by an adapter through <see cref="IFieldAssignmentVisitor{T}"/> with its static type.</summary>
-    public interface IFieldAssignment
+    private static PropertyInfo PropertyOf(LambdaExpression field)
     {
-        PropertyInfo Property { get; }
+        if (field.Body is not MemberExpression { Member: PropertyInfo property, Expression: ParameterExpression })
+        {
+            throw new ArgumentException($"Only a top-level property of {typeof(T).Name} can be changed, not {field}.", nameof(field));
+        }
 
-        void Accept(IFieldAssignmentVisitor<T> visitor);
+        if (property.Name is nameof(IDocument.Id) or nameof(IDocument.Version))
+        {
+            throw new ArgumentException($"{property.Name} is managed by the store and cannot be changed.", nameof(field));
+        }
+
+        return property;
     }
 
-    private sealed record FieldAssignment<TValue>(Expression<Func<T, TValue>> Field, PropertyInfo Property, TValue Value) : IFieldAssignment
+    /// <summary>One change, opened by an adapter through <see cref="IFieldChangeVisitor{T}"/> with its static type.</summary>
+    public interface IFieldChange
     {
-        public void Accept(IFieldAssignmentVisitor<T> visitor) => visitor.Visit(Field, Property, Value);
+        void Accept(IFieldChangeVisitor<T> visitor);
+    }
+
+    private sealed record Change<TValue>(FieldChangeKind Kind, LambdaExpression? Field, PropertyInfo Property, TValue Value) : IFieldChange
+    {
+        public void Accept(IFieldChangeVisitor<T> visitor) => visitor.Visit(Kind, Field, Property, Value);
     }
 }
 
-/// <summary>How a store adapter translates each assignment of a <see cref="DocumentUpdate{T}"/>.</summary>
-public interface IFieldAssignmentVisitor<T>
+public enum FieldChangeKind
+{
+    Set,
+    Increment,
+    Append,
+    Lower,
+}
+
+/// <summary>How a store adapter translates each change of a <see cref="DocumentUpdate{T}"/>.</summary>
+public interface IFieldChangeVisitor<T>
     where T : class, IDocument
 {
-    void Visit<TValue>(Expression<Func<T, TValue>> field, PropertyInfo property, TValue value);
+    /// <param name="field">The property as a lambda (<c>Func&lt;T, TValue&gt;</c>); null for <see cref="FieldChangeKind.Append"/>, whose value is one element.</param>
+    void Visit<TValue>(FieldChangeKind kind, LambdaExpression? field, PropertyInfo property, TValue value);
 }

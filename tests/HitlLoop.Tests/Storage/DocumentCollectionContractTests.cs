@@ -204,6 +204,31 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
+    public async Task Find_one_and_update_increments_appends_and_lowers_in_the_same_write()
+    {
+        await _documents.TryInsertAsync(Doc("slots", count: 2) with { Tags = ["first"], At = Noon });
+        await _documents.TryInsertAsync(Doc("empty", count: 5));
+
+        var update = new DocumentUpdate<ContractDocument>()
+            .Increment(d => d.Count, -1)
+            .Append(d => d.Tags, "second/ü")
+            .Lower(d => d.At, Noon.AddHours(-1));
+        var changed = await _documents.FindOneAndUpdateAsync(d => d.Count > 0, d => d.Count, update);
+        var later = await _documents.FindOneAndUpdateAsync(
+            d => d.Id == "slots", d => d.Id, new DocumentUpdate<ContractDocument>().Lower(d => d.At, Noon.AddHours(5)));
+        var appendedToEmpty = await _documents.FindOneAndUpdateAsync(
+            d => d.Id == "empty", d => d.Id, new DocumentUpdate<ContractDocument>().Append(d => d.Tags, "only"));
+
+        Assert.That(changed!.Count, Is.EqualTo(1));
+        Assert.That(changed.Tags, Is.EqualTo(new[] { "first", "second/ü" }));
+        Assert.That(changed.At, Is.EqualTo(Noon.AddHours(-1)));
+        Assert.That(later!.At, Is.EqualTo(Noon.AddHours(-1)), "a later time does not raise the field");
+        Assert.That(later.Version, Is.EqualTo(2));
+        Assert.That(appendedToEmpty!.Tags, Is.EqualTo(new[] { "only" }));
+        Assert.That(Json(await _documents.FindByIdAsync("slots")), Is.EqualTo(Json(later)));
+    }
+
+    [Test]
     public async Task Racing_claims_never_take_the_same_document_twice()
     {
         for (var i = 0; i < 10; i++)

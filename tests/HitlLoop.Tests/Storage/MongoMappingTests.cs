@@ -121,7 +121,10 @@ public sealed class MongoMappingTests
         var update = new HitlLoop.ServiceDefaults.Storage.DocumentUpdate<ContractDocument>()
             .Set(d => d.Status, ContractStatus.Closed)
             .Set(d => d.Owner, null)
-            .Set(d => d.Tags, ["a/b"]);
+            .Set(d => d.Tags, ["a/b"])
+            .Increment(d => d.Count, -1)
+            .Append(d => d.Tags, "c")
+            .Lower(d => d.At, Noon);
 
         var serializer = BsonSerializer.LookupSerializer<ContractDocument>();
         var rendered = HitlLoop.ServiceDefaults.Storage.Mongo.MongoUpdates.Translate(update)
@@ -131,7 +134,7 @@ public sealed class MongoMappingTests
         {
             Assert.That(Mql(d => d.Tags.Contains(reviewer)), Is.EqualTo("""{ "Tags" : "alice" }"""));
             Assert.That(Mql(d => !d.Tags.Contains(reviewer)), Is.EqualTo("""{ "Tags" : { "$ne" : "alice" } }"""));
-            Assert.That(rendered, Is.EqualTo("""{ "$set" : { "Status" : "Closed", "Owner" : null, "Tags" : ["a/b"] }, "$inc" : { "Version" : 1 } }"""));
+            Assert.That(rendered, Does.StartWith("""{ "$set" : { "Status" : "Closed", "Owner" : null, "Tags" : ["a/b"] }, "$inc" : { "Count" : -1, "Version" : 1 }, "$push" : { "Tags" : "c" }, "$min" : { "At" : """));
         });
     }
 }

@@ -66,10 +66,10 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
             }
 
             var document = mapper.ToDocument(current);
-            var assignments = new Assignments(mapper, document);
-            foreach (var assignment in update.Assignments)
+            var changes = new Changes(mapper, document);
+            foreach (var change in update.Changes)
             {
-                assignment.Accept(assignments);
+                change.Accept(changes);
             }
 
             document[FieldName(typeof(T).GetProperty(nameof(IDocument.Version))!)] = current.Version + 1;
@@ -101,9 +101,21 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
     // Id (stored as _id) is never assigned, so every field the updates touch is named by the mapper's naming rule.
     private string FieldName(PropertyInfo property) => mapper.ResolveFieldName(property.Name);
 
-    private sealed class Assignments(BsonMapper mapper, BsonDocument document) : IFieldAssignmentVisitor<T>
+    private sealed class Changes(BsonMapper mapper, BsonDocument document) : IFieldChangeVisitor<T>
     {
-        public void Visit<TValue>(Expression<Func<T, TValue>> field, PropertyInfo property, TValue value) =>
-            document[mapper.ResolveFieldName(property.Name)] = mapper.Serialize(value);
+        public void Visit<TValue>(FieldChangeKind kind, LambdaExpression? field, PropertyInfo property, TValue value)
+        {
+            var name = mapper.ResolveFieldName(property.Name);
+            var stored = document.TryGetValue(name, out var found) ? found : BsonValue.Null;
+            var given = mapper.Serialize(value);
+            document[name] = kind switch
+            {
+                FieldChangeKind.Set => given,
+                FieldChangeKind.Increment => stored.AsInt32 + given.AsInt32,
+                FieldChangeKind.Append => new BsonArray(stored.IsArray ? stored.AsArray.Append(given) : [given]),
+                FieldChangeKind.Lower => stored.IsNull || given.CompareTo(stored) < 0 ? given : stored,
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+            };
+        }
     }
 }

@@ -75,26 +75,36 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
 
 public static class MongoUpdates
 {
-    /// <summary>The update as MongoDB runs it: a $set per assignment and the version advanced with $inc.</summary>
+    /// <summary>The update as MongoDB runs it: $set, $inc, $push and $min per change, and the version advanced with $inc.</summary>
     public static UpdateDefinition<T> Translate<T>(DocumentUpdate<T> update)
         where T : class, IDocument
     {
-        var assignments = new Assignments<T>();
-        foreach (var assignment in update.Assignments)
+        var changes = new Changes<T>();
+        foreach (var change in update.Changes)
         {
-            assignment.Accept(assignments);
+            change.Accept(changes);
         }
 
-        assignments.Updates.Add(Builders<T>.Update.Inc(nameof(IDocument.Version), 1L));
-        return Builders<T>.Update.Combine(assignments.Updates);
+        changes.Updates.Add(Builders<T>.Update.Inc(nameof(IDocument.Version), 1L));
+        return Builders<T>.Update.Combine(changes.Updates);
     }
 
-    private sealed class Assignments<T> : IFieldAssignmentVisitor<T>
+    private sealed class Changes<T> : IFieldChangeVisitor<T>
         where T : class, IDocument
     {
         public List<UpdateDefinition<T>> Updates { get; } = [];
 
-        public void Visit<TValue>(Expression<Func<T, TValue>> field, System.Reflection.PropertyInfo property, TValue value) =>
-            Updates.Add(Builders<T>.Update.Set(field, value));
+        public void Visit<TValue>(FieldChangeKind kind, LambdaExpression? field, System.Reflection.PropertyInfo property, TValue value)
+        {
+            var update = Builders<T>.Update;
+            Updates.Add(kind switch
+            {
+                FieldChangeKind.Set => update.Set((Expression<Func<T, TValue>>)field!, value),
+                FieldChangeKind.Increment => update.Inc((Expression<Func<T, TValue>>)field!, value),
+                FieldChangeKind.Append => update.Push(new StringFieldDefinition<T>(property.Name), value),
+                FieldChangeKind.Lower => update.Min((Expression<Func<T, TValue>>)field!, value),
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+            });
+        }
     }
 }
