@@ -8,4 +8,7 @@ public sealed record ResponseContext
     public AccountAttributes? Account { get; init; }
     public string? Stage { get; init; }
     public string? Category { get; init; }
+
+    /// <summary>BCP 47 tag of the conversation's language, e.g. "en"; reviewers may specialize in languages.</summary>
+    public string? Language { get; init; }
 }

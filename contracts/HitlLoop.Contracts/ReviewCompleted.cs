@@ -25,5 +25,12 @@ public sealed record ReviewCompleted
     public double ReviewDurationSeconds { get; init; }
     public IReadOnlyList<string> TriggerCodes { get; init; } = [];
     public string? ModelVersion { get; init; }
+
+    /// <summary>How many different reviewers the item needed; Feedback computes agreement once all are in.</summary>
+    public int RequiredReviews { get; init; } = 1;
+
+    /// <summary>Which review of the item this is, from 1 to <see cref="RequiredReviews"/>.</summary>
+    public int ReviewNumber { get; init; } = 1;
+
     public DateTimeOffset CompletedAt { get; init; }
 }

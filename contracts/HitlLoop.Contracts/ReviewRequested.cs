@@ -10,6 +10,7 @@ public sealed record ReviewRequested
     /// <summary>Active-learning value 0..1: how much a human answer here teaches the bot.</summary>
     public double LearningValue { get; init; }
 
+    /// <summary>How many different reviewers must review the response (1–3), blind to each other's answers.</summary>
     public int RequiredReviews { get; init; } = 1;
     public DateTimeOffset DueBy { get; init; }
     public required string PolicyVersion { get; init; }

@@ -40,5 +40,9 @@ public sealed class ReviewerOptions
     public string Id { get; set; } = "";
     public string? Name { get; set; }
     public string Token { get; set; } = "";
+    /// <summary>"product:support-bot", "category:billing", "language:de"; a bare word is a category.</summary>
     public List<string> Specializations { get; set; } = [];
+
+    public IReadOnlyCollection<string> MatchKeys() =>
+        [.. Specializations.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Contains(':', StringComparison.Ordinal) ? s.Trim() : $"category:{s.Trim()}")];
 }

@@ -24,7 +24,9 @@ public sealed class ReviewQueueService : IHitlService
         builder.AddSectionOptions<ReviewQueueOptions>(ReviewQueueOptions.Section);
         builder.Services.AddStore<IReviewItemStore, ReviewItemStore>();
         builder.Services.AddSingleton<ReviewDesk>();
-        builder.Services.AddOutboxSweeper(sp => sp.GetRequiredService<ReviewItemStore>().Items);
+        builder.Services.AddSingleton<QueueWatch>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueWatch>());
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<ReviewItemStore>().Items);
 
         builder.Services.AddAuthentication(ReviewerTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ReviewerTokenAuthentication>(ReviewerTokenAuthentication.SchemeName, null);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -44,7 +45,8 @@ public static class HitlHost
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         builder.Services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+            // Enums travel as names only: a number is refused, since "verdict": 2 says nothing a reader can check.
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
 
         builder.Services.AddSingleton<IDocumentStoreFactory>(sp => options.Store == StoreKind.MongoDb
             ? ActivatorUtilities.CreateInstance<MongoDocumentStoreFactory>(sp)
@@ -68,6 +70,7 @@ public static class HitlHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimits();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapOpenApi();

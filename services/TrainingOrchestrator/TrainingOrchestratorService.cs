@@ -24,7 +24,7 @@ public sealed class TrainingOrchestratorService : IHitlService
 
         builder.Services.AddStore<IDatasetStore, DatasetStore>();
         builder.Services.AddStore<IModelRegistry, ModelRegistry>();
-        builder.Services.AddOutboxSweeper(sp => sp.GetRequiredService<DatasetStore>().Snapshots);
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<DatasetStore>().Snapshots);
 
         builder.Services.AddSingleton<RetrainPolicy>();
         builder.Services.AddSingleton<DatasetBuilder>();

@@ -110,7 +110,7 @@ public sealed class EndToEndTests
         var reviewer = reviewQueue.Http;
         reviewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
         await Eventually.Get(
-            async () => (await Json.GetAsync(reviewer, "api/reviews?status=pending")).GetArrayLength(),
+            async () => (await Json.GetAsync(reviewer, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
             count => count == RetrainThreshold,
             what: "three pending reviews");
         var corrected = new List<string>();

@@ -3,7 +3,10 @@ using HitlLoop.ReviewQueue.Queue;
 
 namespace HitlLoop.ReviewQueue.Api;
 
-/// <summary>What a reviewer sees of an item.</summary>
+/// <summary>
+/// What a caller sees of an item. Reviews are blind: until the last required review is in, a reviewer sees only
+/// their own claim and review; a lead sees everyone's.
+/// </summary>
 public sealed record ReviewItemView
 {
     public required string Id { get; init; }
@@ -16,28 +19,60 @@ public sealed record ReviewItemView
     public required ResponseContext Context { get; init; }
     public double Confidence { get; init; }
     public double LearningValue { get; init; }
+    public int RequiredReviews { get; init; }
+    public int ReviewsDone { get; init; }
     public DateTime DueBy { get; init; }
+    public bool SlaBreached { get; init; }
     public DateTime EnqueuedAt { get; init; }
+    public DateTime? CompletedAt { get; init; }
+
+    /// <summary>The caller, when they hold the item (a lead sees the first holder).</summary>
     public string? ClaimedBy { get; init; }
+
     public DateTime? LeaseExpiresAt { get; init; }
+
+    /// <summary>The caller's own review of the item, if they gave one.</summary>
     public CompletedReview? Result { get; init; }
 
-    public static ReviewItemView Of(ReviewItem item) => new()
+    /// <summary>Every review once all are in (or for a lead); before that only the caller's own.</summary>
+    public IReadOnlyList<CompletedReview> Reviews { get; init; } = [];
+
+    /// <summary>Everyone holding the item: shown to leads only.</summary>
+    public IReadOnlyList<ReviewClaim>? Claims { get; init; }
+
+    public static ReviewItemView For(ReviewItem item, string viewerId, bool isLead, DateTime now)
     {
-        Id = item.Id,
-        ProductId = item.ProductId,
-        Status = item.Status,
-        Priority = item.Priority,
-        Triggers = item.Request.Triggers,
-        Query = item.Request.Response.Query,
-        Response = item.Request.Response.Response,
-        Context = item.Request.Response.Context,
-        Confidence = item.Request.Response.Confidence,
-        LearningValue = item.Request.LearningValue,
-        DueBy = item.DueBy,
-        EnqueuedAt = item.EnqueuedAt,
-        ClaimedBy = item.Status == ReviewStatus.Claimed ? item.ClaimedBy : null,
-        LeaseExpiresAt = item.Status == ReviewStatus.Claimed ? item.LeaseExpiresAt : null,
-        Result = item.Result,
-    };
+        var ownClaim = item.ClaimOf(viewerId);
+        var shownClaim = ownClaim ?? (isLead && item.Claims.Count > 0 ? item.Claims[0] : null);
+        var own = item.Reviews.FirstOrDefault(r => r.ReviewerId == viewerId);
+        return new ReviewItemView
+        {
+            Id = item.Id,
+            ProductId = item.ProductId,
+            Status = item.VisibleStatus,
+            Priority = item.Priority,
+            Triggers = item.Request.Triggers,
+            Query = item.Request.Response.Query,
+            Response = item.Request.Response.Response,
+            Context = item.Request.Response.Context,
+            Confidence = item.Request.Response.Confidence,
+            LearningValue = item.Request.LearningValue,
+            RequiredReviews = item.RequiredReviews,
+            ReviewsDone = item.Reviews.Count,
+            DueBy = item.DueBy,
+            SlaBreached = item.SlaBreachedAt is not null || (!item.IsCompleted && item.DueBy <= now),
+            EnqueuedAt = item.EnqueuedAt,
+            CompletedAt = item.CompletedAt,
+            ClaimedBy = shownClaim?.ReviewerId,
+            LeaseExpiresAt = shownClaim?.LeaseExpiresAt,
+            Result = own,
+            Reviews = item.IsCompleted || isLead ? item.Reviews : own is null ? [] : [own],
+            Claims = isLead ? item.Claims : null,
+        };
+    }
 }
+
+/// <summary>A page of the queue; pass <see cref="Next"/> as <c>after</c> for the following page (null on the last).</summary>
+public sealed record ReviewItemPage(IReadOnlyList<ReviewItemView> Items, string? Next);
+
+public sealed record QueueStats(long Pending, long Claimed, long Completed, long Overdue);

@@ -1,27 +1,36 @@
+using System.Globalization;
 using System.Security.Claims;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
+using HitlLoop.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace HitlLoop.ReviewQueue.Api;
 
 internal static class ReviewQueueApi
 {
-    private const int MaxPage = 500;
+    public const int MaxPage = 500;
+    public const int DefaultPage = 50;
+
+    /// <summary>Largest request body a reviewer may send: a correction at its maximum length with room to spare.</summary>
+    public const long MaxBodyBytes = 256 * 1024;
 
     public static void MapReviewQueueApi(this IEndpointRouteBuilder endpoints)
     {
-        var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews").RequireAuthorization();
+        var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews").RequireAuthorization()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
-        reviews.MapGet("/", async Task<Results<Ok<IReadOnlyList<ReviewItemView>>, ValidationProblem>> (
-            string? status, string? productId, int? limit, IReviewItemStore items, CancellationToken cancellationToken) =>
+        reviews.MapGet("/", async Task<Results<Ok<ReviewItemPage>, ValidationProblem>> (
+            string? status, string? productId, int? limit, string? after, ClaimsPrincipal user, IReviewItemStore items, TimeProvider clock,
+            CancellationToken cancellationToken) =>
         {
             ReviewStatus? parsed = null;
             if (status is not null)
             {
-                if (!Enum.TryParse<ReviewStatus>(status, ignoreCase: true, out var value))
+                if (!Enum.TryParse<ReviewStatus>(status, ignoreCase: true, out var value) || !Enum.IsDefined(value) || int.TryParse(status, out _))
                 {
                     return Invalid("status", "status must be pending, claimed or completed.");
                 }
@@ -34,66 +43,127 @@ internal static class ReviewQueueApi
                 return Invalid("limit", $"limit must lie in 1..{MaxPage}.");
             }
 
-            var found = await items.ListAsync(parsed, productId, limit ?? 50, cancellationToken);
-            return TypedResults.Ok<IReadOnlyList<ReviewItemView>>([.. found.Select(ReviewItemView.Of)]);
+            long? cursor = null;
+            if (after is not null)
+            {
+                if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+                {
+                    return Invalid("after", "after must be the next cursor of a previous page.");
+                }
+
+                cursor = value;
+            }
+
+            var page = await items.ListAsync(new ReviewListQuery(parsed, productId, cursor, limit ?? DefaultPage), cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            return TypedResults.Ok(new ReviewItemPage(
+                [.. page.Items.Select(i => ReviewItemView.For(i, user.ReviewerId(), user.IsLead(), now))],
+                page.Next?.ToString(CultureInfo.InvariantCulture)));
         });
 
         reviews.MapGet("/{id}", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
-            string id, IReviewItemStore items, CancellationToken cancellationToken) =>
-            await items.FindAsync(id, cancellationToken) is { } item
-                ? TypedResults.Ok(ReviewItemView.Of(item))
-                : NotFound(id));
-
-        reviews.MapPost("/claim", async Task<Results<Ok<ReviewItemView>, NoContent>> (
-            ClaimsPrincipal user, ReviewDesk desk, CancellationToken cancellationToken) =>
-            await desk.ClaimNextAsync(user.ReviewerId(), cancellationToken) is { } item
-                ? TypedResults.Ok(ReviewItemView.Of(item))
-                : TypedResults.NoContent());
-
-        reviews.MapPost("/{id}/claim", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
-            string id, ClaimsPrincipal user, ReviewDesk desk, CancellationToken cancellationToken) =>
-            Answer(id, await desk.ClaimAsync(id, user.ReviewerId(), cancellationToken)));
-
-        reviews.MapPost("/{id}/release", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
-            string id, ClaimsPrincipal user, ReviewDesk desk, CancellationToken cancellationToken) =>
-            Answer(id, await desk.ReleaseAsync(id, user.ReviewerId(), cancellationToken)));
-
-        reviews.MapPost("/{id}/submit", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
-            string id, ReviewSubmission submission, ClaimsPrincipal user, ReviewDesk desk, CancellationToken cancellationToken) =>
+            string id, HttpContext http, ClaimsPrincipal user, IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            var errors = submission.Validate();
-            if (errors.Count > 0)
-            {
-                return TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest });
-            }
-
-            return Answer(id, await desk.SubmitAsync(id, user.ReviewerId(), submission, cancellationToken));
+            id = http.Decoded(nameof(id), id);
+            return await items.FindAsync(id, cancellationToken) is { } item
+                ? TypedResults.Ok(ReviewItemView.For(item, user.ReviewerId(), user.IsLead(), clock.GetUtcNow().UtcDateTime))
+                : NotFound(id);
         });
 
-        endpoints.MapGet("/api/reviewers/me", (ClaimsPrincipal user, IOptions<ReviewQueueOptions> options) =>
+        reviews.MapGet("/by-response/{responseId}", async Task<Results<Ok<ReviewStatusView>, ProblemHttpResult>> (
+            string responseId, HttpContext http, IReviewItemStore items, CancellationToken cancellationToken) =>
         {
-            var reviewer = options.Value.Reviewers.First(r => r.Id == user.ReviewerId());
-            return TypedResults.Ok(new { reviewer.Id, reviewer.Name, reviewer.Specializations });
-        }).RequireAuthorization().WithTags("Reviewers");
+            responseId = http.Decoded(nameof(responseId), responseId);
+            return await items.FindAsync(responseId, cancellationToken) is { } item
+                ? TypedResults.Ok(ReviewStatusView.Of(item))
+                : NotFound(responseId);
+        });
 
-        endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) => TypedResults.Ok(new
+        reviews.MapPost("/claim", async Task<Results<Ok<ReviewItemView>, NoContent>> (
+            ClaimsPrincipal user, ReviewDesk desk, IOptions<ReviewQueueOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            pending = await items.CountAsync(ReviewStatus.Pending, cancellationToken),
-            claimed = await items.CountAsync(ReviewStatus.Claimed, cancellationToken),
-            completed = await items.CountAsync(ReviewStatus.Completed, cancellationToken),
-            overdue = await items.CountOverdueAsync(clock.GetUtcNow().UtcDateTime, cancellationToken),
-        })).WithTags("Reviews");
+            var reviewer = user.ReviewerId();
+            var matchKeys = options.Value.Reviewers.FirstOrDefault(r => r.Id == reviewer)?.MatchKeys() ?? [];
+            return await desk.ClaimNextAsync(reviewer, matchKeys, cancellationToken) is { } item
+                ? TypedResults.Ok(ReviewItemView.For(item, reviewer, user.IsLead(), clock.GetUtcNow().UtcDateTime))
+                : TypedResults.NoContent();
+        });
+
+        reviews.MapPost("/{id}/claim", (string id, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
+            Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ClaimAsync(http.Decoded(nameof(id), id), reviewer, cancellationToken)));
+
+        reviews.MapPost("/{id}/extend", (string id, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
+            Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ExtendAsync(http.Decoded(nameof(id), id), reviewer, cancellationToken)));
+
+        reviews.MapPost("/{id}/release", (string id, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
+            Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ReleaseAsync(http.Decoded(nameof(id), id), reviewer, cancellationToken)));
+
+        reviews.MapPost("/{id}/skip", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
+            string id, SkipRequest skip, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            id = http.Decoded(nameof(id), id);
+            var errors = skip.Validate();
+            return errors.Count > 0
+                ? Invalid(errors)
+                : await Act(id, user, clock, reviewer => desk.SkipAsync(id, reviewer, skip.Reason!.Trim(), cancellationToken));
+        });
+
+        reviews.MapPost("/{id}/submit", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
+            string id, ReviewSubmission submission, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, IReviewItemStore items, TimeProvider clock,
+            CancellationToken cancellationToken) =>
+        {
+            id = http.Decoded(nameof(id), id);
+            if (await items.FindAsync(id, cancellationToken) is not { } item)
+            {
+                return NotFound(id);
+            }
+
+            var errors = submission.Validate(item.Request.Response.Response);
+            return errors.Count > 0
+                ? Invalid(errors)
+                : await Act(id, user, clock, reviewer => desk.SubmitAsync(id, reviewer, submission, cancellationToken));
+        });
+
+        var reviewers = endpoints.MapGroup("/api/reviewers").WithTags("Reviewers").RequireAuthorization();
+
+        reviewers.MapGet("/me", (ClaimsPrincipal user, IOptions<ReviewQueueOptions> options) =>
+        {
+            var id = user.ReviewerId();
+            var reviewer = options.Value.Reviewers.FirstOrDefault(r => r.Id == id);
+            return TypedResults.Ok(new ReviewerView(id, reviewer?.Name ?? user.Identity?.Name ?? id, reviewer?.Specializations ?? []));
+        });
+
+        reviewers.MapGet("/me/reviews", async (ClaimsPrincipal user, IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var held = await items.HeldByAsync(user.ReviewerId(), cancellationToken);
+            return TypedResults.Ok<IReadOnlyList<ReviewItemView>>([.. held.Where(i => i.IsHeldBy(user.ReviewerId(), now)).Select(i => ReviewItemView.For(i, user.ReviewerId(), user.IsLead(), now))]);
+        });
+
+        endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            var counts = await items.CountAsync(clock.GetUtcNow().UtcDateTime, cancellationToken);
+            return TypedResults.Ok(new QueueStats(counts.Pending, counts.Claimed, counts.Completed, counts.Overdue));
+        }).RequireAuthorization().WithTags("Reviews");
     }
 
-    private static Results<Ok<ReviewItemView>, ProblemHttpResult> Answer(string id, DeskResult result) => result.Outcome switch
+    private static async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> Act(
+        string id, ClaimsPrincipal user, TimeProvider clock, Func<string, Task<DeskResult>> action)
     {
-        DeskOutcome.Done => TypedResults.Ok(ReviewItemView.Of(result.Item!)),
-        DeskOutcome.NotFound => NotFound(id),
-        DeskOutcome.HeldByAnother => Conflict($"Review {id} is claimed by another reviewer until {result.Item!.LeaseExpiresAt:O}."),
-        DeskOutcome.NotHeld => Conflict($"Review {id} is not claimed by you (or your lease expired); claim it first."),
-        DeskOutcome.AlreadyCompleted => Conflict($"Review {id} is already completed."),
-        _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome}."),
-    };
+        var reviewer = user.ReviewerId();
+        var result = await action(reviewer);
+        return result.Outcome switch
+        {
+            DeskOutcome.Done => TypedResults.Ok(ReviewItemView.For(result.Item!, reviewer, user.IsLead(), clock.GetUtcNow().UtcDateTime)),
+            DeskOutcome.NotFound => NotFound(id),
+            DeskOutcome.HeldByAnother => Conflict($"Review {id} is held by other reviewers; every review it needs is taken."),
+            DeskOutcome.NotHeld => Conflict($"Review {id} is not claimed by you (or your lease expired); claim it first."),
+            DeskOutcome.AlreadyCompleted => Conflict($"Review {id} is already completed."),
+            DeskOutcome.AlreadyReviewed => Conflict($"You have already reviewed {id}; another reviewer must give its next review."),
+            DeskOutcome.Skipped => Conflict($"You skipped review {id}; it is left to other reviewers."),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome}."),
+        };
+    }
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Review not found", detail: $"No review item has id {id}.");
@@ -101,6 +171,24 @@ internal static class ReviewQueueApi
     private static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Review conflict", detail: detail);
 
+    private static ProblemHttpResult Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest });
+
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }
+
+public sealed record ReviewerView(string Id, string Name, IReadOnlyList<string> Specializations);
+
+/// <summary>For a chat product holding an answer: where a response's review stands.</summary>
+public sealed record ReviewStatusView(string ResponseId, ReviewStatus Status, int RequiredReviews, int ReviewsDone, IReadOnlyList<ReviewOutcomeView> Verdicts)
+{
+    public static ReviewStatusView Of(ReviewItem item) => new(
+        item.Id,
+        item.VisibleStatus,
+        item.RequiredReviews,
+        item.Reviews.Count,
+        item.IsCompleted ? [.. item.Reviews.Select(r => new ReviewOutcomeView(r.ReviewNumber, r.Verdict, r.CorrectedText, r.CompletedAt))] : []);
+}
+
+public sealed record ReviewOutcomeView(int ReviewNumber, HitlLoop.Contracts.ReviewVerdict Verdict, string? CorrectedText, DateTime CompletedAt);

@@ -17,21 +17,12 @@ public sealed class ReviewRequestedConsumer(IReviewItemStore items, TimeProvider
             throw new MessageValidationException("Invalid ReviewRequested: response.responseId and response.productId are required");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var dueBy = request.DueBy == default ? now : request.DueBy.UtcDateTime;
-        var item = new ReviewItem
+        if (request.RequiredReviews is < 1 or > 3)
         {
-            Id = request.Response.ResponseId,
-            Request = request,
-            Status = ReviewStatus.Pending,
-            Priority = request.Priority,
-            ProductId = request.Response.ProductId,
-            QueueKey = ReviewItem.QueueKeyFor(request.Priority, dueBy, request.Response.ResponseId),
-            DueBy = dueBy,
-            EnqueuedAt = now,
-            LeaseExpiresAt = DateTime.MinValue,
-        };
+            throw new MessageValidationException($"Invalid ReviewRequested: requiredReviews must lie in 1..3, not {request.RequiredReviews}");
+        }
 
+        var item = ReviewItem.Enqueue(request, clock.GetUtcNow().UtcDateTime);
         if (!await items.EnqueueOnceAsync(item, context.CancellationToken))
         {
             logger.LogDebug("Review of {ResponseId} was already queued", item.Id);

@@ -91,10 +91,12 @@ const item = (id) => `reviews/${encodeURIComponent(id)}`;
 
 export const api = {
   me: () => call('GET', 'reviewers/me'),
-  pending: () => call('GET', 'reviews?status=pending&limit=200'),
-  claimed: () => call('GET', 'reviews?status=claimed&limit=500'),
+  pending: async () => (await call('GET', 'reviews?status=pending&limit=200')).items,
+  held: () => call('GET', 'reviewers/me/reviews'),
   claimNext: () => call('POST', 'reviews/claim'),
   claim: (id) => call('POST', `${item(id)}/claim`),
   release: (id) => call('POST', `${item(id)}/release`),
+  extend: (id) => call('POST', `${item(id)}/extend`),
+  skip: (id, reason) => call('POST', `${item(id)}/skip`, { reason }),
   submit: (id, submission) => call('POST', `${item(id)}/submit`, submission),
 };

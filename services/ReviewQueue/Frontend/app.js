@@ -89,8 +89,8 @@ function signOut() {
 
 // A reload, or a second tab, should bring back the review this reviewer already holds rather than strand it.
 async function resumeHeldReview() {
-  const claimed = await api.claimed();
-  const mine = claimed.find((item) => item.claimedBy === state.me.id);
+  const held = await api.held();
+  const mine = held[0];
   if (mine) {
     showReview(mine);
   } else {

@@ -47,4 +47,7 @@ internal static class ReviewerClaims
 {
     public static string ReviewerId(this ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("The request is not authenticated.");
+
+    /// <summary>Leads (and admins) see every reviewer's claim and answer; reviewers see only their own until all are in.</summary>
+    public static bool IsLead(this ClaimsPrincipal user) => user.IsInRole("lead") || user.IsInRole("admin");
 }

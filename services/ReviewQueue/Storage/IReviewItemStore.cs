@@ -9,22 +9,35 @@ public interface IReviewItemStore
 
     Task<ReviewItem?> FindAsync(string id, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<ReviewItem>> ListAsync(ReviewStatus? status, string? productId, int limit, CancellationToken cancellationToken);
+    /// <summary>One page of the queue in its order, after the cursor a previous page returned.</summary>
+    Task<ReviewPage> ListAsync(ReviewListQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Takes the first claimable item in queue order for the reviewer; null when the queue is empty.</summary>
-    Task<ReviewItem?> ClaimNextAsync(string reviewerId, TimeSpan lease, DateTime now, CancellationToken cancellationToken);
-
-    /// <summary>Applies a change only if nobody changed the item since <paramref name="expectedVersion"/>.</summary>
-    Task<bool> TryReplaceAsync(ReviewItem updated, long expectedVersion, CancellationToken cancellationToken);
+    /// <summary>The items the reviewer holds a claim on.</summary>
+    Task<IReadOnlyList<ReviewItem>> HeldByAsync(string reviewerId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Publishes the item's pending events and clears them; if the broker is unavailable they stay stored for the
-    /// outbox sweeper, and this returns normally.
+    /// Atomically takes one open review of the first item in queue order that the reviewer has not held, given or
+    /// skipped: an overdue one first, then one matching <paramref name="matchKeys"/>, then any. Null when none is left.
     /// </summary>
-    Task DispatchAsync(ReviewItem item, CancellationToken cancellationToken);
+    Task<ReviewItem?> ClaimNextAsync(string reviewerId, IReadOnlyCollection<string> matchKeys, TimeSpan lease, DateTime now, CancellationToken cancellationToken);
 
-    Task<long> CountAsync(ReviewStatus status, CancellationToken cancellationToken);
+    /// <summary>
+    /// Applies a transition to the stored item in one versioned write (re-reading and re-applying it if another
+    /// writer got there first); null when there is no such item.
+    /// </summary>
+    Task<ItemChange?> ChangeAsync(string id, Func<ReviewItem, ItemChange> transition, CancellationToken cancellationToken);
 
-    /// <summary>Open items (pending or claimed) whose due time has passed: the SLA breaches a lead must see.</summary>
-    Task<long> CountOverdueAsync(DateTime now, CancellationToken cancellationToken);
+    /// <summary>Items holding a lease that ran out by <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<ReviewItem>> LeasesRunOutAsync(DateTime now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Open items past their due-by that are not flagged as SLA breaches yet.</summary>
+    Task<IReadOnlyList<ReviewItem>> BreachesDueAsync(DateTime now, int limit, CancellationToken cancellationToken);
+
+    Task<QueueCounts> CountAsync(DateTime now, CancellationToken cancellationToken);
 }
+
+public sealed record ReviewListQuery(ReviewStatus? Status, string? ProductId, long? After, int Limit);
+
+public sealed record ReviewPage(IReadOnlyList<ReviewItem> Items, long? Next);
+
+public sealed record QueueCounts(long Pending, long Claimed, long Completed, long Overdue);

@@ -1,28 +1,24 @@
+using System.Linq.Expressions;
 using HitlLoop.ReviewQueue.Queue;
-using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.ReviewQueue.Storage;
 
-internal sealed class ReviewItemStore : IReviewItemStore, IStoreSetup
+internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewItemStore, IStoreSetup
 {
-    private const int ClaimCandidates = 8;
-    private readonly OutboxDispatcher _dispatcher;
-
-    public ReviewItemStore(IDocumentStoreFactory stores, OutboxDispatcher dispatcher)
-    {
-        _dispatcher = dispatcher;
-        Items = stores.ForService(ReviewQueueService.ServiceName).GetCollection<ReviewItem>("review-items");
-    }
+    public IDocumentCollection<ReviewItem> Items { get; } =
+        stores.ForService(ReviewQueueService.ServiceName).GetCollection<ReviewItem>("review-items");
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
+        // ClaimRank serves claim-next and the pending list in queue order; finished items sort past every open one.
+        await Items.EnsureIndexAsync(i => i.ClaimRank, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.Status, cancellationToken: cancellationToken);
-        await Items.EnsureIndexAsync(i => i.QueueKey, cancellationToken: cancellationToken);
+        await Items.EnsureIndexAsync(i => i.Holders, cancellationToken: cancellationToken);
+        await Items.EnsureIndexAsync(i => i.NextLeaseExpiry, cancellationToken: cancellationToken);
+        await Items.EnsureIndexAsync(i => i.BreachCheckAt, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.OutboxPending, cancellationToken: cancellationToken);
     }
-
-    public IDocumentCollection<ReviewItem> Items { get; }
 
     public Task<bool> EnqueueOnceAsync(ReviewItem item, CancellationToken cancellationToken) =>
         Items.TryInsertAsync(item, cancellationToken);
@@ -30,51 +26,107 @@ internal sealed class ReviewItemStore : IReviewItemStore, IStoreSetup
     public Task<ReviewItem?> FindAsync(string id, CancellationToken cancellationToken) =>
         Items.FindByIdAsync(id, cancellationToken);
 
-    public Task<IReadOnlyList<ReviewItem>> ListAsync(ReviewStatus? status, string? productId, int limit, CancellationToken cancellationToken) =>
-        (status, productId) switch
-        {
-            (null, null) => Items.FindAsync(i => true, i => i.QueueKey, limit: limit, cancellationToken: cancellationToken),
-            ({ } s, null) => Items.FindAsync(i => i.Status == s, i => i.QueueKey, limit: limit, cancellationToken: cancellationToken),
-            (null, { } p) => Items.FindAsync(i => i.ProductId == p, i => i.QueueKey, limit: limit, cancellationToken: cancellationToken),
-            ({ } s, { } p) => Items.FindAsync(i => i.Status == s && i.ProductId == p, i => i.QueueKey, limit: limit, cancellationToken: cancellationToken),
-        };
-
-    public async Task<ReviewItem?> ClaimNextAsync(string reviewerId, TimeSpan lease, DateTime now, CancellationToken cancellationToken)
+    public async Task<ReviewPage> ListAsync(ReviewListQuery query, CancellationToken cancellationToken)
     {
-        // Competing reviewers read the same head of the queue; the version check lets exactly one win each item,
-        // and a loser moves on to the next candidate.
-        while (true)
+        var after = query.After ?? -1;
+        var never = DateTime.MaxValue;
+        Expression<Func<ReviewItem, bool>> filter = query.Status switch
         {
-            var candidates = await Items.FindAsync(
-                i => i.Status == ReviewStatus.Pending || (i.Status == ReviewStatus.Claimed && i.LeaseExpiresAt <= now),
-                i => i.QueueKey,
-                limit: ClaimCandidates,
-                cancellationToken: cancellationToken);
-            if (candidates.Count == 0)
-            {
-                return null;
-            }
-
-            foreach (var candidate in candidates)
-            {
-                var claimed = ReviewDesk.Claim(candidate, reviewerId, lease, now);
-                if (await Items.TryReplaceAsync(claimed, candidate.Version, cancellationToken))
-                {
-                    return claimed;
-                }
-            }
+            ReviewStatus.Pending => i => i.ClaimRank > after && i.ClaimRank < ReviewItem.Closed && i.OpenSlots > 0,
+            ReviewStatus.Claimed => i => i.NextLeaseExpiry < never && i.Rank > after,
+            ReviewStatus.Completed => i => i.Status == ReviewStatus.Completed && i.Rank > after,
+            _ => i => i.Rank > after,
+        };
+        if (query.ProductId is { } productId)
+        {
+            filter = Filters.And(filter, i => i.ProductId == productId);
         }
+
+        var found = query.Status == ReviewStatus.Pending
+            ? await Items.FindAsync(filter, i => i.ClaimRank, limit: query.Limit + 1, cancellationToken: cancellationToken)
+            : await Items.FindAsync(filter, i => i.Rank, limit: query.Limit + 1, cancellationToken: cancellationToken);
+        var page = found.Take(query.Limit).ToList();
+        return new ReviewPage(page, found.Count > query.Limit ? page[^1].Rank : null);
     }
 
-    public Task<bool> TryReplaceAsync(ReviewItem updated, long expectedVersion, CancellationToken cancellationToken) =>
-        Items.TryReplaceAsync(updated, expectedVersion, cancellationToken);
+    public Task<IReadOnlyList<ReviewItem>> HeldByAsync(string reviewerId, CancellationToken cancellationToken) =>
+        Items.FindAsync(i => i.Holders.Contains(reviewerId), i => i.Rank, limit: 100, cancellationToken: cancellationToken);
 
-    public Task DispatchAsync(ReviewItem item, CancellationToken cancellationToken) =>
-        _dispatcher.TryDispatchAsync(Items, item, cancellationToken);
+    public async Task<ReviewItem?> ClaimNextAsync(
+        string reviewerId, IReadOnlyCollection<string> matchKeys, TimeSpan lease, DateTime now, CancellationToken cancellationToken)
+    {
+        var claim = new ReviewClaim(reviewerId, now, now + lease);
+        // The same changes ReviewItem.Claim makes, expressed as field operations so the store can apply them to
+        // whichever item it finds first, in one atomic step.
+        var take = new DocumentUpdate<ReviewItem>()
+            .Increment(i => i.OpenSlots, -1)
+            .Append(i => i.Claims, claim)
+            .Append(i => i.Holders, reviewerId)
+            .Append(i => i.Excluded, reviewerId)
+            .Lower(i => i.NextLeaseExpiry, claim.LeaseExpiresAt);
+        Expression<Func<ReviewItem, bool>> claimable = i =>
+            i.ClaimRank < ReviewItem.Closed && i.OpenSlots > 0 && !i.Excluded.Contains(reviewerId);
 
-    public Task<long> CountAsync(ReviewStatus status, CancellationToken cancellationToken) =>
-        Items.CountAsync(i => i.Status == status, cancellationToken);
+        if (matchKeys.Count > 0)
+        {
+            // Specialists get their own kind of work first, but an overdue item goes to whoever is free.
+            var head = await Items.FindAsync(claimable, i => i.ClaimRank, limit: 1, cancellationToken: cancellationToken);
+            if (head is [{ } first] && first.DueBy <= now)
+            {
+                var id = first.Id;
+                if (await Items.FindOneAndUpdateAsync(Filters.And(claimable, i => i.Id == id), i => i.ClaimRank, take, cancellationToken: cancellationToken) is { } overdue)
+                {
+                    return overdue;
+                }
+            }
 
-    public Task<long> CountOverdueAsync(DateTime now, CancellationToken cancellationToken) =>
-        Items.CountAsync(i => (i.Status == ReviewStatus.Pending || i.Status == ReviewStatus.Claimed) && i.DueBy < now, cancellationToken);
+            if (await Items.FindOneAndUpdateAsync(Filters.And(claimable, MatchesAny(matchKeys)), i => i.ClaimRank, take, cancellationToken: cancellationToken) is { } matched)
+            {
+                return matched;
+            }
+        }
+
+        return await Items.FindOneAndUpdateAsync(claimable, i => i.ClaimRank, take, cancellationToken: cancellationToken);
+    }
+
+    public async Task<ItemChange?> ChangeAsync(string id, Func<ReviewItem, ItemChange> transition, CancellationToken cancellationToken)
+    {
+        ItemChange? last = null;
+        var stored = await Items.UpdateAsync(
+            id,
+            item =>
+            {
+                last = transition(item);
+                return last.Changed ? last.Item : null;
+            },
+            cancellationToken);
+        return stored is null ? null : last;
+    }
+
+    public Task<IReadOnlyList<ReviewItem>> LeasesRunOutAsync(DateTime now, int limit, CancellationToken cancellationToken) =>
+        Items.FindAsync(i => i.NextLeaseExpiry <= now, i => i.NextLeaseExpiry, limit: limit, cancellationToken: cancellationToken);
+
+    public Task<IReadOnlyList<ReviewItem>> BreachesDueAsync(DateTime now, int limit, CancellationToken cancellationToken) =>
+        Items.FindAsync(i => i.BreachCheckAt <= now, i => i.BreachCheckAt, limit: limit, cancellationToken: cancellationToken);
+
+    public async Task<QueueCounts> CountAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        var never = DateTime.MaxValue;
+        var open = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed, cancellationToken);
+        var claimed = await Items.CountAsync(i => i.NextLeaseExpiry < never && i.OpenSlots == 0, cancellationToken);
+        var completed = await Items.CountAsync(i => i.Status == ReviewStatus.Completed, cancellationToken);
+        var unflagged = await Items.CountAsync(i => i.BreachCheckAt <= now, cancellationToken);
+        var flagged = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed && i.SlaBreachedAt != null, cancellationToken);
+        return new QueueCounts(open - claimed, claimed, completed, unflagged + flagged);
+    }
+
+    private static Expression<Func<ReviewItem, bool>> MatchesAny(IEnumerable<string> keys)
+    {
+        var item = Expression.Parameter(typeof(ReviewItem), "i");
+        var matchKeys = Expression.Property(item, nameof(ReviewItem.MatchKeys));
+        var any = keys
+            .Select(key => (Expression)Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], matchKeys, Expression.Constant(key)))
+            .Aggregate(Expression.OrElse);
+        return Expression.Lambda<Func<ReviewItem, bool>>(any, item);
+    }
 }

@@ -115,7 +115,7 @@ public sealed class ReviewFrontendTests
 
         // Claim next takes the head of the queue, whatever order the router's priorities and due times give.
         var pending = await Eventually.Get(
-            () => Json.GetAsync(host.Http, "api/reviews?status=pending"),
+            async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items"),
             items => items.GetArrayLength() == 2,
             TimeSpan.FromSeconds(30),
             "both seeded responses to reach the review queue");
@@ -197,7 +197,7 @@ public sealed class ReviewFrontendTests
         var id = $"plan-{Guid.NewGuid().ToString("N")[..8]}";
         await SeedAsync(host.Http, Scored(id, 0.4, query: "Which plan includes phone support?", response: "All plans include phone support."));
         await Eventually.Get(
-            () => Json.GetAsync(host.Http, "api/reviews?status=pending"),
+            async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items"),
             items => items.GetArrayLength() == 1,
             TimeSpan.FromSeconds(30),
             "the seeded response to reach the review queue");

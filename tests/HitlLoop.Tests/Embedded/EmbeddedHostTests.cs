@@ -29,7 +29,7 @@ public sealed class EmbeddedHostTests
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
     }
 
-    private static async Task<int> PendingCount(HttpClient reviewer) => (await Get(reviewer, "/api/reviews?status=pending")).GetArrayLength();
+    private static async Task<int> PendingCount(HttpClient reviewer) => (await Get(reviewer, "/api/reviews?status=pending")).GetProperty("items").GetArrayLength();
 
     [Test]
     public async Task The_whole_loop_runs_in_one_process()

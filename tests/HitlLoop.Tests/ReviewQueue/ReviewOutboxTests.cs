@@ -43,7 +43,6 @@ public sealed class ReviewOutboxTests
                 Request = request,
                 ProductId = "support-bot",
                 Status = ReviewStatus.Completed,
-                QueueKey = "x",
                 Outbox = [Outbox.Message(completed, TimeProvider.System)],
                 OutboxPending = true,
             },

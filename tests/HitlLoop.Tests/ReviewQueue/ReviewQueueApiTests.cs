@@ -39,7 +39,7 @@ public sealed class ReviewQueueApiTests
     };
 
     private static async Task<IReadOnlyList<ReviewItemView>> Pending(HttpClient client) =>
-        (await client.GetFromJsonAsync<List<ReviewItemView>>("/api/reviews?status=pending", MessageJson.Options))!;
+        (await client.GetFromJsonAsync<ReviewItemPage>("/api/reviews?status=pending", MessageJson.Options))!.Items;
 
     private async Task Enqueue(HttpClient client, params ReviewRequested[] requests)
     {

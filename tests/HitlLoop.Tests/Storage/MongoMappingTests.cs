@@ -67,25 +67,17 @@ public sealed class MongoMappingTests
             PolicyVersion = "p-1",
             DueBy = new DateTimeOffset(Noon),
         };
-        var item = new ReviewItem
-        {
-            Id = "r-2",
-            Request = request,
-            ProductId = "support-bot",
-            Priority = ReviewPriority.High,
-            QueueKey = ReviewItem.QueueKeyFor(ReviewPriority.High, Noon, "r-2"),
-            DueBy = Noon,
-            EnqueuedAt = Noon,
-            ClaimedAt = Noon,
-            Status = ReviewStatus.Claimed,
-            ClaimedBy = "alice",
-            LeaseExpiresAt = Noon.AddMinutes(10),
-        };
+        var item = ReviewItem.Enqueue(request with { RequiredReviews = 2 }, Noon)
+            .Claim("alice", TimeSpan.FromMinutes(10), Noon).Item
+            .Skip("bob", "not my language", Noon).Item;
 
         var read = RoundTrip(item, out var bson);
 
         Assert.That(Json(read), Is.EqualTo(Json(item)));
-        Assert.That(bson["Status"].AsString, Is.EqualTo("Claimed"));
+        Assert.That(bson["Status"].AsString, Is.EqualTo("Pending"));
+        Assert.That(bson["Holders"].AsBsonArray.Select(v => v.AsString), Is.EqualTo(new[] { "alice" }));
+        Assert.That(bson["Excluded"].AsBsonArray.Select(v => v.AsString), Is.EqualTo(new[] { "alice", "bob" }));
+        Assert.That(bson["ClaimRank"].BsonType, Is.EqualTo(BsonType.Int64));
     }
 
     private static string Mql(System.Linq.Expressions.Expression<Func<ContractDocument, bool>> filter)

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace HitlLoop.ServiceDefaults.Http;
+
+/// <summary>
+/// Route values exactly as the client sent them. The server leaves "%2F" encoded in the path (so an id holding a
+/// "/" still matches one segment) but decodes "%25", so a route value can no longer tell "a%2Fb" from "a/b".
+/// Decoding the segment of the raw request target once gives the id back, whatever it contains.
+/// </summary>
+public static class RawRouteValues
+{
+    public static string Decoded(this HttpContext context, string parameter, string routeValue)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || context.GetEndpoint() is not RouteEndpoint endpoint)
+        {
+            return routeValue;
+        }
+
+        var index = endpoint.RoutePattern.PathSegments.ToList().FindIndex(segment =>
+            segment.Parts is [Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart part] && part.Name == parameter);
+        if (index < 0)
+        {
+            return routeValue;
+        }
+
+        var path = raw.Split('?', 2)[0];
+        if (Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal))
+        {
+            path = absolute.AbsolutePath;
+        }
+
+        var baseSegments = context.Request.PathBase.HasValue ? context.Request.PathBase.Value!.Trim('/').Split('/').Length : 0;
+        var segments = path.TrimStart('/').Split('/');
+        return baseSegments + index < segments.Length ? Uri.UnescapeDataString(segments[baseSegments + index]) : routeValue;
+    }
+}
