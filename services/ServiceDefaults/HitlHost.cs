@@ -40,6 +40,9 @@ public static class HitlHost
 
         builder.AddHitlTelemetry(services.Length == 1 ? $"hitl-{services[0].Name}" : "hitl-embedded");
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestProblems>();
+        // Bad requests reach BadRequestProblems in every environment, so the answer names the field everywhere.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.

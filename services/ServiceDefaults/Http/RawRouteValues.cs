@@ -16,7 +16,8 @@ public static class RawRouteValues
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(raw) || context.GetEndpoint() is not RouteEndpoint endpoint)
         {
-            return routeValue;
+            // No raw target (an in-process test server): the path kept only "%2F" encoded.
+            return routeValue.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         }
 
         var index = endpoint.RoutePattern.PathSegments.ToList().FindIndex(segment =>
