@@ -22,7 +22,7 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
                 Triggers = decision.Triggers,
                 Priority = decision.Priority,
                 LearningValue = decision.LearningValue,
-                RequiredReviews = 1,
+                RequiredReviews = decision.RequiredReviews,
                 DueBy = now + policy.SlaFor(decision.Priority),
                 PolicyVersion = decision.PolicyVersion,
                 RequestedAt = now,

@@ -30,6 +30,13 @@ public sealed class RouterOptions
     [Range(0.0, 1.0)]
     public double AuditSampleRate { get; set; } = 0.05;
 
+    /// <summary>
+    /// Independent reviews asked for an audit sample or a committee disagreement: two, so reviewer agreement is
+    /// measured where it matters most. Every other review needs one.
+    /// </summary>
+    [Range(1, 3)]
+    public int AgreementReviews { get; set; } = 2;
+
     public ReviewSlaOptions ReviewSla { get; set; } = new();
 }
 
@@ -37,6 +44,10 @@ public sealed class ProductPolicyOptions
 {
     [Range(0.0, 1.0)]
     public double? ConfidenceThreshold { get; set; }
+
+    /// <summary>This product's <see cref="RouterOptions.AgreementReviews"/>.</summary>
+    [Range(1, 3)]
+    public int? AgreementReviews { get; set; }
 }
 
 /// <summary>How soon a review is due, by priority.</summary>

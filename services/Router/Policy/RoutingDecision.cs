@@ -12,5 +12,8 @@ public sealed record RoutingDecision
     public required string PolicyVersion { get; init; }
 
     /// <summary>True when the response would have been auto-approved but was drawn for a retroactive audit.</summary>
+    /// <summary>How many different reviewers must review the response.</summary>
+    public int RequiredReviews { get; init; } = 1;
+
     public bool IsAudit => Triggers is [{ Code: TriggerCodes.RandomAudit }];
 }

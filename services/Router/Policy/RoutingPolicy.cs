@@ -26,6 +26,19 @@ public sealed class RoutingPolicy
             ? threshold
             : _options.DefaultConfidenceThreshold;
 
+    /// <summary>Two reviewers (by default) for an audit sample or a committee disagreement, else one.</summary>
+    public int RequiredReviewsFor(string productId, IReadOnlyList<ReviewTrigger> triggers)
+    {
+        if (!triggers.Any(t => t.Code is TriggerCodes.RandomAudit or TriggerCodes.CommitteeDisagreement))
+        {
+            return 1;
+        }
+
+        return _options.Products.TryGetValue(productId, out var product) && product.AgreementReviews is { } reviews
+            ? reviews
+            : _options.AgreementReviews;
+    }
+
     public RoutingDecision Decide(ResponseScored response)
     {
         var threshold = ConfidenceThresholdFor(response.ProductId);
@@ -72,6 +85,7 @@ public sealed class RoutingPolicy
                 impact: Impact(response),
                 diversity: 0),
             ConfidenceThreshold = threshold,
+            RequiredReviews = RequiredReviewsFor(response.ProductId, triggers),
             PolicyVersion = Version,
         };
     }

@@ -129,4 +129,30 @@ public sealed class RoutingPolicyTests
     {
         Assert.That(ResponseScoredValidator.Problems(Scored(0.5, id: "")), Has.Some.Contains("responseId"));
     }
+
+    [Test]
+    public void Audits_and_committee_disagreements_ask_two_reviewers_and_everything_else_one()
+    {
+        var policy = Policy(o => o.AuditSampleRate = 1);
+        var audited = policy.Decide(Scored(0.95));
+        var disputed = policy.Decide(Scored(0.95) with { CommitteeScores = new Dictionary<string, double> { ["a"] = 0.9, ["b"] = 0.2 } });
+        var unsure = policy.Decide(Scored(0.4));
+
+        Assert.That((audited.RequiredReviews, disputed.RequiredReviews, unsure.RequiredReviews), Is.EqualTo((2, 2, 1)));
+    }
+
+    [Test]
+    public void A_product_can_ask_for_a_different_number_of_agreement_reviews()
+    {
+        var policy = Policy(o =>
+        {
+            o.AuditSampleRate = 1;
+            o.Products["faq-bot"] = new ProductPolicyOptions { AgreementReviews = 3 };
+            o.Products["cheap-bot"] = new ProductPolicyOptions { AgreementReviews = 1 };
+        });
+
+        Assert.That(policy.Decide(Scored(0.95, product: "faq-bot")).RequiredReviews, Is.EqualTo(3));
+        Assert.That(policy.Decide(Scored(0.95, product: "cheap-bot")).RequiredReviews, Is.EqualTo(1));
+        Assert.That(policy.Decide(Scored(0.95, product: "support-bot")).RequiredReviews, Is.EqualTo(2));
+    }
 }
