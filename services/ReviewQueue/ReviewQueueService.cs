@@ -2,13 +2,11 @@ using HitlLoop.ReviewQueue.Api;
 using HitlLoop.ReviewQueue.Consumers;
 using HitlLoop.ReviewQueue.Frontend;
 using HitlLoop.ReviewQueue.Queue;
-using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.ServiceDefaults.Outbox;
 using MassTransit;
-using Microsoft.AspNetCore.Authentication;
 
 namespace HitlLoop.ReviewQueue;
 
@@ -25,10 +23,6 @@ public sealed class ReviewQueueService : IHitlService
         builder.Services.AddStore<IReviewItemStore, ReviewItemStore>();
         builder.Services.AddSingleton<ReviewDesk>();
         builder.Services.AddOutboxSweeper(sp => sp.GetRequiredService<ReviewItemStore>().Items);
-
-        builder.Services.AddAuthentication(ReviewerTokenAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ReviewerTokenAuthentication>(ReviewerTokenAuthentication.SchemeName, null);
-        builder.Services.AddAuthorization();
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus) =>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -17,7 +18,7 @@ public static class HitlHost
 
     /// <summary>
     /// Registers the given services in this process, with the shared plumbing: options, store, bus, outbox,
-    /// health, telemetry, problem details. One service for a production process; all five for the embedded default.
+    /// health, telemetry, problem details, authentication and authorization. One service for a production process; all five for the embedded default.
     /// </summary>
     public static WebApplicationBuilder AddHitlServices(this WebApplicationBuilder builder, params IHitlService[] services)
     {
@@ -40,6 +41,7 @@ public static class HitlHost
         builder.AddHitlTelemetry(services.Length == 1 ? $"hitl-{services[0].Name}" : "hitl-embedded");
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.AddHitlAuthentication(options);
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
@@ -63,14 +65,20 @@ public static class HitlHost
         return options;
     }
 
-    /// <summary>Maps health probes, the OpenAPI description (/openapi/v1.json) and every registered service's endpoints.</summary>
+    /// <summary>
+    /// Maps health probes, the OpenAPI description (/openapi/v1.json) and every registered service's endpoints, behind
+    /// authentication: an endpoint without a policy of its own still needs an authenticated caller.
+    /// </summary>
     public static WebApplication MapHitlServices(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        app.MapOpenApi();
+        app.UseHitlAuthentication();
+
+        // Probes and the API description are for load balancers and tooling, which hold no credentials.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
 
         foreach (var service in app.Services.GetRequiredService<HostedServices>().Services)
         {

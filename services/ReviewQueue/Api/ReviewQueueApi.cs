@@ -2,8 +2,8 @@ using System.Security.Claims;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
+using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace HitlLoop.ReviewQueue.Api;
 
@@ -13,7 +13,7 @@ internal static class ReviewQueueApi
 
     public static void MapReviewQueueApi(this IEndpointRouteBuilder endpoints)
     {
-        var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews").RequireAuthorization();
+        var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews").RequireAuthorization(HitlPolicies.Review);
 
         reviews.MapGet("/", async Task<Results<Ok<IReadOnlyList<ReviewItemView>>, ValidationProblem>> (
             string? status, string? productId, int? limit, IReviewItemStore items, CancellationToken cancellationToken) =>
@@ -70,11 +70,8 @@ internal static class ReviewQueueApi
             return Answer(id, await desk.SubmitAsync(id, user.ReviewerId(), submission, cancellationToken));
         });
 
-        endpoints.MapGet("/api/reviewers/me", (ClaimsPrincipal user, IOptions<ReviewQueueOptions> options) =>
-        {
-            var reviewer = options.Value.Reviewers.First(r => r.Id == user.ReviewerId());
-            return TypedResults.Ok(new { reviewer.Id, reviewer.Name, reviewer.Specializations });
-        }).RequireAuthorization().WithTags("Reviewers");
+        endpoints.MapGet("/api/reviewers/me", (ClaimsPrincipal user) => TypedResults.Ok(new ReviewerProfile(user.ReviewerId(), user.UserName(), user.Roles())))
+            .RequireAuthorization(HitlPolicies.Review).WithTags("Reviewers");
 
         endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) => TypedResults.Ok(new
         {
@@ -82,7 +79,7 @@ internal static class ReviewQueueApi
             claimed = await items.CountAsync(ReviewStatus.Claimed, cancellationToken),
             completed = await items.CountAsync(ReviewStatus.Completed, cancellationToken),
             overdue = await items.CountOverdueAsync(clock.GetUtcNow().UtcDateTime, cancellationToken),
-        })).WithTags("Reviews");
+        })).RequireAuthorization(HitlPolicies.Lead).WithTags("Reviews");
     }
 
     private static Results<Ok<ReviewItemView>, ProblemHttpResult> Answer(string id, DeskResult result) => result.Outcome switch

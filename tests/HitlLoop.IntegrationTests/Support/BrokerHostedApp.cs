@@ -20,6 +20,7 @@ public sealed class BrokerHostedApp<TEntryPoint>(Uri rabbitUri, IDictionary<stri
         builder.UseSetting("Hitl:RabbitMq:Uri", rabbitUri.ToString());
         builder.UseSetting("Hitl:Store", "Embedded");
         builder.UseSetting("Hitl:Embedded:DataDirectory", _dataDirectory);
+        builder.UseSetting("Hitl:Auth:SigningKey", TestAuth.SigningKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

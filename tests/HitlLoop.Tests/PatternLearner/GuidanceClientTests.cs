@@ -1,5 +1,6 @@
 using HitlLoop.Client;
 using HitlLoop.PatternLearner;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Refit;
@@ -19,7 +20,7 @@ public sealed class GuidanceClientTests
             await learner.LearnAsync(CorrectionAcceptedConsumerTests.Correction(id, $"Refund the duplicate charge {id}", "billing", 0), CancellationToken.None);
         }
 
-        var client = HitlClientRegistration.CreateGuidanceClient(app.CreateClient());
+        var client = HitlClientRegistration.CreateGuidanceClient(app.ClientAs("support-bot", HitlRoles.Product));
         var guidance = await client.GetGuidanceAsync("support-bot", query: "duplicate charge refund", limit: 2);
 
         Assert.That(guidance.ProductId, Is.EqualTo("support-bot"));
@@ -33,7 +34,7 @@ public sealed class GuidanceClientTests
     public async Task A_bad_request_surfaces_as_an_api_exception_with_the_problem()
     {
         await using var app = new HitlApp<PatternLearnerService>();
-        var client = HitlClientRegistration.CreateGuidanceClient(app.CreateClient());
+        var client = HitlClientRegistration.CreateGuidanceClient(app.ClientAs("support-bot", HitlRoles.Product));
 
         var failure = Assert.CatchAsync<ApiException>(() => client.GetGuidanceAsync("support-bot", limit: 99));
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.TrainingOrchestrator;
 using HitlLoop.TrainingOrchestrator.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -24,7 +25,7 @@ public sealed class TrainingOrchestratorApiTests
             ["TrainingOrchestrator:EvalFraction"] = "0.5",
             ["TrainingOrchestrator:PublicBaseUrl"] = "https://training.example.com",
         });
-        _client = _factory.CreateClient();
+        _client = _factory.ClientAs("lee", HitlRoles.Lead);
     }
 
     [TearDown]
