@@ -71,7 +71,12 @@ public static class HitlHost
     /// </summary>
     public static WebApplication MapHitlServices(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // A body that does not bind is the caller's mistake in every environment, also where minimal APIs throw for it
+        // (Development) instead of answering 400 themselves.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseHitlAuthentication();
 

@@ -43,26 +43,30 @@ public sealed class GuidanceClientTests
     }
 
     [Test]
-    public async Task The_registered_client_asks_the_configured_address_with_the_query_encoded()
+    public async Task The_registered_client_asks_the_configured_address_with_the_query_encoded_and_its_key()
     {
         var recorder = new RecordingHandler("""{"productId":"support-bot","corrections":[],"rules":[]}""");
         var services = new ServiceCollection();
-        services.AddHitlGuidanceClient(new Uri("http://pattern-learner:8080")).ConfigurePrimaryHttpMessageHandler(() => recorder);
+        services.AddHitlGuidanceClient(new Uri("http://pattern-learner:8080"), apiKey: "support-bot-key").ConfigurePrimaryHttpMessageHandler(() => recorder);
         await using var provider = services.BuildServiceProvider();
 
         var guidance = await provider.GetRequiredService<IGuidanceClient>().GetGuidanceAsync("support-bot", query: "charged twice?", limit: 2);
 
         Assert.That(guidance.Corrections, Is.Empty);
         Assert.That(recorder.Requested?.AbsoluteUri, Is.EqualTo("http://pattern-learner:8080/api/guidance?productId=support-bot&query=charged%20twice%3F&limit=2"));
+        Assert.That(recorder.Authorization?.ToString(), Is.EqualTo("Bearer support-bot-key"));
     }
 
     private sealed class RecordingHandler(string json) : HttpMessageHandler
     {
         public Uri? Requested { get; private set; }
 
+        public System.Net.Http.Headers.AuthenticationHeaderValue? Authorization { get; private set; }
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Requested = request.RequestUri;
+            Authorization = request.Headers.Authorization;
             return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
             {
                 Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),

@@ -13,7 +13,7 @@ namespace HitlLoop.Tests.Support;
 /// the host's assembly.
 /// </summary>
 /// <remarks>Given a <paramref name="dataDirectory"/>, the app reopens that store and leaves it in place on dispose.</remarks>
-public sealed class HitlApp<TEntryPoint>(IDictionary<string, string?>? settings = null, string? dataDirectory = null) : WebApplicationFactory<TEntryPoint>
+public sealed class HitlApp<TEntryPoint>(IDictionary<string, string?>? settings = null, string? dataDirectory = null) : WebApplicationFactory<TEntryPoint>, IHitlApp
     where TEntryPoint : class
 {
     public const string Reviewer = "alice";
@@ -67,4 +67,14 @@ public sealed class HitlApp<TEntryPoint>(IDictionary<string, string?>? settings 
             // Left for the OS temp cleaner if a file is still held.
         }
     }
+}
+
+/// <summary>Any <see cref="HitlApp{TEntryPoint}"/>, for tests that run the same checks against several hosts.</summary>
+public interface IHitlApp : IAsyncDisposable
+{
+    IServiceProvider Services { get; }
+
+    HttpClient CreateClient();
+
+    HttpClient ClientAs(string subject, params string[] roles);
 }

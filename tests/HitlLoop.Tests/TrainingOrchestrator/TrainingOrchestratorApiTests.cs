@@ -158,6 +158,32 @@ public sealed class TrainingOrchestratorApiTests
     }
 
     [Test]
+    public async Task A_reviewer_cannot_trigger_a_retrain()
+    {
+        await AcceptAsync(2);
+
+        using var response = await _factory.ReviewerClient().PostAsync(new Uri("/api/retrain", UriKind.Relative), null);
+        var history = await _client.GetFromJsonAsync<JsonElement>("/api/retrain-requests");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(history.GetArrayLength(), Is.Zero, "no snapshot was taken");
+    }
+
+    [Test]
+    public async Task The_ml_team_downloads_a_dataset_but_cannot_ask_for_one()
+    {
+        await AcceptAsync(2);
+        await RetrainAsync();
+        using var ml = _factory.ClientAs("ml-team", HitlRoles.Ml);
+
+        using var download = await ml.GetAsync(new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+        using var trigger = await ml.PostAsync(new Uri("/api/retrain", UriKind.Relative), null);
+
+        Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(trigger.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
     public async Task An_unknown_dataset_is_a_404_problem()
     {
         using var download = await _client.GetAsync(new Uri("/api/datasets/ds-999999/sft.jsonl", UriKind.Relative));
