@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,10 +21,18 @@ public static class HitlClientRegistration
     /// Registers <see cref="IGuidanceClient"/> for PatternLearner at <paramref name="baseAddress"/>, with retries,
     /// a circuit breaker and timeouts: guidance improves a prompt, so a caller should also cope without it.
     /// </summary>
-    public static IHttpClientBuilder AddHitlGuidanceClient(this IServiceCollection services, Uri baseAddress)
+    /// <param name="apiKey">The product's API key (role product), sent as "Authorization: Bearer"; PatternLearner refuses callers without one.</param>
+    public static IHttpClientBuilder AddHitlGuidanceClient(this IServiceCollection services, Uri baseAddress, string? apiKey = null)
     {
         var client = services.AddRefitGeneratedClient<IGuidanceClient>(Settings)
-            .ConfigureHttpClient(http => http.BaseAddress = baseAddress);
+            .ConfigureHttpClient(http =>
+            {
+                http.BaseAddress = baseAddress;
+                if (!string.IsNullOrEmpty(apiKey))
+                {
+                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+                }
+            });
         client.AddStandardResilienceHandler();
         return client;
     }

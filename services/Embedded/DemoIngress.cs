@@ -1,4 +1,5 @@
 using HitlLoop.Contracts;
+using HitlLoop.ServiceDefaults.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,7 @@ public static class DemoIngress
         {
             var address = app.Urls.FirstOrDefault() ?? "http://localhost:5000";
             app.Logger.LogInformation(
-                "HitlLoop is running: reviewers open {ReviewPage} (demo token: demo-token); post a scored response to {Ingress}",
+                "HitlLoop is running: reviewers open {ReviewPage} (demo API key: demo-token); post a scored response to {Ingress} (demo API key: demo-product-key)",
                 $"{address}/review/",
                 $"{address}/api/demo/response-scored");
         });
@@ -32,5 +33,5 @@ public static class DemoIngress
 
             await bus.Publish(response, cancellationToken);
             return TypedResults.Accepted($"/api/router/decisions/{Uri.EscapeDataString(response.ResponseId)}");
-        }).WithTags("Demo");
+        }).RequireAuthorization(HitlPolicies.Product).WithTags("Demo");
 }

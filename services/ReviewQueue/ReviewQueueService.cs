@@ -2,13 +2,11 @@ using HitlLoop.ReviewQueue.Api;
 using HitlLoop.ReviewQueue.Consumers;
 using HitlLoop.ReviewQueue.Frontend;
 using HitlLoop.ReviewQueue.Queue;
-using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.ServiceDefaults.Outbox;
 using MassTransit;
-using Microsoft.AspNetCore.Authentication;
 
 namespace HitlLoop.ReviewQueue;
 
@@ -27,10 +25,6 @@ public sealed class ReviewQueueService : IHitlService
         builder.Services.AddSingleton<QueueWatch>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueWatch>());
         builder.Services.AddOutbox(sp => sp.GetRequiredService<ReviewItemStore>().Items);
-
-        builder.Services.AddAuthentication(ReviewerTokenAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ReviewerTokenAuthentication>(ReviewerTokenAuthentication.SchemeName, null);
-        builder.Services.AddAuthorization();
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus) =>

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -18,7 +19,7 @@ public static class HitlHost
 
     /// <summary>
     /// Registers the given services in this process, with the shared plumbing: options, store, bus, outbox,
-    /// health, telemetry, problem details. One service for a production process; all five for the embedded default.
+    /// health, telemetry, problem details, authentication and authorization. One service for a production process; all five for the embedded default.
     /// </summary>
     public static WebApplicationBuilder AddHitlServices(this WebApplicationBuilder builder, params IHitlService[] services)
     {
@@ -44,6 +45,7 @@ public static class HitlHost
         // Bad requests reach BadRequestProblems in every environment, so the answer names the field everywhere.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
+        builder.AddHitlAuthentication(options);
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
@@ -68,15 +70,26 @@ public static class HitlHost
         return options;
     }
 
-    /// <summary>Maps health probes, the OpenAPI description (/openapi/v1.json) and every registered service's endpoints.</summary>
+    /// <summary>
+    /// Maps health probes, the OpenAPI description (/openapi/v1.json) and every registered service's endpoints, behind
+    /// authentication: an endpoint without a policy of its own still needs an authenticated caller.
+    /// </summary>
     public static WebApplication MapHitlServices(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // A body that does not bind is the caller's mistake in every environment, also where minimal APIs throw for it
+        // (Development) instead of answering 400 themselves.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
+        app.UseHitlAuthentication();
         app.UseRequestBodyLimits();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        app.MapOpenApi();
+
+        // Probes and the API description are for load balancers and tooling, which hold no credentials.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
 
         foreach (var service in app.Services.GetRequiredService<HostedServices>().Services)
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HitlLoop.ServiceDefaults.Security;
 
 namespace HitlLoop.ServiceDefaults;
 
@@ -14,8 +15,8 @@ public enum StoreKind
     MongoDb,
 }
 
-/// <summary>The "Hitl" configuration section: which transport and store every service in this process uses.</summary>
-public sealed class HitlOptions
+/// <summary>The "Hitl" configuration section: which transport and store every service in this process uses, and whom it trusts.</summary>
+public sealed class HitlOptions : IValidatableObject
 {
     public const string Section = "Hitl";
 
@@ -24,6 +25,24 @@ public sealed class HitlOptions
     public RabbitMqOptions RabbitMq { get; set; } = new();
     public EmbeddedStoreOptions Embedded { get; set; } = new();
     public MongoDbOptions MongoDb { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Whether this process runs on infrastructure other processes share: a broker or a database server.</summary>
+    internal bool SharesInfrastructure => Transport == TransportKind.RabbitMq || Store == StoreKind.MongoDb;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Its key lives in one process's data directory: other replicas could not validate its tokens, and anyone
+        // who can read that directory can mint an admin token. Fine on a laptop, wrong for a deployment.
+        if (Auth.DevelopmentIssuer && SharesInfrastructure && !Auth.AllowUnsafeDevelopmentIssuer)
+        {
+            yield return new ValidationResult(
+                $"is refused with Hitl:Transport={Transport} and Hitl:Store={Store}: it is for the embedded host on one machine. " +
+                "Point Hitl:Auth:Authority at your identity provider or share a Hitl:Auth:SigningKey instead " +
+                "(or set Hitl:Auth:AllowUnsafeDevelopmentIssuer to true if you really mean it).",
+                [$"{nameof(Auth)}:{nameof(AuthOptions.DevelopmentIssuer)}"]);
+        }
+    }
 }
 
 public sealed class RabbitMqOptions

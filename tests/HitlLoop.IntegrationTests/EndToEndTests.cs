@@ -19,7 +19,8 @@ namespace HitlLoop.IntegrationTests;
 public sealed class EndToEndTests
 {
     private const string Product = "support-bot";
-    private const string ReviewerToken = "e2e-reviewer-token";
+    private const string ProductKey = "e2e-product-key";
+    private const string MlTeamKey = "e2e-ml-team-key";
     private const int RetrainThreshold = 3;
 
     private readonly List<ServiceProcess> _services = [];
@@ -81,8 +82,14 @@ public sealed class EndToEndTests
             ["Hitl__Store"] = "Embedded",
             ["Router__DefaultConfidenceThreshold"] = "0.8",
             ["Router__AuditSampleRate"] = "0",
-            ["ReviewQueue__Reviewers__0__Id"] = "dana",
-            ["ReviewQueue__Reviewers__0__Token"] = ReviewerToken,
+            // Every service trusts the same signing key and knows the same machine callers.
+            ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
+            ["Hitl__Auth__ApiKeys__0__Id"] = Product,
+            ["Hitl__Auth__ApiKeys__0__Key"] = ProductKey,
+            ["Hitl__Auth__ApiKeys__0__Roles__0"] = "product",
+            ["Hitl__Auth__ApiKeys__1__Id"] = "ml-team",
+            ["Hitl__Auth__ApiKeys__1__Key"] = MlTeamKey,
+            ["Hitl__Auth__ApiKeys__1__Roles__0"] = "ml",
             ["TrainingOrchestrator__RetrainThreshold"] = RetrainThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["TrainingOrchestrator__PublicBaseUrl"] = $"http://127.0.0.1:{trainingPort}",
         };
@@ -108,7 +115,7 @@ public sealed class EndToEndTests
 
         // A reviewer works through the queue, correcting each answer.
         var reviewer = reviewQueue.Http;
-        reviewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
+        reviewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token("dana", "reviewer"));
         await Eventually.Get(
             async () => (await Json.GetAsync(reviewer, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
             count => count == RetrainThreshold,
@@ -130,6 +137,7 @@ public sealed class EndToEndTests
         var request = await retrainRequested.Task.WaitAsync(TimeSpan.FromSeconds(90));
         var sft = request.Formats.First(f => f.Format == "sft-jsonl" && (f.Split is null or "all"));
         using var download = new HttpClient();
+        download.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", MlTeamKey);
         var bytes = await download.GetByteArrayAsync(sft.Url);
         var lines = System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -141,7 +149,12 @@ public sealed class EndToEndTests
             Assert.That(corrected, Is.All.Matches<string>(text => lines.Any(line => line.Contains(JsonEncodedText.Encode(text).ToString(), StringComparison.Ordinal))));
         });
 
-        // Every service saw its part of the loop.
+        // Every service saw its part of the loop; a review lead reads the numbers.
+        var lead = new AuthenticationHeaderValue("Bearer", TestAuth.Token("lena", "lead"));
+        router.Http.DefaultRequestHeaders.Authorization = lead;
+        feedback.Http.DefaultRequestHeaders.Authorization = lead;
+        training.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", MlTeamKey);
+        patterns.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ProductKey);
         var decisions = await Json.GetAsync(router.Http, "api/router/stats");
         var golden = await Json.GetAsync(feedback.Http, $"api/feedback/golden?productId={Product}");
         // The chat product asks for few-shot guidance through the typed client.

@@ -33,7 +33,7 @@ public sealed class RouterOnRabbitMqTests
     public async Task A_raw_json_message_from_a_plain_amqp_client_is_routed()
     {
         await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
-        var http = router.CreateClient();
+        var http = router.LeadClient();
         await WaitReady(http);
         await using var producer = await PlainProducer.ConnectAsync(_vhost);
 
@@ -52,7 +52,7 @@ public sealed class RouterOnRabbitMqTests
     public async Task Malformed_messages_land_in_the_error_queue_with_their_reason_and_routing_goes_on()
     {
         await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
-        var http = router.CreateClient();
+        var http = router.LeadClient();
         await WaitReady(http);
         await using var producer = await PlainProducer.ConnectAsync(_vhost);
 
@@ -82,8 +82,8 @@ public sealed class RouterOnRabbitMqTests
         const int malformed = 10;
         await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
         await using var queue = new BrokerHostedApp<ReviewQueueService>(_vhost);
-        var routerHttp = router.CreateClient();
-        var queueHttp = queue.CreateClient();
+        var routerHttp = router.LeadClient();
+        var queueHttp = queue.LeadClient();
         await WaitReady(routerHttp);
         await WaitReady(queueHttp);
         await using var producer = await PlainProducer.ConnectAsync(_vhost);

@@ -1,5 +1,6 @@
 using HitlLoop.Feedback.Metrics;
 using HitlLoop.Feedback.Storage;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,7 +21,8 @@ internal static class FeedbackApi
                 await store.CountReviewsAsync(productId, cancellationToken),
                 await store.ReviewTimeAsync(productId, LoopMetrics.ReviewTimeWindow, cancellationToken),
                 await store.ReviewersAsync(cancellationToken),
-                await store.CountUserFeedbackAsync(productId, cancellationToken))));
+                await store.CountUserFeedbackAsync(productId, cancellationToken))))
+            .RequireAuthorization(HitlPolicies.Metrics);
 
         // Should fall as the bot learns: the share of reviews in which the reviewer had to change the answer, per UTC day.
         api.MapGet("/metrics/daily", async Task<Results<Ok<DailyCorrectionRate>, ValidationProblem>> (
@@ -44,7 +46,7 @@ internal static class FeedbackApi
             }
 
             return TypedResults.Ok(new DailyCorrectionRate(productId, series));
-        });
+        }).RequireAuthorization(HitlPolicies.Metrics);
 
         api.MapGet("/golden", async Task<Results<Ok<IReadOnlyList<GoldenExample>>, ValidationProblem>> (
             string? productId, int? limit, IFeedbackStore store, CancellationToken cancellationToken) =>
@@ -58,7 +60,7 @@ internal static class FeedbackApi
             }
 
             return TypedResults.Ok(await store.LatestGoldenExamplesAsync(productId, limit ?? DefaultGoldenLimit, cancellationToken));
-        });
+        }).RequireAuthorization(HitlPolicies.Datasets);
 
         api.MapGet("/reviews/{reviewId}", async Task<Results<Ok<ReviewRecord>, ProblemHttpResult>> (
             string reviewId, IFeedbackStore store, CancellationToken cancellationToken) =>
@@ -67,7 +69,8 @@ internal static class FeedbackApi
                 : TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Review not found",
-                    detail: $"Feedback has no completed review '{reviewId}'."));
+                    detail: $"Feedback has no completed review '{reviewId}'."))
+            .RequireAuthorization(HitlPolicies.Lead);
     }
 }
 

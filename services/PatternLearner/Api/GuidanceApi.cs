@@ -1,6 +1,7 @@
 using HitlLoop.Contracts.Guidance;
 using HitlLoop.PatternLearner.Learning;
 using HitlLoop.PatternLearner.Storage;
+using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HitlLoop.PatternLearner.Api;
@@ -70,10 +71,11 @@ internal static class GuidanceApi
                         Version = p.RuleVersion,
                     })],
             });
-        }).WithTags("Guidance");
+        }).RequireAuthorization(HitlPolicies.Product).WithTags("Guidance");
 
         endpoints.MapGet("/api/patterns", async (string? productId, IPatternStore patterns, CancellationToken cancellationToken) =>
             TypedResults.Ok(await patterns.ListAsync(productId, MaxPatterns, cancellationToken)))
+            .RequireAuthorization(HitlPolicies.Lead)
             .WithTags("Guidance");
     }
 

@@ -4,6 +4,7 @@ using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
 using HitlLoop.ServiceDefaults.Http;
+using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ internal static class ReviewQueueApi
 
     public static void MapReviewQueueApi(this IEndpointRouteBuilder endpoints)
     {
-        var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews").RequireAuthorization()
+        var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews").RequireAuthorization(HitlPolicies.Review)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
         reviews.MapGet("/", async Task<Results<Ok<ReviewItemPage>, ValidationProblem>> (
@@ -70,14 +71,15 @@ internal static class ReviewQueueApi
                 : NotFound(id);
         });
 
-        reviews.MapGet("/by-response/{responseId}", async Task<Results<Ok<ReviewStatusView>, ProblemHttpResult>> (
+        // A chat product holding a low-confidence answer may ask too, so this one is mapped outside the reviewers' group.
+        endpoints.MapGet("/api/reviews/by-response/{responseId}", async Task<Results<Ok<ReviewStatusView>, ProblemHttpResult>> (
             string responseId, HttpContext http, IReviewItemStore items, CancellationToken cancellationToken) =>
         {
             responseId = http.Decoded(nameof(responseId), responseId);
             return await items.FindAsync(responseId, cancellationToken) is { } item
                 ? TypedResults.Ok(ReviewStatusView.Of(item))
                 : NotFound(responseId);
-        });
+        }).RequireAuthorization(HitlPolicies.ReviewStatus).WithTags("Reviews");
 
         reviews.MapPost("/claim", async Task<Results<Ok<ReviewItemView>, NoContent>> (
             ClaimsPrincipal user, ReviewDesk desk, IOptions<ReviewQueueOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -124,13 +126,13 @@ internal static class ReviewQueueApi
                 : await Act(id, user, clock, reviewer => desk.SubmitAsync(id, reviewer, submission, cancellationToken));
         });
 
-        var reviewers = endpoints.MapGroup("/api/reviewers").WithTags("Reviewers").RequireAuthorization();
+        var reviewers = endpoints.MapGroup("/api/reviewers").WithTags("Reviewers").RequireAuthorization(HitlPolicies.Review);
 
         reviewers.MapGet("/me", (ClaimsPrincipal user, IOptions<ReviewQueueOptions> options) =>
         {
             var id = user.ReviewerId();
             var reviewer = options.Value.Reviewers.FirstOrDefault(r => r.Id == id);
-            return TypedResults.Ok(new ReviewerView(id, reviewer?.Name ?? user.Identity?.Name ?? id, reviewer?.Specializations ?? []));
+            return TypedResults.Ok(new ReviewerProfile(id, user.UserName(), user.Roles(), reviewer?.Specializations ?? []));
         });
 
         reviewers.MapGet("/me/reviews", async (ClaimsPrincipal user, IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -144,7 +146,7 @@ internal static class ReviewQueueApi
         {
             var counts = await items.CountAsync(clock.GetUtcNow().UtcDateTime, cancellationToken);
             return TypedResults.Ok(new QueueStats(counts.Pending, counts.Claimed, counts.Completed, counts.Overdue));
-        }).RequireAuthorization().WithTags("Reviews");
+        }).RequireAuthorization(HitlPolicies.Lead).WithTags("Reviews");
     }
 
     private static async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> Act(
@@ -178,7 +180,6 @@ internal static class ReviewQueueApi
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }
 
-public sealed record ReviewerView(string Id, string Name, IReadOnlyList<string> Specializations);
 
 /// <summary>For a chat product holding an answer: where a response's review stands.</summary>
 public sealed record ReviewStatusView(string ResponseId, ReviewStatus Status, int RequiredReviews, int ReviewsDone, IReadOnlyList<ReviewOutcomeView> Verdicts)

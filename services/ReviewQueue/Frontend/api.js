@@ -23,6 +23,15 @@ export class ProblemError extends Error {
   }
 }
 
+/** A 403: the token is valid, but its roles do not allow this. */
+export class ForbiddenError extends ProblemError {
+  constructor(problem) {
+    super(403, problem);
+    this.name = 'ForbiddenError';
+    this.message = `Your token is not allowed to do this. ${problem?.detail ?? ''}`.trim();
+  }
+}
+
 /** The service could not be reached at all (stopped, restarting, network gone). */
 export class OfflineError extends Error {
   constructor(cause) {
@@ -69,6 +78,9 @@ async function call(method, path, body) {
   }
 
   const data = await readJson(response);
+  if (response.status === 403) {
+    throw new ForbiddenError(data);
+  }
   if (!response.ok) {
     throw new ProblemError(response.status, data);
   }

@@ -1,4 +1,4 @@
-import { api, token, UnauthorizedError, ProblemError, OfflineError } from './api.js';
+import { api, token, UnauthorizedError, ForbiddenError, ProblemError, OfflineError } from './api.js';
 import {
   h, clock, relative, isPast, updateDue, queueItem, reviewFacts, accountFacts, triggerList, turnList, sourceList, humanize,
 } from './render.js';
@@ -55,6 +55,10 @@ async function start() {
   } catch (error) {
     if (error instanceof UnauthorizedError) {
       signedOut();
+    } else if (error instanceof ForbiddenError) {
+      // A real token, but not a reviewer's (a product's or the ML team's key, say): keeping it would fail on every reload.
+      token.clear();
+      showSignIn(`This token cannot review: it needs the reviewer, lead or admin role. ${error.problem.detail ?? ''}`.trim());
     } else {
       $('sign-in').hidden = false;
       $('sign-in-error').textContent = error.message;

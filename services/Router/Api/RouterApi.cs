@@ -1,5 +1,6 @@
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,7 +16,8 @@ internal static class RouterApi
             string responseId, IDecisionStore decisions, CancellationToken cancellationToken) =>
             await decisions.FindAsync(responseId, cancellationToken) is { } decision
                 ? TypedResults.Ok(decision)
-                : TypedResults.NotFound());
+                : TypedResults.NotFound())
+            .RequireAuthorization(HitlPolicies.Lead);
 
         api.MapGet("/stats", async (string? productId, IDecisionStore decisions, CancellationToken cancellationToken) =>
         {
@@ -29,7 +31,7 @@ internal static class RouterApi
                 stats.Audits,
                 stats.ReviewRate,
             });
-        });
+        }).RequireAuthorization(HitlPolicies.Metrics);
 
         // The loop is working when this falls: the share of responses a human looks at, day by day (UTC).
         api.MapGet("/stats/daily", async Task<Results<Ok<DailyReviewRate>, ValidationProblem>> (
@@ -48,14 +50,14 @@ internal static class RouterApi
             }
 
             return TypedResults.Ok(new DailyReviewRate(productId, series));
-        });
+        }).RequireAuthorization(HitlPolicies.Metrics);
 
         api.MapGet("/policy", (string? productId, RoutingPolicy policy) => TypedResults.Ok(new
         {
             policy.Version,
             productId,
             confidenceThreshold = productId is null ? (double?)null : policy.ConfidenceThresholdFor(productId),
-        }));
+        })).RequireAuthorization(HitlPolicies.Lead);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using HitlLoop.Contracts;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.TrainingOrchestrator.Datasets;
 using HitlLoop.TrainingOrchestrator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,7 +46,7 @@ internal static class DatasetApi
 
     public static void MapDatasetApi(this IEndpointRouteBuilder endpoints)
     {
-        var datasets = endpoints.MapGroup("/api/datasets").WithTags("Datasets");
+        var datasets = endpoints.MapGroup("/api/datasets").WithTags("Datasets").RequireAuthorization(HitlPolicies.Datasets);
 
         datasets.MapGet("/", async (int? limit, IDatasetStore store, CancellationToken cancellationToken) =>
             TypedResults.Ok((await store.ListSnapshotsAsync(ApiLimits.Clamp(limit), cancellationToken)).Select(DatasetSummary.From).ToList()));

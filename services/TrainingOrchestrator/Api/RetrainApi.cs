@@ -1,4 +1,5 @@
 using HitlLoop.Contracts;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.TrainingOrchestrator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -55,7 +56,7 @@ internal static class RetrainApi
                     title: "Nothing new to retrain on",
                     detail: "No accepted correction arrived since the last dataset snapshot; a retrain would see the same data."),
             };
-        });
+        }).RequireAuthorization(HitlPolicies.Lead);
 
         api.MapGet("/retrain-requests", async (int? limit, IDatasetStore datasets, IModelRegistry models, CancellationToken cancellationToken) =>
         {
@@ -73,9 +74,10 @@ internal static class RetrainApi
                     !s.OutboxPending,
                     [.. byRequest[s.RequestId].Select(ModelSummary.From)]))
                 .ToList());
-        });
+        }).RequireAuthorization(HitlPolicies.Datasets);
 
         api.MapGet("/models", async (int? limit, IModelRegistry models, CancellationToken cancellationToken) =>
-            TypedResults.Ok((await models.ListAsync(ApiLimits.Clamp(limit), cancellationToken)).Select(ModelSummary.From).ToList()));
+            TypedResults.Ok((await models.ListAsync(ApiLimits.Clamp(limit), cancellationToken)).Select(ModelSummary.From).ToList()))
+            .RequireAuthorization(HitlPolicies.Datasets);
     }
 }

@@ -21,6 +21,9 @@ public sealed class ReviewFrontendTests
     private const string ReviewerName = "Bea Reviewer";
     private const string ReviewerToken = "browser-test-token";
 
+    // The embedded host's demo chat product (its appsettings.json): seeds the queue, and cannot review.
+    private const string ProductKey = "demo-product-key";
+
     private static readonly string _screenshotDirectory = Path.Combine(Path.GetTempPath(), "hitlloop-screenshots");
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-browser", Guid.NewGuid().ToString("N"));
@@ -43,9 +46,12 @@ public sealed class ReviewFrontendTests
             // appsettings.json names a Urls key, which outranks ASPNETCORE_URLS; this setting outranks both.
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["Hitl__Embedded__DataDirectory"] = _dataDirectory,
-            ["ReviewQueue__Reviewers__0__Id"] = ReviewerId,
-            ["ReviewQueue__Reviewers__0__Name"] = ReviewerName,
-            ["ReviewQueue__Reviewers__0__Token"] = ReviewerToken,
+
+            // Appended after the three demo keys of appsettings.json; a lower index would merge into one of them.
+            ["Hitl__Auth__ApiKeys__9__Id"] = ReviewerId,
+            ["Hitl__Auth__ApiKeys__9__Name"] = ReviewerName,
+            ["Hitl__Auth__ApiKeys__9__Key"] = ReviewerToken,
+            ["Hitl__Auth__ApiKeys__9__Roles__0"] = "reviewer",
         });
 
         _playwright = await Playwright.CreateAsync();
@@ -131,6 +137,13 @@ public sealed class ReviewFrontendTests
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Unknown token");
         await Expect(page.GetByLabel("Reviewer token")).ToBeVisibleAsync();
         await Screenshot(page, "sign-in");
+
+        // A real key without a reviewer role is told so, rather than that it is unknown.
+        await page.GetByLabel("Reviewer token").FillAsync(ProductKey);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This token cannot review: it needs the reviewer, lead or admin role");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("demo-product holds the role product");
+        await Expect(page.GetByLabel("Reviewer token")).ToBeVisibleAsync();
 
         await SignInAsync(page);
 
@@ -274,8 +287,12 @@ public sealed class ReviewFrontendTests
 
     private static async Task SeedAsync(HttpClient http, JsonObject scored)
     {
-        using var body = new StringContent(scored.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(new Uri("api/demo/response-scored", UriKind.Relative), body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/demo/response-scored", UriKind.Relative))
+        {
+            Content = new StringContent(scored.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ProductKey);
+        using var response = await http.SendAsync(request);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
     }
 

@@ -11,6 +11,14 @@ public sealed class BrokerHostedApp<TEntryPoint>(Uri rabbitUri, IDictionary<stri
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-it", Guid.NewGuid().ToString("N"));
 
+    /// <summary>A client signed in as a review lead, who may read decisions and queue health.</summary>
+    public HttpClient LeadClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestAuth.Token("lena", "lead"));
+        return client;
+    }
+
     /// <summary>Stops consuming; returns once messages already being consumed are done.</summary>
     public Task StopConsumingAsync() => Services.GetRequiredService<IBusControl>().StopAsync();
 
@@ -20,6 +28,7 @@ public sealed class BrokerHostedApp<TEntryPoint>(Uri rabbitUri, IDictionary<stri
         builder.UseSetting("Hitl:RabbitMq:Uri", rabbitUri.ToString());
         builder.UseSetting("Hitl:Store", "Embedded");
         builder.UseSetting("Hitl:Embedded:DataDirectory", _dataDirectory);
+        builder.UseSetting("Hitl:Auth:SigningKey", TestAuth.SigningKey);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using HitlLoop.Contracts;
 using HitlLoop.Embedded;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
 
 namespace HitlLoop.Tests.Embedded;
@@ -40,10 +41,12 @@ public sealed class EmbeddedHostTests
             ["TrainingOrchestrator:PublicBaseUrl"] = "http://localhost",
         });
         var reviewer = app.ReviewerClient();
+        var product = app.ClientAs("support-bot", HitlRoles.Product);
+        var ml = app.ClientAs("ml-team", HitlRoles.Ml);
 
         foreach (var scored in new[] { Scored("e-1", 0.3), Scored("e-2", 0.5), Scored("e-3", 0.99) })
         {
-            using var posted = await reviewer.PostAsJsonAsync("/api/demo/response-scored", scored, MessageJson.Options);
+            using var posted = await product.PostAsJsonAsync("/api/demo/response-scored", scored, MessageJson.Options);
             Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         }
 
@@ -57,12 +60,12 @@ public sealed class EmbeddedHostTests
             Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
-        var datasets = await Eventually.Get(() => Get(reviewer, "/api/datasets"), d => d.GetArrayLength() == 1, what: "a dataset snapshot");
+        var datasets = await Eventually.Get(() => Get(ml, "/api/datasets"), d => d.GetArrayLength() == 1, what: "a dataset snapshot");
         var datasetId = datasets[0].GetProperty("id").GetString();
-        using var download = await reviewer.GetAsync(new Uri($"/api/datasets/{datasetId}/sft.jsonl", UriKind.Relative));
+        using var download = await ml.GetAsync(new Uri($"/api/datasets/{datasetId}/sft.jsonl", UriKind.Relative));
         var bytes = await download.Content.ReadAsByteArrayAsync();
-        var requests = await Get(reviewer, "/api/retrain-requests");
-        var decisions = await Get(reviewer, "/api/router/stats");
+        var requests = await Get(ml, "/api/retrain-requests");
+        var decisions = await Get(ml, "/api/router/stats");
 
         Assert.Multiple(() =>
         {
@@ -83,14 +86,14 @@ public sealed class EmbeddedHostTests
             await using (var first = new HitlApp<EmbeddedHost>(dataDirectory: dataDirectory))
             {
                 var reviewer = first.ReviewerClient();
-                await reviewer.PostAsJsonAsync("/api/demo/response-scored", Scored("kept", 0.2), MessageJson.Options);
+                await first.ClientAs("support-bot", HitlRoles.Product).PostAsJsonAsync("/api/demo/response-scored", Scored("kept", 0.2), MessageJson.Options);
                 await Eventually.Get(() => PendingCount(reviewer), n => n == 1, what: "the review to be queued");
                 await reviewer.PostAsync(new Uri("/api/reviews/kept/claim", UriKind.Relative), null);
             }
 
             await using var second = new HitlApp<EmbeddedHost>(dataDirectory: dataDirectory);
             var item = await Get(second.ReviewerClient(), "/api/reviews/kept");
-            var decision = await Get(second.ReviewerClient(), "/api/router/decisions/kept");
+            var decision = await Get(second.ClientAs("lee", HitlRoles.Lead), "/api/router/decisions/kept");
 
             Assert.That(item.GetProperty("status").GetString(), Is.EqualTo("claimed"));
             Assert.That(item.GetProperty("claimedBy").GetString(), Is.EqualTo("alice"));
@@ -107,7 +110,7 @@ public sealed class EmbeddedHostTests
     {
         await using var app = new HitlApp<EmbeddedHost>();
 
-        using var posted = await app.CreateClient().PostAsJsonAsync("/api/demo/response-scored", new { responseId = "", productId = "p", confidence = 0.5 });
+        using var posted = await app.ClientAs("support-bot", HitlRoles.Product).PostAsJsonAsync("/api/demo/response-scored", new { responseId = "", productId = "p", confidence = 0.5 });
         var body = await posted.Content.ReadAsStringAsync();
 
         Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));

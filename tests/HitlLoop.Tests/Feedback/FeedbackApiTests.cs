@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HitlLoop.Contracts;
 using HitlLoop.Feedback;
+using HitlLoop.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HitlLoop.Tests.Feedback;
@@ -19,7 +20,7 @@ public sealed class FeedbackApiTests
     public void Start()
     {
         _app = new HitlApp<FeedbackService>();
-        _client = _app.CreateClient();
+        _client = _app.ClientAs("lee", HitlRoles.Lead);
     }
 
     [TearDown]

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HitlLoop.Contracts;
 using HitlLoop.PatternLearner;
+using HitlLoop.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HitlLoop.Tests.PatternLearner;
@@ -17,7 +18,7 @@ public sealed class GuidanceApiTests
     public void Start()
     {
         _app = new HitlApp<PatternLearnerService>();
-        _client = _app.CreateClient();
+        _client = _app.ClientAs("support-bot", HitlRoles.Product, HitlRoles.Lead);
     }
 
     [TearDown]

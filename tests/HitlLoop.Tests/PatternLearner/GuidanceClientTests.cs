@@ -1,5 +1,6 @@
 using HitlLoop.Client;
 using HitlLoop.PatternLearner;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Refit;
@@ -19,7 +20,7 @@ public sealed class GuidanceClientTests
             await learner.LearnAsync(CorrectionAcceptedConsumerTests.Correction(id, $"Refund the duplicate charge {id}", "billing", 0), CancellationToken.None);
         }
 
-        var client = HitlClientRegistration.CreateGuidanceClient(app.CreateClient());
+        var client = HitlClientRegistration.CreateGuidanceClient(app.ClientAs("support-bot", HitlRoles.Product));
         var guidance = await client.GetGuidanceAsync("support-bot", query: "duplicate charge refund", limit: 2);
 
         Assert.That(guidance.ProductId, Is.EqualTo("support-bot"));
@@ -33,7 +34,7 @@ public sealed class GuidanceClientTests
     public async Task A_bad_request_surfaces_as_an_api_exception_with_the_problem()
     {
         await using var app = new HitlApp<PatternLearnerService>();
-        var client = HitlClientRegistration.CreateGuidanceClient(app.CreateClient());
+        var client = HitlClientRegistration.CreateGuidanceClient(app.ClientAs("support-bot", HitlRoles.Product));
 
         var failure = Assert.CatchAsync<ApiException>(() => client.GetGuidanceAsync("support-bot", limit: 99));
 
@@ -42,26 +43,30 @@ public sealed class GuidanceClientTests
     }
 
     [Test]
-    public async Task The_registered_client_asks_the_configured_address_with_the_query_encoded()
+    public async Task The_registered_client_asks_the_configured_address_with_the_query_encoded_and_its_key()
     {
         var recorder = new RecordingHandler("""{"productId":"support-bot","corrections":[],"rules":[]}""");
         var services = new ServiceCollection();
-        services.AddHitlGuidanceClient(new Uri("http://pattern-learner:8080")).ConfigurePrimaryHttpMessageHandler(() => recorder);
+        services.AddHitlGuidanceClient(new Uri("http://pattern-learner:8080"), apiKey: "support-bot-key").ConfigurePrimaryHttpMessageHandler(() => recorder);
         await using var provider = services.BuildServiceProvider();
 
         var guidance = await provider.GetRequiredService<IGuidanceClient>().GetGuidanceAsync("support-bot", query: "charged twice?", limit: 2);
 
         Assert.That(guidance.Corrections, Is.Empty);
         Assert.That(recorder.Requested?.AbsoluteUri, Is.EqualTo("http://pattern-learner:8080/api/guidance?productId=support-bot&query=charged%20twice%3F&limit=2"));
+        Assert.That(recorder.Authorization?.ToString(), Is.EqualTo("Bearer support-bot-key"));
     }
 
     private sealed class RecordingHandler(string json) : HttpMessageHandler
     {
         public Uri? Requested { get; private set; }
 
+        public System.Net.Http.Headers.AuthenticationHeaderValue? Authorization { get; private set; }
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Requested = request.RequestUri;
+            Authorization = request.Headers.Authorization;
             return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
             {
                 Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),

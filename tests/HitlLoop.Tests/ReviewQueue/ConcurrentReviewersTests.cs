@@ -22,14 +22,8 @@ public sealed class ConcurrentReviewersTests
     [Repeat(10)]
     public async Task Twenty_reviewers_drain_a_thousand_items_a_third_of_them_needing_two_reviews()
     {
-        var settings = new Dictionary<string, string?>();
-        for (var r = 0; r < ReviewerCount; r++)
-        {
-            settings[$"ReviewQueue:Reviewers:{r + 2}:Id"] = $"r{r:00}";
-            settings[$"ReviewQueue:Reviewers:{r + 2}:Token"] = $"r{r:00}-token";
-        }
-
-        await using var app = new HitlApp<ReviewQueueService>(settings);
+        await using var app = new HitlApp<ReviewQueueService>();
+        var lead = app.ClientAs("lead", "lead");
         var store = app.Services.GetRequiredService<IReviewItemStore>();
         var now = DateTime.UtcNow;
         for (var i = 0; i < ItemCount; i++)
@@ -51,14 +45,14 @@ public sealed class ConcurrentReviewersTests
         await Task.WhenAll(Enumerable.Range(0, ReviewerCount).Select(r => Task.Run(async () =>
         {
             var reviewer = $"r{r:00}";
-            var client = app.ReviewerClient($"{reviewer}-token");
+            var client = app.ReviewerClient(reviewer);
             var turn = 0;
             while (DateTime.UtcNow < deadline)
             {
                 var claim = await client.PostAsync(new Uri("/api/reviews/claim", UriKind.Relative), null);
                 if (claim.StatusCode == HttpStatusCode.NoContent)
                 {
-                    var stats = await client.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
+                    var stats = await lead.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
                     if (stats!.Completed == ItemCount)
                     {
                         return;

@@ -14,25 +14,15 @@ namespace HitlLoop.Tests.ReviewQueue;
 /// <summary>Blind multi-review, skips, heartbeats and odd ids, through the reviewers' HTTP API.</summary>
 public sealed class MultiReviewApiTests
 {
-    private static readonly string[] Reviewers = ["alice", "bob", "carol"];
     private HitlApp<ReviewQueueService> _app = null!;
 
     [SetUp]
-    public void Start() => _app = new HitlApp<ReviewQueueService>(new Dictionary<string, string?>
-    {
-        ["ReviewQueue:Reviewers:2:Id"] = "carol",
-        ["ReviewQueue:Reviewers:2:Token"] = "carol-token",
-    });
+    public void Start() => _app = new HitlApp<ReviewQueueService>();
 
     [TearDown]
     public async Task Stop() => await _app.DisposeAsync();
 
-    private HttpClient As(string reviewer) => _app.ReviewerClient(reviewer switch
-    {
-        "alice" => HitlApp<ReviewQueueService>.ReviewerToken,
-        "bob" => HitlApp<ReviewQueueService>.OtherReviewerToken,
-        _ => $"{reviewer}-token",
-    });
+    private HttpClient As(string reviewer) => _app.ReviewerClient(reviewer);
 
     private static ReviewRequested Request(string id, int requiredReviews = 1, string response = "Click forgot password.") => new()
     {
@@ -64,6 +54,41 @@ public sealed class MultiReviewApiTests
     {
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<ReviewItemView>(MessageJson.Options))!;
+    }
+
+    [Test]
+    public async Task A_lead_sees_every_claim_and_answer_before_all_are_in()
+    {
+        await Enqueue(Request("watched", requiredReviews: 2));
+        await Read(await As("alice").PostAsync(new Uri(Path("watched", "/claim"), UriKind.Relative), null));
+        await Read(await As("alice").PostAsJsonAsync(Path("watched", "/submit"), new { verdict = "approved" }));
+        await Read(await As("bob").PostAsync(new Uri(Path("watched", "/claim"), UriKind.Relative), null));
+
+        var lead = await Read(await _app.ClientAs("lena", "lead").GetAsync(new Uri(Path("watched"), UriKind.Relative)));
+        var bob = await Read(await As("bob").GetAsync(new Uri(Path("watched"), UriKind.Relative)));
+
+        Assert.That(lead.Reviews.Select(r => r.ReviewerId), Is.EqualTo(new[] { "alice" }));
+        Assert.That(lead.Claims!.Select(c => c.ReviewerId), Is.EqualTo(new[] { "bob" }));
+        Assert.That(bob.Reviews, Is.Empty);
+        Assert.That(bob.Claims, Is.Null);
+    }
+
+    [Test]
+    public async Task A_chat_product_reads_where_its_response_review_stands()
+    {
+        await Enqueue(Request("held-answer"));
+        var product = _app.ClientAs("support-bot", "product");
+
+        var waiting = await product.GetFromJsonAsync<ReviewStatusView>("/api/reviews/by-response/held-answer", MessageJson.Options);
+        await Read(await As("alice").PostAsync(new Uri(Path("held-answer", "/claim"), UriKind.Relative), null));
+        await Read(await As("alice").PostAsJsonAsync(Path("held-answer", "/submit"), new { verdict = "edited", correctedText = "Open Settings, then Security." }));
+        var decided = await product.GetFromJsonAsync<ReviewStatusView>("/api/reviews/by-response/held-answer", MessageJson.Options);
+        var listing = await product.GetAsync(new Uri("/api/reviews", UriKind.Relative));
+
+        Assert.That((waiting!.Status, waiting.Verdicts.Count), Is.EqualTo((ReviewStatus.Pending, 0)));
+        Assert.That(decided!.Status, Is.EqualTo(ReviewStatus.Completed));
+        Assert.That(decided.Verdicts.Single().CorrectedText, Is.EqualTo("Open Settings, then Security."));
+        Assert.That(listing.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a product reads its verdicts, not the queue");
     }
 
     [Test]

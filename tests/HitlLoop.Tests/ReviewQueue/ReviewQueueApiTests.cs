@@ -6,6 +6,7 @@ using HitlLoop.ReviewQueue;
 using HitlLoop.ReviewQueue.Api;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -75,7 +76,7 @@ public sealed class ReviewQueueApiTests
     public async Task A_claimed_item_cannot_be_taken_by_another_reviewer()
     {
         var alice = _app.ReviewerClient();
-        var bob = _app.ReviewerClient(HitlApp<ReviewQueueService>.OtherReviewerToken);
+        var bob = _app.ReviewerClient(HitlApp<ReviewQueueService>.OtherReviewer);
         await Enqueue(alice, Request("r-1"));
 
         var claimed = await alice.PostAsync(new Uri("/api/reviews/claim", UriKind.Relative), null);
@@ -140,7 +141,7 @@ public sealed class ReviewQueueApiTests
         await Enqueue(client, Request("late", dueInMinutes: -5), Request("on-time", dueInMinutes: 30));
         await client.PostAsync(new Uri("/api/reviews/late/claim", UriKind.Relative), null);
 
-        var stats = await client.GetFromJsonAsync<JsonElement>("/api/queue/stats");
+        var stats = await _app.ClientAs("lee", HitlRoles.Lead).GetFromJsonAsync<JsonElement>("/api/queue/stats");
 
         Assert.That(stats.GetProperty("pending").GetInt64(), Is.EqualTo(1));
         Assert.That(stats.GetProperty("claimed").GetInt64(), Is.EqualTo(1));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HitlLoop.Contracts;
 using HitlLoop.Router;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
 
 namespace HitlLoop.Tests.Router;
@@ -16,7 +17,7 @@ public sealed class RouterApiTests
     public void Start()
     {
         _app = new HitlApp<RouterService>();
-        _client = _app.CreateClient();
+        _client = _app.ClientAs("lee", HitlRoles.Lead);
     }
 
     [TearDown]

@@ -32,11 +32,15 @@ public sealed class ServiceHarness : IAsyncDisposable
     public static async Task<ServiceHarness> StartAsync(IHitlService[] services, IDictionary<string, string?>? settings = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-tests", Guid.NewGuid().ToString("N"));
-        var builder = Host.CreateApplicationBuilder();
+        // The test output holds an appsettings.json from whichever referenced service was copied last; a fresh content
+        // root keeps that out, so the harness runs on the defaults plus the settings given here.
+        Directory.CreateDirectory(dataDirectory);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = dataDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Hitl:Store"] = "Embedded",
             ["Hitl:Embedded:DataDirectory"] = dataDirectory,
+            ["Hitl:Auth:SigningKey"] = TestAuth.SigningKey,
         });
         if (settings is not null)
         {

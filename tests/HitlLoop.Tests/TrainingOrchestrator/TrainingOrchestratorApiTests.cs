@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.TrainingOrchestrator;
 using HitlLoop.TrainingOrchestrator.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -24,7 +25,7 @@ public sealed class TrainingOrchestratorApiTests
             ["TrainingOrchestrator:EvalFraction"] = "0.5",
             ["TrainingOrchestrator:PublicBaseUrl"] = "https://training.example.com",
         });
-        _client = _factory.CreateClient();
+        _client = _factory.ClientAs("lee", HitlRoles.Lead);
     }
 
     [TearDown]
@@ -154,6 +155,32 @@ public sealed class TrainingOrchestratorApiTests
             Assert.That(history[0].GetProperty("requestId").GetString(), Is.EqualTo("rr-000001"));
             Assert.That(history[0].GetProperty("published").GetBoolean(), Is.True);
         });
+    }
+
+    [Test]
+    public async Task A_reviewer_cannot_trigger_a_retrain()
+    {
+        await AcceptAsync(2);
+
+        using var response = await _factory.ReviewerClient().PostAsync(new Uri("/api/retrain", UriKind.Relative), null);
+        var history = await _client.GetFromJsonAsync<JsonElement>("/api/retrain-requests");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(history.GetArrayLength(), Is.Zero, "no snapshot was taken");
+    }
+
+    [Test]
+    public async Task The_ml_team_downloads_a_dataset_but_cannot_ask_for_one()
+    {
+        await AcceptAsync(2);
+        await RetrainAsync();
+        using var ml = _factory.ClientAs("ml-team", HitlRoles.Ml);
+
+        using var download = await ml.GetAsync(new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+        using var trigger = await ml.PostAsync(new Uri("/api/retrain", UriKind.Relative), null);
+
+        Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(trigger.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
 
     [Test]
