@@ -16,17 +16,21 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
     {
         ServiceName = serviceName;
         _mapper = LiteDbMapping.CreateMapper();
-        // A file keeps the collation it was made with, so it is opened as it is and then checked.
-        var connection = new ConnectionString { Filename = filePath, Connection = ConnectionType.Direct };
-        _database = new LiteDatabase(connection, _mapper) { UtcDate = true };
-
-        // Ids are case-sensitive, as in MongoDB. A file with LiteDB's case-insensitive default collation (every new
-        // file, and those of earlier versions) is rebuilt once; its keys cannot collide, since the old collation had
-        // already merged any case twins.
-        if (_database.Collation.SortOptions != Ordinal.SortOptions || _database.Collation.LCID != Ordinal.LCID)
+        // Ids are case-sensitive, as in MongoDB. A file keeps the collation it was made with, so one from before
+        // (LiteDB's case-insensitive default) is rebuilt once, by an instance of its own that is closed before the
+        // store opens the file: rebuilding under a live instance leaves it reading stale pages. The file's keys cannot
+        // collide, since the old collation had already merged any case twins.
+        if (File.Exists(filePath))
         {
-            _database.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = Ordinal });
+            using var existing = new LiteDatabase(new ConnectionString { Filename = filePath, Connection = ConnectionType.Direct });
+            if (existing.Collation.SortOptions != Ordinal.SortOptions || existing.Collation.LCID != Ordinal.LCID)
+            {
+                existing.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = Ordinal });
+            }
         }
+
+        var connection = new ConnectionString { Filename = filePath, Connection = ConnectionType.Direct, Collation = Ordinal };
+        _database = new LiteDatabase(connection, _mapper) { UtcDate = true };
     }
 
     private static readonly Collation Ordinal = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
