@@ -40,7 +40,7 @@ public static class HitlHost
 
         builder.AddHitlTelemetry(services.Length == 1 ? $"hitl-{services[0].Name}" : "hitl-embedded");
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddBearerSecurity());
         builder.AddHitlAuthentication(options);
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
