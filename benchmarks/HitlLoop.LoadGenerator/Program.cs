@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using HitlLoop.ReviewQueue;
@@ -31,6 +32,9 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     ["Router:DefaultConfidenceThreshold"] = "0.8",
     ["Router:AuditSampleRate"] = "0",
     ["Urls"] = "http://127.0.0.1:0",
+
+    // Nothing calls this process's HTTP API, but every host must be able to authenticate a caller.
+    ["Hitl:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
 });
 builder.AddHitlServices(new RouterService(), new ReviewQueueService());
 await using var app = builder.Build();

@@ -44,7 +44,7 @@ public static class HitlHost
         builder.Services.AddExceptionHandler<BadRequestProblems>();
         // Bad requests reach BadRequestProblems in every environment, so the answer names the field everywhere.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddBearerSecurity());
         builder.AddHitlAuthentication(options);
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.

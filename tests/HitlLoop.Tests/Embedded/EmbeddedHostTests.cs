@@ -134,4 +134,16 @@ public sealed class EmbeddedHostTests
             "/api/datasets/{id}/sft.jsonl",
         }));
     }
+
+    [Test]
+    public async Task The_openapi_description_says_its_operations_need_a_bearer_token()
+    {
+        await using var app = new HitlApp<EmbeddedHost>();
+
+        var description = await Get(app.CreateClient(), "/openapi/v1.json");
+
+        Assert.That(description.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString(), Is.EqualTo("bearer"));
+        Assert.That(description.GetProperty("security")[0].TryGetProperty("bearer", out _), Is.True);
+        Assert.That(description.GetProperty("paths").EnumerateObject().Select(p => p.Name), Has.None.StartsWith("/health"));
+    }
 }
