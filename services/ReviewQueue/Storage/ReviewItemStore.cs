@@ -9,6 +9,9 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewIte
     public IDocumentCollection<ReviewItem> Items { get; } =
         stores.ForService(ReviewQueueService.ServiceName).GetCollection<ReviewItem>("review-items");
 
+    private readonly IDocumentCollection<QueueCounter> _counters =
+        stores.ForService(ReviewQueueService.ServiceName).GetCollection<QueueCounter>("queue-counters");
+
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
         // ClaimRank serves claim-next and the pending list in queue order; finished items sort past every open one.
@@ -18,10 +21,40 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewIte
         await Items.EnsureIndexAsync(i => i.NextLeaseExpiry, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.BreachCheckAt, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.OutboxPending, cancellationToken: cancellationToken);
+        await RecountAsync(cancellationToken);
     }
 
-    public Task<bool> EnqueueOnceAsync(ReviewItem item, CancellationToken cancellationToken) =>
-        Items.TryInsertAsync(item, cancellationToken);
+    /// <summary>Sets the counts from the items themselves (at start-up, before the bus delivers anything).</summary>
+    public async Task RecountAsync(CancellationToken cancellationToken)
+    {
+        var never = DateTime.MaxValue;
+        var open = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed, cancellationToken);
+        var claimed = await Items.CountAsync(i => i.NextLeaseExpiry < never && i.OpenSlots == 0 && i.ClaimRank < ReviewItem.Closed, cancellationToken);
+        var completed = await Items.CountAsync(i => i.Status == ReviewStatus.Completed, cancellationToken);
+        var overdue = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed && i.SlaBreachedAt != null, cancellationToken);
+
+        await _counters.TryInsertAsync(new QueueCounter(), cancellationToken);
+        await _counters.FindOneAndUpdateAsync(
+            c => c.Id == QueueCounter.Key,
+            c => c.Id,
+            new DocumentUpdate<QueueCounter>()
+                .Set(c => c.Pending, (int)(open - claimed))
+                .Set(c => c.Claimed, (int)claimed)
+                .Set(c => c.Completed, (int)completed)
+                .Set(c => c.Overdue, (int)overdue),
+            cancellationToken: cancellationToken);
+    }
+
+    public async Task<bool> EnqueueOnceAsync(ReviewItem item, CancellationToken cancellationToken)
+    {
+        var added = await Items.TryInsertAsync(item, cancellationToken);
+        if (added)
+        {
+            await CountAsync(null, item, cancellationToken);
+        }
+
+        return added;
+    }
 
     public Task<ReviewItem?> FindAsync(string id, CancellationToken cancellationToken) =>
         Items.FindByIdAsync(id, cancellationToken);
@@ -67,6 +100,19 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewIte
         Expression<Func<ReviewItem, bool>> claimable = i =>
             i.ClaimRank < ReviewItem.Closed && i.OpenSlots > 0 && !i.Excluded.Contains(reviewerId);
 
+        var claimed = await TakeAsync(claimable, matchKeys, take, now, cancellationToken);
+        if (claimed is not null)
+        {
+            // Before the claim the item had an open review, so it counted as pending.
+            await CountAsync(claimed with { OpenSlots = claimed.OpenSlots + 1 }, claimed, cancellationToken);
+        }
+
+        return claimed;
+    }
+
+    private async Task<ReviewItem?> TakeAsync(
+        Expression<Func<ReviewItem, bool>> claimable, IReadOnlyCollection<string> matchKeys, DocumentUpdate<ReviewItem> take, DateTime now, CancellationToken cancellationToken)
+    {
         if (matchKeys.Count > 0)
         {
             // Specialists get their own kind of work first, but an overdue item goes to whoever is free.
@@ -92,15 +138,27 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewIte
     public async Task<ItemChange?> ChangeAsync(string id, Func<ReviewItem, ItemChange> transition, CancellationToken cancellationToken)
     {
         ItemChange? last = null;
+        ReviewItem? before = null;
         var stored = await Items.UpdateAsync(
             id,
             item =>
             {
+                before = item;
                 last = transition(item);
                 return last.Changed ? last.Item : null;
             },
             cancellationToken);
-        return stored is null ? null : last;
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (last!.Changed)
+        {
+            await CountAsync(before, last.Item, cancellationToken);
+        }
+
+        return last;
     }
 
     public Task<IReadOnlyList<ReviewItem>> LeasesRunOutAsync(DateTime now, int limit, CancellationToken cancellationToken) =>
@@ -111,13 +169,16 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewIte
 
     public async Task<QueueCounts> CountAsync(DateTime now, CancellationToken cancellationToken)
     {
-        var never = DateTime.MaxValue;
-        var open = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed, cancellationToken);
-        var claimed = await Items.CountAsync(i => i.NextLeaseExpiry < never && i.OpenSlots == 0, cancellationToken);
-        var completed = await Items.CountAsync(i => i.Status == ReviewStatus.Completed, cancellationToken);
-        var unflagged = await Items.CountAsync(i => i.BreachCheckAt <= now, cancellationToken);
-        var flagged = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed && i.SlaBreachedAt != null, cancellationToken);
-        return new QueueCounts(open - claimed, claimed, completed, unflagged + flagged);
+        var counter = await _counters.FindByIdAsync(QueueCounter.Key, cancellationToken) ?? new QueueCounter();
+        return new QueueCounts(counter.Pending, counter.Claimed, counter.Completed, counter.Overdue);
+    }
+
+    private async Task CountAsync(ReviewItem? before, ReviewItem? after, CancellationToken cancellationToken)
+    {
+        if (QueueCounter.Difference(before, after) is { } difference)
+        {
+            await _counters.FindOneAndUpdateAsync(c => c.Id == QueueCounter.Key, c => c.Id, difference, cancellationToken: cancellationToken);
+        }
     }
 
     private static Expression<Func<ReviewItem, bool>> MatchesAny(IEnumerable<string> keys)

@@ -86,8 +86,11 @@ public sealed class ConcurrentReviewersTests
             items.Add((await store.FindAsync($"item/{i}", CancellationToken.None))!);
         }
 
+        var stats = await lead.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
+
         Assert.Multiple(() =>
         {
+            Assert.That(stats, Is.EqualTo(new QueueStats(0, 0, ItemCount, stats!.Overdue)), "the kept counts agree with the items");
             Assert.That(items.Where(i => !i.IsCompleted).Select(i => i.Id), Is.Empty, "every item completed");
             Assert.That(items.Where(i => i.Reviews.Count != i.RequiredReviews).Select(i => i.Id), Is.Empty, "each reviewed exactly as often as required");
             Assert.That(items.Where(i => i.Reviews.Select(r => r.ReviewerId).Distinct().Count() != i.Reviews.Count).Select(i => i.Id), Is.Empty, "never twice by one reviewer");

@@ -8,7 +8,9 @@ using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
+using HitlLoop.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HitlLoop.Tests.ReviewQueue;
 
@@ -141,11 +143,44 @@ public sealed class ReviewQueueApiTests
         await Enqueue(client, Request("late", dueInMinutes: -5), Request("on-time", dueInMinutes: 30));
         await client.PostAsync(new Uri("/api/reviews/late/claim", UriKind.Relative), null);
 
-        var stats = await _app.ClientAs("lee", HitlRoles.Lead).GetFromJsonAsync<JsonElement>("/api/queue/stats");
+        // The SLA watch flags the late item within a second of starting.
+        var stats = await Eventually.Get(
+            () => _app.ClientAs("lee", HitlRoles.Lead).GetFromJsonAsync<JsonElement>("/api/queue/stats"),
+            s => s.GetProperty("overdue").GetInt64() == 1,
+            TimeSpan.FromSeconds(15),
+            "the late item to be flagged");
 
         Assert.That(stats.GetProperty("pending").GetInt64(), Is.EqualTo(1));
         Assert.That(stats.GetProperty("claimed").GetInt64(), Is.EqualTo(1));
         Assert.That(stats.GetProperty("overdue").GetInt64(), Is.EqualTo(1));
+        var late = await client.GetFromJsonAsync<ReviewItemView>("/api/reviews/late", MessageJson.Options);
+        Assert.That(late!.SlaBreached, Is.True);
+    }
+
+    [Test]
+    public async Task Queue_stats_follow_every_change_and_a_start_up_recount_agrees()
+    {
+        var alice = _app.ReviewerClient();
+        var bob = _app.ReviewerClient(HitlApp<ReviewQueueService>.OtherReviewer);
+        var lead = _app.ClientAs("lee", HitlRoles.Lead);
+        await Enqueue(alice, Request("one"), Request("two") with { RequiredReviews = 2 }, Request("three"));
+        await alice.PostAsync(new Uri("/api/reviews/two/claim", UriKind.Relative), null);
+        await bob.PostAsync(new Uri("/api/reviews/two/claim", UriKind.Relative), null);
+        await alice.PostAsync(new Uri("/api/reviews/one/claim", UriKind.Relative), null);
+        await alice.PostAsJsonAsync("/api/reviews/one/submit", new { verdict = "approved" });
+        await alice.PostAsJsonAsync("/api/reviews/two/submit", new { verdict = "approved" });
+
+        var live = await lead.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
+        // What a start-up does: set the counts afresh from the items.
+        foreach (var setup in _app.Services.GetServices<IStoreSetup>())
+        {
+            await setup.SetUpAsync(CancellationToken.None);
+        }
+
+        var recounted = await lead.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
+
+        Assert.That(live, Is.EqualTo(new QueueStats(Pending: 1, Claimed: 1, Completed: 1, Overdue: 0)), "three waits for anyone, one is done, two waits on bob");
+        Assert.That(recounted, Is.EqualTo(live));
     }
 
     [Test]
