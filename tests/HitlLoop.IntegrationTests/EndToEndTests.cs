@@ -21,6 +21,7 @@ public sealed class EndToEndTests
     private const string Product = "support-bot";
     private const string ProductKey = "e2e-product-key";
     private const string MlTeamKey = "e2e-ml-team-key";
+    private const string VerdictQueue = "support-bot-verdicts";
     private const int RetrainThreshold = 3;
 
     private readonly List<ServiceProcess> _services = [];
@@ -101,7 +102,10 @@ public sealed class EndToEndTests
         _services.AddRange(started);
         var (router, reviewQueue, feedback, patterns, training) = (started[0], started[1], started[2], started[3], started[4]);
 
-        // The chat product publishes three doubtful answers and two confident ones, as plain JSON.
+        // The chat product publishes three doubtful answers and two confident ones, as plain JSON, and holds the
+        // doubtful ones until a human decides: its own queue on ReviewCompleted brings the verdicts back.
+        await using var product = await PlainProducer.ConnectAsync(vhost);
+        await product.BindQueueAsync(VerdictQueue, PlainProducer.ReviewCompletedExchange);
         await using (var producer = await PlainProducer.ConnectAsync(vhost))
         {
             for (var i = 0; i < RetrainThreshold; i++)
@@ -132,6 +136,25 @@ public sealed class EndToEndTests
             Assert.That(submit.StatusCode, Is.EqualTo(HttpStatusCode.OK), await submit.Content.ReadAsStringAsync());
             corrected.Add(text);
         }
+
+        // The chat product learns each verdict, with the reviewer's text, over plain AMQP.
+        var verdicts = new Dictionary<string, JsonElement>();
+        await Eventually.Get(
+            async () =>
+            {
+                while (await product.GetAsync(VerdictQueue) is { } delivery)
+                {
+                    var message = JsonDocument.Parse(delivery.Body).RootElement.GetProperty("message");
+                    verdicts[message.GetProperty("responseId").GetString()!] = message.Clone();
+                }
+
+                return verdicts.Count;
+            },
+            count => count == RetrainThreshold,
+            what: "the chat product to receive every verdict");
+        Assert.That(verdicts.Keys, Is.EquivalentTo(Enumerable.Range(0, RetrainThreshold).Select(i => $"doubt-{i}")));
+        Assert.That(verdicts.Values.Select(v => v.GetProperty("verdict").GetString()), Is.All.EqualTo("edited"));
+        Assert.That(verdicts.Values.Select(v => v.GetProperty("correctedText").GetString()), Is.EquivalentTo(corrected));
 
         // The ML team is told to retrain, and downloads exactly the dataset it was told about.
         var request = await retrainRequested.Task.WaitAsync(TimeSpan.FromSeconds(90));

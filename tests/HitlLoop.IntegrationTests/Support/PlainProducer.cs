@@ -10,6 +10,7 @@ namespace HitlLoop.IntegrationTests.Support;
 public sealed class PlainProducer : IAsyncDisposable
 {
     public const string ResponseScoredExchange = "HitlLoop.Contracts:ResponseScored";
+    public const string ReviewCompletedExchange = "HitlLoop.Contracts:ReviewCompleted";
 
     private readonly IConnection _connection;
     private readonly IChannel _channel;
@@ -39,6 +40,17 @@ public sealed class PlainProducer : IAsyncDisposable
             MessageId = Guid.NewGuid().ToString(),
         };
         await _channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>
+    /// A queue of the product's own bound to an event's fanout exchange, as a chat product that waits for verdicts
+    /// declares it; both declarations are idempotent and match the services' own.
+    /// </summary>
+    public async Task BindQueueAsync(string queue, string exchange)
+    {
+        await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await _channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await _channel.QueueBindAsync(queue, exchange, routingKey: "");
     }
 
     /// <summary>Takes one message off a queue (for reading error queues); null when it is empty.</summary>
