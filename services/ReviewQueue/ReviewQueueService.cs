@@ -22,6 +22,7 @@ public sealed class ReviewQueueService : IHitlService
         builder.AddSectionOptions<ReviewQueueOptions>(ReviewQueueOptions.Section);
         builder.Services.AddStore<IReviewItemStore, ReviewItemStore>();
         builder.Services.AddSingleton<ReviewDesk>();
+        builder.Services.AddSingleton<QueueChanges>();
         builder.Services.AddSingleton<QueueWatch>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueWatch>());
         builder.Services.AddOutbox(sp => sp.GetRequiredService<ReviewItemStore>().Items);
@@ -33,6 +34,7 @@ public sealed class ReviewQueueService : IHitlService
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapReviewQueueApi();
+        endpoints.MapQueueEvents();
         endpoints.MapReviewFrontend();
     }
 }

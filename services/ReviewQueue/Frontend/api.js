@@ -99,6 +99,54 @@ async function readJson(response) {
   }
 }
 
+/**
+ * Listens to the live queue (server-sent events) until `signal` aborts, calling `onEvent(name, data)` for each.
+ * EventSource cannot send a bearer token, so the stream is read through fetch. Resolves when the stream ends.
+ */
+export async function listen(onEvent, signal) {
+  const response = await fetch(new URL('queue/events', apiRoot), {
+    headers: { Accept: 'text/event-stream', Authorization: `Bearer ${token.get()}` },
+    cache: 'no-store',
+    credentials: 'omit',
+    signal,
+  });
+  if (response.status === 401) {
+    throw new UnauthorizedError();
+  }
+  if (!response.ok || !response.body) {
+    throw new ProblemError(response.status, await readJson(response));
+  }
+
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) {
+      return;
+    }
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) {
+          name = line.slice(6).trim();
+        } else if (line.startsWith('data:')) {
+          data.push(line.slice(5).trimStart());
+        }
+      }
+      try {
+        onEvent(name, data.length ? JSON.parse(data.join('\n')) : null);
+      } catch {
+        // A malformed event is skipped; the next counts event brings the page back in line.
+      }
+    }
+  }
+}
+
 const item = (id) => `reviews/${encodeURIComponent(id)}`;
 
 export const api = {

@@ -1,9 +1,11 @@
-import { api, token, UnauthorizedError, ForbiddenError, ProblemError, OfflineError } from './api.js';
+import { api, listen, token, UnauthorizedError, ForbiddenError, ProblemError, OfflineError } from './api.js';
 import {
   h, clock, relative, isPast, updateDue, queueItem, reviewFacts, accountFacts, triggerList, turnList, sourceList, humanize,
 } from './render.js';
 
-const refreshEveryMs = 5000;
+// The live stream says when the queue changed; the slow poll only covers a stream that is down.
+const refreshEveryMs = 30000;
+const reconnectAfterMs = 3000;
 const pendingLimit = 200;
 
 // The annotation labels the seed defines; Feedback and PatternLearner read them as they are spelled here.
@@ -19,7 +21,10 @@ const state = {
   current: null,
   queueSignature: '',
   timer: 0,
+  stream: null,
+  counts: '',
   refreshing: false,
+  refreshAgain: false,
   busy: false,
 };
 
@@ -111,22 +116,54 @@ function startRefreshing() {
       refreshQueue();
     }
   }, refreshEveryMs);
+  followQueue();
 }
 
 function stopRefreshing() {
   window.clearInterval(state.timer);
   state.timer = 0;
+  state.stream?.abort();
+  state.stream = null;
+}
+
+// Any change, or counts that moved (another replica's changes), refreshes the list.
+function followQueue() {
+  const stream = new AbortController();
+  state.stream = stream;
+  listen((name, data) => {
+    if (name === 'counts') {
+      const counts = JSON.stringify(data);
+      if (counts === state.counts) {
+        return;
+      }
+      state.counts = counts;
+    }
+    refreshQueue();
+  }, stream.signal).catch((error) => {
+    if (error instanceof UnauthorizedError) {
+      signedOut();
+    }
+  }).finally(() => {
+    if (state.stream === stream && !stream.signal.aborted) {
+      window.setTimeout(() => state.stream === stream && followQueue(), reconnectAfterMs);
+    }
+  });
 }
 
 async function refreshQueue() {
-  if (state.refreshing || !state.me) {
+  if (!state.me) {
+    return;
+  }
+  if (state.refreshing) {
+    // A change arrived mid-refresh: read the queue once more when this read is done.
+    state.refreshAgain = true;
     return;
   }
   state.refreshing = true;
   try {
     const items = await api.pending();
     renderQueue(items);
-    $('queue-updated').textContent = `Updated ${clock(new Date().toISOString())}, refreshes every ${refreshEveryMs / 1000} s.`;
+    $('queue-updated').textContent = `Updated ${clock(new Date().toISOString())}; changes appear as they happen.`;
     if ($('queue-status').dataset.kind === 'offline') {
       setQueueStatus('');
     }
@@ -140,6 +177,10 @@ async function refreshQueue() {
     state.refreshing = false;
   }
   tick();
+  if (state.refreshAgain) {
+    state.refreshAgain = false;
+    refreshQueue();
+  }
 }
 
 function renderQueue(items) {

@@ -4,7 +4,7 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.ReviewQueue.Storage;
 
-internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewItemStore, IStoreSetup
+internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges changes, TimeProvider clock) : IReviewItemStore, IStoreSetup
 {
     public IDocumentCollection<ReviewItem> Items { get; } =
         stores.ForService(ReviewQueueService.ServiceName).GetCollection<ReviewItem>("review-items");
@@ -103,8 +103,9 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewIte
         var claimed = await TakeAsync(claimable, matchKeys, take, now, cancellationToken);
         if (claimed is not null)
         {
-            // Before the claim the item had an open review, so it counted as pending.
-            await CountAsync(claimed with { OpenSlots = claimed.OpenSlots + 1 }, claimed, cancellationToken);
+            // Before the claim the item had this open review and not this reviewer's claim.
+            var before = claimed with { OpenSlots = claimed.OpenSlots + 1, Claims = [.. claimed.Claims.Where(c => c.ReviewerId != reviewerId)] };
+            await CountAsync(before, claimed, cancellationToken);
         }
 
         return claimed;
@@ -173,12 +174,15 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores) : IReviewIte
         return new QueueCounts(counter.Pending, counter.Claimed, counter.Completed, counter.Overdue);
     }
 
-    private async Task CountAsync(ReviewItem? before, ReviewItem? after, CancellationToken cancellationToken)
+    /// <summary>Brings the counts up to date with a stored change and tells the live stream about it.</summary>
+    private async Task CountAsync(ReviewItem? before, ReviewItem after, CancellationToken cancellationToken)
     {
         if (QueueCounter.Difference(before, after) is { } difference)
         {
             await _counters.FindOneAndUpdateAsync(c => c.Id == QueueCounter.Key, c => c.Id, difference, cancellationToken: cancellationToken);
         }
+
+        changes.Announce(before, after, clock.GetUtcNow().UtcDateTime);
     }
 
     private static Expression<Func<ReviewItem, bool>> MatchesAny(IEnumerable<string> keys)

@@ -66,7 +66,7 @@ public sealed class ReviewFrontendTests
             ],
         });
 
-        // The page refreshes every few seconds; a little more than one refresh keeps slow CI machines honest.
+        // The page follows the live queue; a generous expectation keeps slow CI machines honest.
         SetDefaultExpectTimeout(15_000);
     }
 
@@ -244,6 +244,24 @@ public sealed class ReviewFrontendTests
             Assert.That(completed.GetProperty("result").GetProperty("verdict").GetString(), Is.EqualTo("approved"));
             Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
         });
+    }
+
+    [Test]
+    public async Task A_new_review_shows_up_on_an_open_page_without_waiting_for_a_poll()
+    {
+        var host = _host!;
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
+        var (page, pageErrors) = await OpenPageAsync();
+        await SignInAsync(page);
+        await Expect(page.GetByText("No reviews waiting")).ToBeVisibleAsync();
+
+        var id = $"live-{Guid.NewGuid().ToString("N")[..8]}";
+        await SeedAsync(host.Http, Scored(id, 0.3, query: "Can I pause my subscription?", response: "No."));
+
+        // Well inside the 30 s fallback poll: only the live stream can have brought it.
+        await Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Claim review {id}" }))
+            .ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 10_000 });
+        Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
     }
 
     private async Task<(IPage Page, List<string> Errors)> OpenPageAsync()

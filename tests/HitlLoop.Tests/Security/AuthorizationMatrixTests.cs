@@ -52,6 +52,7 @@ public sealed class AuthorizationMatrixTests(string host)
         ["POST /api/reviews/{id}/submit"] = [Reviewer, Lead, Admin],
         ["GET /api/reviewers/me"] = [Reviewer, Lead, Admin],
         ["GET /api/queue/stats"] = [Lead, Admin],
+        ["GET /api/queue/events"] = [Reviewer, Lead, Admin],
     };
 
     private static readonly Dictionary<string, string[]> Feedback = new()
@@ -141,7 +142,7 @@ public sealed class AuthorizationMatrixTests(string host)
         var failures = new List<string>();
         foreach (var (key, endpoint) in Guarded())
         {
-            using var response = await client.SendAsync(Request(endpoint));
+            using var response = await client.SendAsync(Request(endpoint), HttpCompletionOption.ResponseHeadersRead);
             if (response.StatusCode != HttpStatusCode.Unauthorized ||
                 response.Content.Headers.ContentType?.MediaType != "application/problem+json" ||
                 !response.Headers.WwwAuthenticate.Any(h => h.Scheme == "Bearer"))
@@ -161,7 +162,7 @@ public sealed class AuthorizationMatrixTests(string host)
         {
             var others = AllRoles.Except(Table[key]).ToArray();
             using var client = _app.ClientAs("outsider", others);
-            using var response = await client.SendAsync(Request(endpoint));
+            using var response = await client.SendAsync(Request(endpoint), HttpCompletionOption.ResponseHeadersRead);
             if (response.StatusCode != HttpStatusCode.Forbidden || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
             {
                 failures.Add($"{key} as {string.Join("+", others)}: {(int)response.StatusCode}");
@@ -180,7 +181,7 @@ public sealed class AuthorizationMatrixTests(string host)
             foreach (var role in Table[key])
             {
                 using var client = _app.ClientAs($"a-{role}", role);
-                using var response = await client.SendAsync(Request(endpoint));
+                using var response = await client.SendAsync(Request(endpoint), HttpCompletionOption.ResponseHeadersRead);
                 if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (int)response.StatusCode >= 500)
                 {
                     failures.Add($"{key} as {role}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
