@@ -10,7 +10,7 @@ public sealed class ReviewQueueOptions : IValidatableObject
     /// <summary>How long a claim holds an item before another reviewer may take it.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Reviewer profiles (specializations), until reviewers are managed over HTTP.</summary>
+    /// <summary>Reviewer profiles registered at first start; after that leads manage reviewers over HTTP.</summary>
     public List<ReviewerOptions> Reviewers { get; set; } = [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -18,6 +18,14 @@ public sealed class ReviewQueueOptions : IValidatableObject
         if (LeaseDuration <= TimeSpan.Zero)
         {
             yield return new ValidationResult("must be positive.", [nameof(LeaseDuration)]);
+        }
+
+        for (var i = 0; i < Reviewers.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Reviewers[i].Id))
+            {
+                yield return new ValidationResult($"reviewer {i} needs an Id.", [nameof(Reviewers)]);
+            }
         }
     }
 }
@@ -31,6 +39,19 @@ public sealed class ReviewerOptions
     /// <summary>"product:support-bot", "category:billing", "language:de"; a bare word is a category.</summary>
     public List<string> Specializations { get; set; } = [];
 
-    public IReadOnlyCollection<string> MatchKeys() =>
-        [.. Specializations.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Contains(':', StringComparison.Ordinal) ? s.Trim() : $"category:{s.Trim()}")];
+    public Reviewers.Reviewer ToReviewer(DateTime now)
+    {
+        var keys = Specializations.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).ToList();
+        IReadOnlyList<string> Of(string kind) =>
+            [.. keys.Where(k => k.StartsWith(kind + ":", StringComparison.Ordinal)).Select(k => k[(kind.Length + 1)..])];
+        return Reviewers.Reviewer.Register(Id, string.IsNullOrWhiteSpace(Name) ? Id : Name, now) with
+        {
+            Specializations = new Reviewers.ReviewerSpecializations
+            {
+                Products = Of("product"),
+                Categories = [.. Of("category"), .. keys.Where(k => !k.Contains(':', StringComparison.Ordinal))],
+                Languages = Of("language"),
+            },
+        };
+    }
 }

@@ -21,6 +21,7 @@ public sealed class ReviewQueueService : IHitlService
     {
         builder.AddSectionOptions<ReviewQueueOptions>(ReviewQueueOptions.Section);
         builder.Services.AddStore<IReviewItemStore, ReviewItemStore>();
+        builder.Services.AddStore<IReviewerStore, ReviewerStore>();
         builder.Services.AddSingleton<ReviewDesk>();
         builder.Services.AddSingleton<QueueChanges>();
         builder.Services.AddSingleton<QueueWatch>();
@@ -28,13 +29,17 @@ public sealed class ReviewQueueService : IHitlService
         builder.Services.AddOutbox(sp => sp.GetRequiredService<ReviewItemStore>().Items);
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
         bus.AddConsumer<ReviewRequestedConsumer, ReviewRequestedConsumerDefinition>();
+        bus.AddConsumer<ReviewerAgreementMeasuredConsumer, ReviewerAgreementMeasuredConsumerDefinition>();
+    }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapReviewQueueApi();
         endpoints.MapQueueEvents();
+        endpoints.MapReviewersApi();
         endpoints.MapReviewFrontend();
     }
 }

@@ -7,7 +7,6 @@ using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace HitlLoop.ReviewQueue.Api;
 
@@ -81,18 +80,20 @@ internal static class ReviewQueueApi
                 : NotFound(responseId);
         }).RequireAuthorization(HitlPolicies.ReviewStatus).WithTags("Reviews");
 
-        reviews.MapPost("/claim", async Task<Results<Ok<ReviewItemView>, NoContent>> (
-            ClaimsPrincipal user, ReviewDesk desk, IOptions<ReviewQueueOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        reviews.MapPost("/claim", async Task<Results<Ok<ReviewItemView>, NoContent, ProblemHttpResult>> (
+            ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            var reviewer = user.ReviewerId();
-            var matchKeys = options.Value.Reviewers.FirstOrDefault(r => r.Id == reviewer)?.MatchKeys() ?? [];
-            return await desk.ClaimNextAsync(reviewer, matchKeys, cancellationToken) is { } item
-                ? TypedResults.Ok(ReviewItemView.For(item, reviewer, user.IsLead(), clock.GetUtcNow().UtcDateTime))
-                : TypedResults.NoContent();
+            var result = await desk.ClaimNextAsync(user.ReviewerId(), user.UserName(), cancellationToken);
+            return result.Outcome switch
+            {
+                DeskOutcome.NotFound => TypedResults.NoContent(),
+                DeskOutcome.Done => TypedResults.Ok(ReviewItemView.For(result.Item!, user.ReviewerId(), user.IsLead(), clock.GetUtcNow().UtcDateTime)),
+                var refused => Refusal("the next review", refused),
+            };
         });
 
         reviews.MapPost("/{id}/claim", (string id, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
-            Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ClaimAsync(http.Decoded(nameof(id), id), reviewer, cancellationToken)));
+            Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ClaimAsync(http.Decoded(nameof(id), id), reviewer, user.UserName(), cancellationToken)));
 
         reviews.MapPost("/{id}/extend", (string id, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
             Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ExtendAsync(http.Decoded(nameof(id), id), reviewer, cancellationToken)));
@@ -126,22 +127,6 @@ internal static class ReviewQueueApi
                 : await Act(id, user, clock, reviewer => desk.SubmitAsync(id, reviewer, submission, cancellationToken));
         });
 
-        var reviewers = endpoints.MapGroup("/api/reviewers").WithTags("Reviewers").RequireAuthorization(HitlPolicies.Review);
-
-        reviewers.MapGet("/me", (ClaimsPrincipal user, IOptions<ReviewQueueOptions> options) =>
-        {
-            var id = user.ReviewerId();
-            var reviewer = options.Value.Reviewers.FirstOrDefault(r => r.Id == id);
-            return TypedResults.Ok(new ReviewerProfile(id, user.UserName(), user.Roles(), reviewer?.Specializations ?? []));
-        });
-
-        reviewers.MapGet("/me/reviews", async (ClaimsPrincipal user, IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var held = await items.HeldByAsync(user.ReviewerId(), cancellationToken);
-            return TypedResults.Ok<IReadOnlyList<ReviewItemView>>([.. held.Where(i => i.IsHeldBy(user.ReviewerId(), now)).Select(i => ReviewItemView.For(i, user.ReviewerId(), user.IsLead(), now))]);
-        });
-
         endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
         {
             var counts = await items.CountAsync(clock.GetUtcNow().UtcDateTime, cancellationToken);
@@ -158,6 +143,7 @@ internal static class ReviewQueueApi
         {
             DeskOutcome.Done => TypedResults.Ok(ReviewItemView.For(result.Item!, reviewer, user.IsLead(), clock.GetUtcNow().UtcDateTime)),
             DeskOutcome.NotFound => NotFound(id),
+            DeskOutcome.Deactivated or DeskOutcome.Away or DeskOutcome.AtCapacity => Refusal($"review {id}", result.Outcome),
             DeskOutcome.HeldByAnother => Conflict($"Review {id} is held by other reviewers; every review it needs is taken."),
             DeskOutcome.NotHeld => Conflict($"Review {id} is not claimed by you (or your lease expired); claim it first."),
             DeskOutcome.AlreadyCompleted => Conflict($"Review {id} is already completed."),
@@ -166,6 +152,16 @@ internal static class ReviewQueueApi
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome}."),
         };
     }
+
+    /// <summary>Why this reviewer may take no work now: 403 when deactivated, 409 when away or holding all they may.</summary>
+    private static ProblemHttpResult Refusal(string what, DeskOutcome outcome) => outcome switch
+    {
+        DeskOutcome.Deactivated => TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden, title: "Reviewer deactivated", detail: $"You are deactivated and cannot take {what}; ask a lead."),
+        DeskOutcome.Away => Conflict($"You are marked away; set yourself active (PUT /api/reviewers/me/availability) to take {what}."),
+        DeskOutcome.AtCapacity => Conflict($"You hold as many reviews as you may at once; finish or release one to take {what}."),
+        _ => throw new InvalidOperationException($"Unexpected outcome {outcome}."),
+    };
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Review not found", detail: $"No review item has id {id}.");

@@ -1,3 +1,4 @@
+using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
 using HitlLoop.ServiceDefaults.Outbox;
 using Microsoft.Extensions.Options;
@@ -13,22 +14,42 @@ public enum DeskOutcome
     AlreadyCompleted,
     AlreadyReviewed,
     Skipped,
+    Deactivated,
+    Away,
+    AtCapacity,
 }
 
 public sealed record DeskResult(DeskOutcome Outcome, ReviewItem? Item = null);
 
 /// <summary>A reviewer's actions on the queue: claim, extend, release, skip, submit. Each is one transition of the item.</summary>
-public sealed class ReviewDesk(IReviewItemStore items, DocumentOutbox<ReviewItem> outbox, IOptions<ReviewQueueOptions> options, TimeProvider clock)
+public sealed class ReviewDesk(
+    IReviewItemStore items, IReviewerStore reviewers, DocumentOutbox<ReviewItem> outbox, IOptions<ReviewQueueOptions> options, TimeProvider clock)
 {
     private TimeSpan Lease => options.Value.LeaseDuration;
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public Task<ReviewItem?> ClaimNextAsync(string reviewerId, IReadOnlyCollection<string> matchKeys, CancellationToken cancellationToken) =>
-        items.ClaimNextAsync(reviewerId, matchKeys, Lease, Now, cancellationToken);
+    /// <summary>The next item for the reviewer, their specializations first; NotFound when the queue has nothing for them.</summary>
+    public async Task<DeskResult> ClaimNextAsync(string reviewerId, string reviewerName, CancellationToken cancellationToken)
+    {
+        var (reviewer, refusal) = await MayTakeWorkAsync(reviewerId, reviewerName, cancellationToken);
+        if (refusal is { } outcome)
+        {
+            return new DeskResult(outcome);
+        }
 
-    public Task<DeskResult> ClaimAsync(string id, string reviewerId, CancellationToken cancellationToken) =>
-        ApplyAsync(id, item => item.Claim(reviewerId, Lease, Now), cancellationToken);
+        return await items.ClaimNextAsync(reviewerId, reviewer.MatchKeys(), Lease, Now, cancellationToken) is { } item
+            ? new DeskResult(DeskOutcome.Done, item)
+            : new DeskResult(DeskOutcome.NotFound);
+    }
+
+    public async Task<DeskResult> ClaimAsync(string id, string reviewerId, string reviewerName, CancellationToken cancellationToken)
+    {
+        var (_, refusal) = await MayTakeWorkAsync(reviewerId, reviewerName, cancellationToken, alreadyHeld: id);
+        return refusal is { } outcome
+            ? new DeskResult(outcome)
+            : await ApplyAsync(id, item => item.Claim(reviewerId, Lease, Now), cancellationToken);
+    }
 
     public Task<DeskResult> ExtendAsync(string id, string reviewerId, CancellationToken cancellationToken) =>
         ApplyAsync(id, item => item.Extend(reviewerId, Lease, Now), cancellationToken);
@@ -49,9 +70,31 @@ public sealed class ReviewDesk(IReviewItemStore items, DocumentOutbox<ReviewItem
         if (result.Outcome == DeskOutcome.Done)
         {
             await outbox.PublishAsync(result.Item!, cancellationToken);
+            var review = result.Item!.Reviews.Last(r => r.ReviewerId == reviewerId);
+            await reviewers.ChangeAsync(reviewerId, r => r.WithReview(review.ReviewId, review.DurationSeconds, Now), seed: null, cancellationToken);
         }
 
         return result;
+    }
+
+    /// <summary>A deactivated or away reviewer takes no work, nor one already holding as many items as they may.</summary>
+    private async Task<(Reviewer Reviewer, DeskOutcome? Refusal)> MayTakeWorkAsync(
+        string reviewerId, string reviewerName, CancellationToken cancellationToken, string? alreadyHeld = null)
+    {
+        var reviewer = await reviewers.GetOrRegisterAsync(reviewerId, reviewerName, cancellationToken);
+        if (reviewer.Deactivated)
+        {
+            return (reviewer, DeskOutcome.Deactivated);
+        }
+
+        if (reviewer.Availability == ReviewerAvailability.Away)
+        {
+            return (reviewer, DeskOutcome.Away);
+        }
+
+        var now = Now;
+        var held = (await items.HeldByAsync(reviewerId, cancellationToken)).Count(i => i.Id != alreadyHeld && i.IsHeldBy(reviewerId, now));
+        return (reviewer, held >= reviewer.MaxHeld ? DeskOutcome.AtCapacity : null);
     }
 
     private async Task<DeskResult> ApplyAsync(string id, Func<ReviewItem, ItemChange> transition, CancellationToken cancellationToken) =>

@@ -129,4 +129,21 @@ public sealed class MongoMappingTests
             Assert.That(rendered, Does.StartWith("""{ "$set" : { "Status" : "Closed", "Owner" : null, "Tags" : ["a/b"] }, "$inc" : { "Count" : -1, "Version" : 1 }, "$push" : { "Tags" : "c" }, "$min" : { "At" : """));
         });
     }
+
+    [Test]
+    public void A_reviewer_round_trips()
+    {
+        var reviewer = (HitlLoop.ReviewQueue.Reviewers.Reviewer.Register("dana/ü", "Dana", Noon) with
+        {
+            Availability = HitlLoop.ReviewQueue.Reviewers.ReviewerAvailability.Away,
+            Specializations = new HitlLoop.ReviewQueue.Reviewers.ReviewerSpecializations { Products = ["support-bot"], Languages = ["de"] },
+            Agreement = 0.8,
+        }).WithReview("r-1:dana", 42, Noon)!;
+
+        var read = RoundTrip(reviewer, out var bson);
+
+        Assert.That(Json(read), Is.EqualTo(Json(reviewer)));
+        Assert.That(bson["Availability"].AsString, Is.EqualTo("Away"));
+        Assert.That(bson["ListKey"].BsonType, Is.EqualTo(BsonType.Int64));
+    }
 }
