@@ -6,6 +6,8 @@ import {
 // The live stream says when the queue changed; the slow poll only covers a stream that is down.
 const refreshEveryMs = 30000;
 const reconnectAfterMs = 3000;
+// While a review is open the page renews its lease, so a reviewer who is still writing keeps it.
+const heartbeatEveryMs = 120000;
 const pendingLimit = 200;
 
 // The annotation labels the seed defines; Feedback and PatternLearner read them as they are spelled here.
@@ -240,6 +242,10 @@ async function claim(id) {
 
 function showReview(item) {
   state.current = item;
+  window.clearInterval(state.heartbeat);
+  state.heartbeat = window.setInterval(extendLease, heartbeatEveryMs);
+  $('skip').open = false;
+  $('skip-reason').value = '';
   setNotice('');
   $('desk-empty').hidden = true;
   $('review').hidden = false;
@@ -265,6 +271,8 @@ function showReview(item) {
 
 function clearReview() {
   state.current = null;
+  window.clearInterval(state.heartbeat);
+  state.heartbeat = 0;
   $('review').hidden = true;
   $('desk-empty').hidden = false;
   clearProblem();
@@ -357,6 +365,45 @@ async function releaseReview() {
   // Releasing something no longer held is still the reviewer saying "I am done with this one".
   clearReview();
   setNotice(released ? `Released review ${item.id} back to the queue.` : `${gone} It was closed here.`);
+  await refreshQueue();
+  $('claim-next').focus();
+}
+
+async function extendLease() {
+  const item = state.current;
+  if (!item || document.hidden) {
+    return;
+  }
+  try {
+    const extended = await api.extend(item.id);
+    if (state.current?.id === item.id) {
+      state.current = extended;
+      $('review-facts').replaceChildren(...reviewFacts(extended));
+      tick();
+    }
+  } catch {
+    // A lease that cannot be renewed shows as running out; the reviewer can claim it again from there.
+  }
+}
+
+async function skipReview() {
+  const item = state.current;
+  if (!item || state.busy) {
+    return;
+  }
+  clearProblem();
+  const reason = $('skip-reason').value.trim();
+  if (!reason) {
+    showProblem('Say why you skip this review.', null);
+    $('skip-reason').focus();
+    return;
+  }
+  const skipped = await guard(() => api.skip(item.id, reason), showProblem);
+  if (!skipped) {
+    return;
+  }
+  clearReview();
+  setNotice(`Skipped review ${item.id}; it goes to another reviewer.`);
   await refreshQueue();
   $('claim-next').focus();
 }
@@ -509,6 +556,7 @@ function wire() {
   });
   $('release').addEventListener('click', releaseReview);
   $('reclaim').addEventListener('click', reclaim);
+  $('skip-review').addEventListener('click', skipReview);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.me) {
       refreshQueue();

@@ -247,7 +247,7 @@ public sealed class ReviewFrontendTests
     }
 
     [Test]
-    public async Task A_new_review_shows_up_on_an_open_page_without_waiting_for_a_poll()
+    public async Task A_new_review_shows_up_on_an_open_page_at_once_and_a_skipped_one_is_not_served_again()
     {
         var host = _host!;
         host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
@@ -261,6 +261,15 @@ public sealed class ReviewFrontendTests
         // Well inside the 30 s fallback poll: only the live stream can have brought it.
         await Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Claim review {id}" }))
             .ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 10_000 });
+
+        // The reviewer passes on it with a reason; it is not served to them again.
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = $"Claim review {id}" }).ClickAsync();
+        await page.GetByText("Skip this review").ClickAsync();
+        await page.GetByLabel("Why you skip it").FillAsync("I do not know our subscription terms");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Skip review" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Skipped review {id}" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Claim next", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = "The queue is empty" })).ToBeVisibleAsync();
         Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
     }
 
