@@ -161,6 +161,23 @@ public sealed class MultiReviewApiTests
         Assert.That(heartbeat.ClaimedBy, Is.EqualTo("alice"));
     }
 
+    [Test]
+    public async Task A_lead_acts_only_as_themselves_never_as_the_reviewer_holding_the_item()
+    {
+        await Enqueue(Request("alices"));
+        await Read(await As("alice").PostAsync(new Uri(Path("alices", "/claim"), UriKind.Relative), null));
+        var lead = _app.ClientAs("lena", "lead");
+
+        var submit = await lead.PostAsJsonAsync(Path("alices", "/submit"), new { verdict = "approved", reviewerId = "alice" });
+        var release = await lead.PostAsync(new Uri(Path("alices", "/release"), UriKind.Relative), null);
+        var item = await Read(await lead.GetAsync(new Uri(Path("alices"), UriKind.Relative)));
+
+        Assert.That((submit.StatusCode, release.StatusCode), Is.EqualTo((HttpStatusCode.Conflict, HttpStatusCode.Conflict)));
+        Assert.That(item.Status, Is.EqualTo(ReviewStatus.Claimed));
+        Assert.That(item.Claims!.Single().ReviewerId, Is.EqualTo("alice"));
+        Assert.That(item.Reviews, Is.Empty);
+    }
+
     [TestCase("conv/42?turn=3#frag")]
     [TestCase("réponse 7 ✓")]
     public async Task Any_response_id_can_be_read_claimed_released_and_submitted(string id)
