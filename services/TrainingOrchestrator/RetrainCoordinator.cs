@@ -27,6 +27,7 @@ public sealed record SnapshotResult(SnapshotOutcome Outcome, PendingExamples Pen
 /// </summary>
 public sealed class RetrainCoordinator(
     IDatasetStore datasets,
+    DocumentOutbox<DatasetSnapshot> outbox,
     IModelRegistry models,
     RetrainPolicy policy,
     DatasetBuilder builder,
@@ -101,7 +102,7 @@ public sealed class RetrainCoordinator(
                 build.Request.RequestId);
 
             // Left in the snapshot's outbox for the sweeper when the broker is down.
-            await datasets.PublishAsync(snapshot, cancellationToken);
+            await outbox.PublishAsync(snapshot, cancellationToken);
             await datasets.MarkIncludedAsync(snapshot, cancellationToken);
             return new SnapshotResult(SnapshotOutcome.Built, pending, snapshot);
         }

@@ -15,15 +15,13 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
 
     private readonly IDocumentCollection<TrainingExample> _examples;
     private readonly IDocumentCollection<DatasetChunk> _chunks;
-    private readonly OutboxDispatcher _outbox;
 
-    public DatasetStore(IDocumentStoreFactory stores, OutboxDispatcher outbox)
+    public DatasetStore(IDocumentStoreFactory stores)
     {
         var store = stores.ForService(TrainingOrchestratorService.ServiceName);
         _examples = store.GetCollection<TrainingExample>(TrainingExample.CollectionName);
         _chunks = store.GetCollection<DatasetChunk>(DatasetChunk.CollectionName);
         Snapshots = store.GetCollection<DatasetSnapshot>(DatasetSnapshot.CollectionName);
-        _outbox = outbox;
     }
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
@@ -85,9 +83,6 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
         var committed = snapshot with { ChunkIds = chunkIds };
         return await Snapshots.TryInsertAsync(committed, cancellationToken) ? committed : null;
     }
-
-    public Task PublishAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken) =>
-        _outbox.TryDispatchAsync(Snapshots, snapshot, cancellationToken);
 
     public async Task<int> MarkIncludedAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken)
     {

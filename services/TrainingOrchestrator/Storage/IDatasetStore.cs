@@ -29,8 +29,6 @@ public interface IDatasetStore
     /// </summary>
     Task<DatasetSnapshot?> TryCommitAsync(DatasetSnapshot snapshot, IReadOnlyList<DatasetLine> lines, CancellationToken cancellationToken);
 
-    /// <summary>Publishes the snapshot's pending events and clears its outbox; when the broker is down they stay for the sweeper.</summary>
-    Task PublishAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken);
 
     /// <summary>Sets <see cref="TrainingExample.SnapshotId"/> on the snapshot's new examples that lack it; returns how many changed.</summary>
     Task<int> MarkIncludedAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken);
