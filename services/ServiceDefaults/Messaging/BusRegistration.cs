@@ -10,6 +10,8 @@ public static class BusRegistration
     {
         services.AddMassTransit(bus =>
         {
+            // A service reports to nobody but its own telemetry endpoint: no usage reports to the library's makers.
+            bus.ConfigureUsageTelemetryOptions(usage => usage.Enabled = false);
             foreach (var service in hitlServices)
             {
                 service.AddConsumers(bus);

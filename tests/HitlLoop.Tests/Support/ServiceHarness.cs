@@ -50,6 +50,7 @@ public sealed class ServiceHarness : IAsyncDisposable
         builder.AddHitlInfrastructure(services);
         builder.Services.AddMassTransitTestHarness(bus =>
         {
+            bus.ConfigureUsageTelemetryOptions(usage => usage.Enabled = false);
             foreach (var service in services)
             {
                 service.AddConsumers(bus);
