@@ -14,6 +14,7 @@ public sealed class QueueWatch(IReviewItemStore items, TimeProvider clock, ILogg
     /// <summary>One pass; returns how many items it changed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
+        await items.FlushCountsAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var changed = 0;
         foreach (var item in await items.LeasesRunOutAsync(now, Batch, cancellationToken))
@@ -31,6 +32,12 @@ public sealed class QueueWatch(IReviewItemStore items, TimeProvider clock, ILogg
         }
 
         return changed;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await items.FlushCountsAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -33,7 +33,11 @@ public interface IReviewItemStore
     /// <summary>Open items past their due-by that are not flagged as SLA breaches yet.</summary>
     Task<IReadOnlyList<ReviewItem>> BreachesDueAsync(DateTime now, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The counts: stored ones plus this replica's changes not added to them yet.</summary>
     Task<QueueCounts> CountAsync(DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Adds this replica's count changes to the stored counts (the queue watch does so every second).</summary>
+    Task FlushCountsAsync(CancellationToken cancellationToken);
 }
 
 public sealed record ReviewListQuery(ReviewStatus? Status, string? ProductId, long? After, int Limit);

@@ -4,9 +4,10 @@ using HitlLoop.ServiceDefaults.Storage;
 namespace HitlLoop.ReviewQueue.Storage;
 
 /// <summary>
-/// The queue's counts, kept as each item changes so that reading them costs one document whatever the history.
-/// Each change adds its difference in one atomic increment; start-up recounts from the items, which also repairs
-/// a difference a crash between an item's write and its increment would leave.
+/// The queue's counts, kept as items change so that reading them costs one document whatever the history. Each
+/// replica adds up its changes in memory and adds them to this document in one atomic increment about once a
+/// second (its own reads include what it has not added yet); start-up recounts from the items, which also repairs
+/// the changes of the last second a crash would lose.
 /// </summary>
 public sealed record QueueCounter : IDocument
 {
@@ -21,33 +22,39 @@ public sealed record QueueCounter : IDocument
     /// <summary>Open items flagged by the SLA watch.</summary>
     public int Overdue { get; init; }
 
-    /// <summary>What moving one item from <paramref name="before"/> to <paramref name="after"/> does to the counts; null when nothing.</summary>
-    public static DocumentUpdate<QueueCounter>? Difference(ReviewItem? before, ReviewItem? after)
+    /// <summary>What moving one item from <paramref name="before"/> to <paramref name="after"/> does to the counts.</summary>
+    public static CountDelta Difference(ReviewItem? before, ReviewItem? after)
     {
-        var (pending, claimed, completed, overdue) = (0, 0, 0, 0);
+        var delta = default(CountDelta);
         foreach (var (item, sign) in new[] { (before, -1), (after, 1) })
         {
-            if (item is null)
+            if (item is not null)
             {
-                continue;
+                delta += item.VisibleStatus switch
+                {
+                    ReviewStatus.Pending => new CountDelta(sign, 0, 0, 0),
+                    ReviewStatus.Claimed => new CountDelta(0, sign, 0, 0),
+                    _ => new CountDelta(0, 0, sign, 0),
+                };
+                delta += new CountDelta(0, 0, 0, item.IsCompleted || item.SlaBreachedAt is null ? 0 : sign);
             }
-
-            switch (item.VisibleStatus)
-            {
-                case ReviewStatus.Pending: pending += sign; break;
-                case ReviewStatus.Claimed: claimed += sign; break;
-                default: completed += sign; break;
-            }
-
-            overdue += item.IsCompleted || item.SlaBreachedAt is null ? 0 : sign;
         }
 
-        return (pending, claimed, completed, overdue) == (0, 0, 0, 0)
-            ? null
-            : new DocumentUpdate<QueueCounter>()
-                .Increment(c => c.Pending, pending)
-                .Increment(c => c.Claimed, claimed)
-                .Increment(c => c.Completed, completed)
-                .Increment(c => c.Overdue, overdue);
+        return delta;
     }
+}
+
+/// <summary>A change to the four counts.</summary>
+public readonly record struct CountDelta(int Pending, int Claimed, int Completed, int Overdue)
+{
+    public bool IsZero => this == default;
+
+    public static CountDelta operator +(CountDelta a, CountDelta b) =>
+        new(a.Pending + b.Pending, a.Claimed + b.Claimed, a.Completed + b.Completed, a.Overdue + b.Overdue);
+
+    public DocumentUpdate<QueueCounter> AsUpdate() => new DocumentUpdate<QueueCounter>()
+        .Increment(c => c.Pending, Pending)
+        .Increment(c => c.Claimed, Claimed)
+        .Increment(c => c.Completed, Completed)
+        .Increment(c => c.Overdue, Overdue);
 }

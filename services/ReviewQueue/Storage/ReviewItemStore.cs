@@ -12,6 +12,10 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
     private readonly IDocumentCollection<QueueCounter> _counters =
         stores.ForService(ReviewQueueService.ServiceName).GetCollection<QueueCounter>("queue-counters");
 
+    // Changes to the counts this replica made and has not added to the stored counter yet.
+    private readonly Lock _unflushedLock = new();
+    private CountDelta _unflushed;
+
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
         // ClaimRank serves claim-next and the pending list in queue order; finished items sort past every open one.
@@ -34,6 +38,11 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
         var overdue = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed && i.SlaBreachedAt != null, cancellationToken);
 
         await _counters.TryInsertAsync(new QueueCounter(), cancellationToken);
+        lock (_unflushedLock)
+        {
+            _unflushed = default;
+        }
+
         await _counters.FindOneAndUpdateAsync(
             c => c.Id == QueueCounter.Key,
             c => c.Id,
@@ -50,7 +59,7 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
         var added = await Items.TryInsertAsync(item, cancellationToken);
         if (added)
         {
-            await CountAsync(null, item, cancellationToken);
+            Note(null, item);
         }
 
         return added;
@@ -105,7 +114,7 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
         {
             // Before the claim the item had this open review and not this reviewer's claim.
             var before = claimed with { OpenSlots = claimed.OpenSlots + 1, Claims = [.. claimed.Claims.Where(c => c.ReviewerId != reviewerId)] };
-            await CountAsync(before, claimed, cancellationToken);
+            Note(before, claimed);
         }
 
         return claimed;
@@ -156,7 +165,7 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
 
         if (last!.Changed)
         {
-            await CountAsync(before, last.Item, cancellationToken);
+            Note(before, last.Item);
         }
 
         return last;
@@ -171,15 +180,50 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
     public async Task<QueueCounts> CountAsync(DateTime now, CancellationToken cancellationToken)
     {
         var counter = await _counters.FindByIdAsync(QueueCounter.Key, cancellationToken) ?? new QueueCounter();
-        return new QueueCounts(counter.Pending, counter.Claimed, counter.Completed, counter.Overdue);
+        CountDelta unflushed;
+        lock (_unflushedLock)
+        {
+            unflushed = _unflushed;
+        }
+
+        return new QueueCounts(
+            counter.Pending + unflushed.Pending, counter.Claimed + unflushed.Claimed, counter.Completed + unflushed.Completed, counter.Overdue + unflushed.Overdue);
     }
 
-    /// <summary>Brings the counts up to date with a stored change and tells the live stream about it.</summary>
-    private async Task CountAsync(ReviewItem? before, ReviewItem after, CancellationToken cancellationToken)
+    public async Task FlushCountsAsync(CancellationToken cancellationToken)
     {
-        if (QueueCounter.Difference(before, after) is { } difference)
+        CountDelta delta;
+        lock (_unflushedLock)
         {
-            await _counters.FindOneAndUpdateAsync(c => c.Id == QueueCounter.Key, c => c.Id, difference, cancellationToken: cancellationToken);
+            (delta, _unflushed) = (_unflushed, default);
+        }
+
+        if (delta.IsZero)
+        {
+            return;
+        }
+
+        try
+        {
+            await _counters.FindOneAndUpdateAsync(c => c.Id == QueueCounter.Key, c => c.Id, delta.AsUpdate(), cancellationToken: cancellationToken);
+        }
+        catch
+        {
+            lock (_unflushedLock)
+            {
+                _unflushed += delta;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Notes a stored change in the counts and tells the live stream about it.</summary>
+    private void Note(ReviewItem? before, ReviewItem after)
+    {
+        lock (_unflushedLock)
+        {
+            _unflushed += QueueCounter.Difference(before, after);
         }
 
         changes.Announce(before, after, clock.GetUtcNow().UtcDateTime);

@@ -34,11 +34,10 @@ internal sealed class ReviewerStore(IDocumentStoreFactory stores, IOptions<Revie
         }
     }
 
-    public Task<Reviewer> GetOrRegisterAsync(string id, string name, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        return _reviewers.InsertOnceAsync(Reviewer.Register(id, name, now), cancellationToken);
-    }
+    public async Task<Reviewer> GetOrRegisterAsync(string id, string name, CancellationToken cancellationToken) =>
+        // Read first: every claim asks, and almost every reviewer is known already.
+        await _reviewers.FindByIdAsync(id, cancellationToken)
+        ?? await _reviewers.InsertOnceAsync(Reviewer.Register(id, name, clock.GetUtcNow().UtcDateTime), cancellationToken);
 
     public Task<Reviewer?> FindAsync(string id, CancellationToken cancellationToken) => _reviewers.FindByIdAsync(id, cancellationToken);
 

@@ -171,6 +171,8 @@ public sealed class ReviewQueueApiTests
         await alice.PostAsJsonAsync("/api/reviews/two/submit", new { verdict = "approved" });
 
         var live = await lead.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
+        await _app.Services.GetRequiredService<HitlLoop.ReviewQueue.Storage.IReviewItemStore>().FlushCountsAsync(CancellationToken.None);
+        var flushed = await lead.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
         // What a start-up does: set the counts afresh from the items.
         foreach (var setup in _app.Services.GetServices<IStoreSetup>())
         {
@@ -180,6 +182,7 @@ public sealed class ReviewQueueApiTests
         var recounted = await lead.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
 
         Assert.That(live, Is.EqualTo(new QueueStats(Pending: 1, Claimed: 1, Completed: 1, Overdue: 0)), "three waits for anyone, one is done, two waits on bob");
+        Assert.That(flushed, Is.EqualTo(live), "the stored counts once this replica's changes are added");
         Assert.That(recounted, Is.EqualTo(live));
     }
 
