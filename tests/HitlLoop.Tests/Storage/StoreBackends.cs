@@ -79,7 +79,11 @@ public sealed class StoreBackends
             settings["Hitl:Embedded:DataDirectory"] = EmbeddedDirectory(serviceName);
         }
 
-        var builder = Host.CreateApplicationBuilder();
+        // An empty content root: the test output holds whichever service's appsettings.json was copied there last.
+        var contentRoot = Path.Combine(Path.GetTempPath(), "hitl-tests", "content-" + serviceName);
+        Directory.CreateDirectory(contentRoot);
+        settings["Hitl:Auth:SigningKey"] = HitlLoop.Testing.TestAuth.SigningKey;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddHitlInfrastructure(new StoreOnlyService(serviceName));
         var provider = builder.Services.BuildServiceProvider();

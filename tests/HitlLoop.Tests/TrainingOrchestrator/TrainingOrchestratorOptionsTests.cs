@@ -10,7 +10,9 @@ public sealed class TrainingOrchestratorOptionsTests
 {
     private static OptionsValidationException? Validate(string key, string value)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // An empty content root: the test output holds whichever service's appsettings.json was copied there last.
+        var contentRoot = Directory.CreateTempSubdirectory("hitl-options-").FullName;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"TrainingOrchestrator:{key}"] = value });
         new TrainingOrchestratorService().AddServices(builder);
         using var services = builder.Services.BuildServiceProvider();
