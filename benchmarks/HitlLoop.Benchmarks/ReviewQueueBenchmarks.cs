@@ -82,7 +82,7 @@ public class ReviewQueueBenchmarks
         _store.ListAsync(new ReviewListQuery(ReviewStatus.Pending, null, null, 50), CancellationToken.None);
 
     [Benchmark]
-    public Task<QueueCounts> QueueStats() => _store.CountAsync(DateTime.UtcNow, CancellationToken.None);
+    public Task<QueueCounts> QueueStats() => _store.CountAsync(CancellationToken.None);
 
     private static ReviewItem Item(string id, DateTime now) => ReviewItem.Enqueue(new ReviewRequested
     {

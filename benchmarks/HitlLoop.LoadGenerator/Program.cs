@@ -79,11 +79,11 @@ do
 while (await ReadyAsync("router-response-scored") > 0
        || await ReadyAsync("review-queue-review-requested") > 0
        || (await decisions.StatsAsync(null, CancellationToken.None)).Total < responses
-       || (await items.CountAsync(DateTime.UtcNow, CancellationToken.None)).Pending < responses / 2);
+       || (await items.CountAsync(CancellationToken.None)).Pending < responses / 2);
 
 var settled = clock.Elapsed;
 var stats = await decisions.StatsAsync(null, CancellationToken.None);
-var pending = (await items.CountAsync(DateTime.UtcNow, CancellationToken.None)).Pending;
+var pending = (await items.CountAsync(CancellationToken.None)).Pending;
 using var self = Process.GetCurrentProcess();
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""

@@ -76,15 +76,12 @@ public static class HitlHost
     /// </summary>
     public static WebApplication MapHitlServices(this WebApplication app)
     {
-        // A body that does not bind is the caller's mistake in every environment, also where minimal APIs throw for it
-        // (Development) instead of answering 400 themselves.
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
+        // A body that does not bind reaches BadRequestProblems, which answers 400 naming the field.
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHitlAuthentication();
         app.UseRequestBodyLimits();
+        app.UseRawRouteValues();
 
         // Probes and the API description are for load balancers and tooling, which hold no credentials.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();

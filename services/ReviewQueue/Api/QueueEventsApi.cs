@@ -54,7 +54,7 @@ internal static class QueueEventsApi
 
     private static async Task<SseItem<object>> CountsAsync(IReviewItemStore items, CancellationToken cancellationToken)
     {
-        var counts = await items.CountAsync(DateTime.UtcNow, cancellationToken);
+        var counts = await items.CountAsync(cancellationToken);
         return new SseItem<object>(new QueueStats(counts.Pending, counts.Claimed, counts.Completed, counts.Overdue), "counts");
     }
 

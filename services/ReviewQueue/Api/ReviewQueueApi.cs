@@ -3,7 +3,6 @@ using System.Security.Claims;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
-using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -62,23 +61,17 @@ internal static class ReviewQueueApi
         });
 
         reviews.MapGet("/{id}", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
-            string id, HttpContext http, ClaimsPrincipal user, IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
-        {
-            id = http.Decoded(nameof(id), id);
-            return await items.FindAsync(id, cancellationToken) is { } item
+            string id, ClaimsPrincipal user, IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
+            await items.FindAsync(id, cancellationToken) is { } item
                 ? TypedResults.Ok(ReviewItemView.For(item, user.ReviewerId(), user.IsLead(), clock.GetUtcNow().UtcDateTime))
-                : NotFound(id);
-        });
+                : NotFound(id));
 
         // A chat product holding a low-confidence answer may ask too, so this one is mapped outside the reviewers' group.
         endpoints.MapGet("/api/reviews/by-response/{responseId}", async Task<Results<Ok<ReviewStatusView>, ProblemHttpResult>> (
-            string responseId, HttpContext http, IReviewItemStore items, CancellationToken cancellationToken) =>
-        {
-            responseId = http.Decoded(nameof(responseId), responseId);
-            return await items.FindAsync(responseId, cancellationToken) is { } item
+            string responseId, IReviewItemStore items, CancellationToken cancellationToken) =>
+            await items.FindAsync(responseId, cancellationToken) is { } item
                 ? TypedResults.Ok(ReviewStatusView.Of(item))
-                : NotFound(responseId);
-        }).RequireAuthorization(HitlPolicies.ReviewStatus).WithTags("Reviews");
+                : NotFound(responseId)).RequireAuthorization(HitlPolicies.ReviewStatus).WithTags("Reviews");
 
         reviews.MapPost("/claim", async Task<Results<Ok<ReviewItemView>, NoContent, ProblemHttpResult>> (
             ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -92,19 +85,18 @@ internal static class ReviewQueueApi
             };
         });
 
-        reviews.MapPost("/{id}/claim", (string id, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
-            Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ClaimAsync(http.Decoded(nameof(id), id), reviewer, user.UserName(), cancellationToken)));
+        reviews.MapPost("/{id}/claim", (string id, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
+            Act(id, user, clock, reviewer => desk.ClaimAsync(id, reviewer, user.UserName(), cancellationToken)));
 
-        reviews.MapPost("/{id}/extend", (string id, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
-            Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ExtendAsync(http.Decoded(nameof(id), id), reviewer, cancellationToken)));
+        reviews.MapPost("/{id}/extend", (string id, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
+            Act(id, user, clock, reviewer => desk.ExtendAsync(id, reviewer, cancellationToken)));
 
-        reviews.MapPost("/{id}/release", (string id, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
-            Act(http.Decoded(nameof(id), id), user, clock, reviewer => desk.ReleaseAsync(http.Decoded(nameof(id), id), reviewer, cancellationToken)));
+        reviews.MapPost("/{id}/release", (string id, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
+            Act(id, user, clock, reviewer => desk.ReleaseAsync(id, reviewer, cancellationToken)));
 
         reviews.MapPost("/{id}/skip", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
-            string id, SkipRequest skip, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
+            string id, SkipRequest skip, ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            id = http.Decoded(nameof(id), id);
             var errors = skip.Validate();
             return errors.Count > 0
                 ? Invalid(errors)
@@ -112,10 +104,9 @@ internal static class ReviewQueueApi
         });
 
         reviews.MapPost("/{id}/submit", async Task<Results<Ok<ReviewItemView>, ProblemHttpResult>> (
-            string id, ReviewSubmission submission, HttpContext http, ClaimsPrincipal user, ReviewDesk desk, IReviewItemStore items, TimeProvider clock,
+            string id, ReviewSubmission submission, ClaimsPrincipal user, ReviewDesk desk, IReviewItemStore items, TimeProvider clock,
             CancellationToken cancellationToken) =>
         {
-            id = http.Decoded(nameof(id), id);
             if (await items.FindAsync(id, cancellationToken) is not { } item)
             {
                 return NotFound(id);
@@ -127,9 +118,9 @@ internal static class ReviewQueueApi
                 : await Act(id, user, clock, reviewer => desk.SubmitAsync(id, reviewer, submission, cancellationToken));
         });
 
-        endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, TimeProvider clock, CancellationToken cancellationToken) =>
+        endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, CancellationToken cancellationToken) =>
         {
-            var counts = await items.CountAsync(clock.GetUtcNow().UtcDateTime, cancellationToken);
+            var counts = await items.CountAsync(cancellationToken);
             return TypedResults.Ok(new QueueStats(counts.Pending, counts.Claimed, counts.Completed, counts.Overdue));
         }).RequireAuthorization(HitlPolicies.Lead).WithTags("Reviews");
     }

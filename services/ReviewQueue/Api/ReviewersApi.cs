@@ -2,7 +2,6 @@ using System.Security.Claims;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
-using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -78,17 +77,15 @@ internal static class ReviewersApi
         });
 
         registry.MapGet("/{id}", async Task<Results<Ok<ReviewerProfile>, ProblemHttpResult>> (
-            string id, HttpContext http, IReviewerStore reviewers, CancellationToken cancellationToken) =>
+            string id, IReviewerStore reviewers, CancellationToken cancellationToken) =>
         {
-            id = http.Decoded(nameof(id), id);
             return await reviewers.FindAsync(id, cancellationToken) is { } reviewer ? TypedResults.Ok(ReviewerProfile.Of(reviewer)) : NotFound(id);
         });
 
         // Creates the reviewer (ids are the subjects their tokens carry) or changes what the body names.
         registry.MapPut("/{id}", async Task<Results<Ok<ReviewerProfile>, ValidationProblem>> (
-            string id, ReviewerChange change, HttpContext http, IReviewerStore reviewers, TimeProvider clock, CancellationToken cancellationToken) =>
+            string id, ReviewerChange change, IReviewerStore reviewers, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            id = http.Decoded(nameof(id), id);
             var errors = change.Validate();
             if (errors.Count > 0)
             {
@@ -101,11 +98,11 @@ internal static class ReviewersApi
             return TypedResults.Ok(ReviewerProfile.Of(saved!));
         });
 
-        registry.MapPost("/{id}/deactivate", (string id, HttpContext http, IReviewerStore reviewers, TimeProvider clock, CancellationToken cancellationToken) =>
-            SetDeactivatedAsync(http.Decoded(nameof(id), id), true, reviewers, clock, cancellationToken));
+        registry.MapPost("/{id}/deactivate", (string id, IReviewerStore reviewers, TimeProvider clock, CancellationToken cancellationToken) =>
+            SetDeactivatedAsync(id, true, reviewers, clock, cancellationToken));
 
-        registry.MapPost("/{id}/activate", (string id, HttpContext http, IReviewerStore reviewers, TimeProvider clock, CancellationToken cancellationToken) =>
-            SetDeactivatedAsync(http.Decoded(nameof(id), id), false, reviewers, clock, cancellationToken));
+        registry.MapPost("/{id}/activate", (string id, IReviewerStore reviewers, TimeProvider clock, CancellationToken cancellationToken) =>
+            SetDeactivatedAsync(id, false, reviewers, clock, cancellationToken));
     }
 
     private static async Task<Results<Ok<ReviewerProfile>, ProblemHttpResult>> SetDeactivatedAsync(

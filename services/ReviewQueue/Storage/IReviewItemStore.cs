@@ -34,7 +34,7 @@ public interface IReviewItemStore
     Task<IReadOnlyList<ReviewItem>> BreachesDueAsync(DateTime now, int limit, CancellationToken cancellationToken);
 
     /// <summary>The counts: stored ones plus this replica's changes not added to them yet.</summary>
-    Task<QueueCounts> CountAsync(DateTime now, CancellationToken cancellationToken);
+    Task<QueueCounts> CountAsync(CancellationToken cancellationToken);
 
     /// <summary>Adds this replica's count changes to the stored counts (the queue watch does so every second).</summary>
     Task FlushCountsAsync(CancellationToken cancellationToken);

@@ -71,6 +71,7 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
     public async Task<ReviewPage> ListAsync(ReviewListQuery query, CancellationToken cancellationToken)
     {
         var after = query.After ?? -1;
+        // Captured, not written inline: LiteDB's LINQ cannot translate DateTime.MaxValue as a member.
         var never = DateTime.MaxValue;
         Expression<Func<ReviewItem, bool>> filter = query.Status switch
         {
@@ -177,7 +178,7 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
     public Task<IReadOnlyList<ReviewItem>> BreachesDueAsync(DateTime now, int limit, CancellationToken cancellationToken) =>
         Items.FindAsync(i => i.BreachCheckAt <= now, i => i.BreachCheckAt, limit: limit, cancellationToken: cancellationToken);
 
-    public async Task<QueueCounts> CountAsync(DateTime now, CancellationToken cancellationToken)
+    public async Task<QueueCounts> CountAsync(CancellationToken cancellationToken)
     {
         var counter = await _counters.FindByIdAsync(QueueCounter.Key, cancellationToken) ?? new QueueCounter();
         CountDelta unflushed;

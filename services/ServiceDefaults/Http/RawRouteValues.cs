@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -11,6 +12,28 @@ namespace HitlLoop.ServiceDefaults.Http;
 /// </summary>
 public static class RawRouteValues
 {
+    /// <summary>
+    /// Before an endpoint runs, replaces each route value that fills a whole path segment with that segment as the
+    /// client sent it, decoded once, so every handler of every service receives ids exactly.
+    /// </summary>
+    public static IApplicationBuilder UseRawRouteValues(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is RouteEndpoint endpoint)
+            {
+                foreach (var segment in endpoint.RoutePattern.PathSegments)
+                {
+                    if (segment.Parts is [Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { IsCatchAll: false } part] &&
+                        context.Request.RouteValues.TryGetValue(part.Name, out var value) && value is string routed)
+                    {
+                        context.Request.RouteValues[part.Name] = context.Decoded(part.Name, routed);
+                    }
+                }
+            }
+
+            return next(context);
+        });
+
     public static string Decoded(this HttpContext context, string parameter, string routeValue)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
