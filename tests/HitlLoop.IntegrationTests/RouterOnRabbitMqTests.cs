@@ -105,6 +105,8 @@ public sealed class RouterOnRabbitMqTests
         await Eventually.Get(() => Json.GetAsync(routerHttp, "/api/router/stats"), s => s.GetProperty("total").GetInt64() >= responses, TimeSpan.FromMinutes(4), "1,000 decisions");
         await Eventually.Get(() => Json.GetAsync(queueHttp, "/api/queue/stats"), s => s.GetProperty("pending").GetInt64() >= responses / 2, TimeSpan.FromMinutes(2), "500 review items");
         await Eventually.Get(() => producer.CountAsync("router-response-scored"), n => n == 0, what: "the router queue to drain");
+        // A drained queue can still have messages prefetched but not yet judged; stopping the bus would hand those back.
+        await Eventually.Get(() => producer.CountAsync(RouterErrorQueue), n => n >= malformed, what: $"{malformed} messages in the error queue");
         var settled = clock.Elapsed;
 
         // Stopping a bus waits for messages already in hand, so nothing is still on its way when we count.

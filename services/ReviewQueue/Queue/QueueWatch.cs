@@ -34,7 +34,20 @@ public sealed class QueueWatch(IReviewItemStore items, TimeProvider clock, ILogg
         return changed;
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    // A host can be stopped twice at once (a test host and its entry point's Run both stop it, and the entry point
+    // then disposes it). Both callers wait for the one final flush, so the store is never closed under it.
+    private readonly Lock _stopLock = new();
+    private Task? _stopped;
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            return _stopped ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         await items.FlushCountsAsync(cancellationToken);
