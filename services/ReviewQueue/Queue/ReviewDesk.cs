@@ -62,16 +62,19 @@ public sealed class ReviewDesk(
 
     /// <summary>
     /// Stores the review with its ReviewCompleted in the same write, so the event survives a crash between the write
-    /// and the publish; then publishes it (or leaves it to the outbox sweeper if the broker is away).
+    /// and the publish; then publishes it (or leaves it to the outbox sweeper if the broker is away) and counts the review
+    /// in the reviewer's stats.
     /// </summary>
     public async Task<DeskResult> SubmitAsync(string id, string reviewerId, ReviewSubmission submission, CancellationToken cancellationToken)
     {
         var result = await ApplyAsync(id, item => item.Submit(reviewerId, submission, Now, clock), cancellationToken);
         if (result.Outcome == DeskOutcome.Done)
         {
-            await outbox.PublishAsync(result.Item!, cancellationToken);
+            // Side by side, so the embedded store commits the emptied outbox and the reviewer's stats as one write.
             var review = result.Item!.Reviews.Last(r => r.ReviewerId == reviewerId);
-            await reviewers.ChangeAsync(reviewerId, r => r.WithReview(review.ReviewId, review.DurationSeconds, Now), seed: null, cancellationToken);
+            await Task.WhenAll(
+                outbox.PublishAsync(result.Item!, cancellationToken),
+                reviewers.ChangeAsync(reviewerId, r => r.WithReview(review.ReviewId, review.DurationSeconds, Now), seed: null, cancellationToken));
         }
 
         return result;

@@ -4,7 +4,7 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.ReviewQueue.Storage;
 
-internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges changes, TimeProvider clock) : IReviewItemStore, IStoreSetup
+internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges changes, TimeProvider clock) : IReviewItemStore, IStoreSetup, IDisposable
 {
     public IDocumentCollection<ReviewItem> Items { get; } =
         stores.ForService(ReviewQueueService.ServiceName).GetCollection<ReviewItem>("review-items");
@@ -15,6 +15,7 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
     // Changes to the counts this replica made and has not added to the stored counter yet.
     private readonly Lock _unflushedLock = new();
     private CountDelta _unflushed;
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
@@ -180,42 +181,59 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
 
     public async Task<QueueCounts> CountAsync(CancellationToken cancellationToken)
     {
-        var counter = await _counters.FindByIdAsync(QueueCounter.Key, cancellationToken) ?? new QueueCounter();
-        CountDelta unflushed;
-        lock (_unflushedLock)
+        // A flush moves changes from memory to the stored counter; reading halfway would miss them.
+        await _flushGate.WaitAsync(cancellationToken);
+        try
         {
-            unflushed = _unflushed;
-        }
+            var counter = await _counters.FindByIdAsync(QueueCounter.Key, cancellationToken) ?? new QueueCounter();
+            CountDelta unflushed;
+            lock (_unflushedLock)
+            {
+                unflushed = _unflushed;
+            }
 
-        return new QueueCounts(
-            counter.Pending + unflushed.Pending, counter.Claimed + unflushed.Claimed, counter.Completed + unflushed.Completed, counter.Overdue + unflushed.Overdue);
+            return new QueueCounts(
+                counter.Pending + unflushed.Pending, counter.Claimed + unflushed.Claimed, counter.Completed + unflushed.Completed, counter.Overdue + unflushed.Overdue);
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
     }
 
     public async Task FlushCountsAsync(CancellationToken cancellationToken)
     {
-        CountDelta delta;
-        lock (_unflushedLock)
-        {
-            (delta, _unflushed) = (_unflushed, default);
-        }
-
-        if (delta.IsZero)
-        {
-            return;
-        }
-
+        await _flushGate.WaitAsync(cancellationToken);
         try
         {
-            await _counters.FindOneAndUpdateAsync(c => c.Id == QueueCounter.Key, c => c.Id, delta.AsUpdate(), cancellationToken: cancellationToken);
-        }
-        catch
-        {
+            CountDelta delta;
             lock (_unflushedLock)
             {
-                _unflushed += delta;
+                (delta, _unflushed) = (_unflushed, default);
             }
 
-            throw;
+            if (delta.IsZero)
+            {
+                return;
+            }
+
+            try
+            {
+                await _counters.FindOneAndUpdateAsync(c => c.Id == QueueCounter.Key, c => c.Id, delta.AsUpdate(), cancellationToken: cancellationToken);
+            }
+            catch
+            {
+                lock (_unflushedLock)
+                {
+                    _unflushed += delta;
+                }
+
+                throw;
+            }
+        }
+        finally
+        {
+            _flushGate.Release();
         }
     }
 
@@ -239,4 +257,6 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
             .Aggregate(Expression.OrElse);
         return Expression.Lambda<Func<ReviewItem, bool>>(any, item);
     }
+
+    public void Dispose() => _flushGate.Dispose();
 }

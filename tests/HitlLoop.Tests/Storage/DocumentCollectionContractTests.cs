@@ -115,6 +115,27 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
+    public async Task Racing_inserts_each_get_their_own_answer_and_a_refused_one_undoes_no_other()
+    {
+        await _documents.EnsureIndexAsync(d => d.Name, unique: true);
+        for (var i = 0; i < 10; i++)
+        {
+            await _documents.TryInsertAsync(Doc($"first-{i}") with { Name = $"taken-{i}" });
+        }
+
+        // Twenty new names and ten taken ones (under new ids) at once: the embedded store commits racing writes
+        // together, so a refused one must not take the others down with it.
+        var racing = Enumerable.Range(0, 20).Select(i => Doc($"new-{i}") with { Name = $"fresh-{i}" })
+            .Concat(Enumerable.Range(0, 10).Select(i => Doc($"late-{i}") with { Name = $"taken-{i}" }))
+            .ToList();
+        var answers = await Task.WhenAll(racing.Select(d => Task.Run(() => _documents.TryInsertAsync(d))));
+
+        var stored = await _documents.FindAsync(d => true, d => d.Id);
+        Assert.That(racing.Zip(answers).Where(r => r.Second).Select(r => r.First.Id), Is.EquivalentTo(racing.Take(20).Select(d => d.Id)));
+        Assert.That(stored.Select(d => d.Id), Is.EquivalentTo(Enumerable.Range(0, 10).Select(i => $"first-{i}").Concat(racing.Take(20).Select(d => d.Id))));
+    }
+
+    [Test]
     public async Task Find_filters_orders_and_limits()
     {
         for (var i = 0; i < 6; i++)

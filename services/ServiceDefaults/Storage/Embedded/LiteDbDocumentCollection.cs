@@ -5,31 +5,21 @@ using LiteDB;
 
 namespace HitlLoop.ServiceDefaults.Storage.Embedded;
 
-internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection, BsonMapper mapper, Lock writeLock) : IDocumentCollection<T>
+/// <remarks>Every write goes through the file's <see cref="LiteDbWriter"/>, so a read-then-write inside one is atomic.</remarks>
+internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection, BsonMapper mapper, LiteDbWriter writer) : IDocumentCollection<T>
     where T : class, IDocument
 {
-    public Task<bool> TryInsertAsync(T document, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            collection.Insert(document);
-            return Task.FromResult(true);
-        }
-        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            return Task.FromResult(false);
-        }
-    }
+    public Task<bool> TryInsertAsync(T document, CancellationToken cancellationToken = default) =>
+        // Looked up first, since a failed insert undoes the writes committed with it; the unique index still decides.
+        writer.WriteAsync(
+            () => collection.FindById(document.Id) is null && collection.Insert(document) is not null,
+            e => (e is LiteException { ErrorCode: LiteException.INDEX_DUPLICATE_KEY }, false),
+            cancellationToken);
 
-    public Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default)
-    {
-        lock (writeLock)
-        {
-            var current = collection.FindById(document.Id);
-            var replaced = current is not null && current.Version == expectedVersion && collection.Update(document);
-            return Task.FromResult(replaced);
-        }
-    }
+    public Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default) =>
+        writer.WriteAsync(
+            () => collection.FindById(document.Id) is { } current && current.Version == expectedVersion && collection.Update(document),
+            cancellationToken: cancellationToken);
 
     public Task<T?> FindByIdAsync(string id, CancellationToken cancellationToken = default) =>
         Task.FromResult<T?>(collection.FindById(id));
@@ -52,51 +42,45 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
         Expression<Func<T, TKey>> orderBy,
         DocumentUpdate<T> update,
         bool descending = false,
-        CancellationToken cancellationToken = default)
-    {
-        // Every writer of an existing document holds this lock, so nothing can change the document between the
-        // read and the write; the write itself is one LiteDB transaction.
-        lock (writeLock)
-        {
-            var query = collection.Query().Where(filter);
-            var current = (descending ? query.OrderByDescending(orderBy) : query.OrderBy(orderBy)).Limit(1).FirstOrDefault();
-            if (current is null)
+        CancellationToken cancellationToken = default) =>
+        writer.WriteAsync(
+            () =>
             {
-                return Task.FromResult<T?>(null);
-            }
+                var query = collection.Query().Where(filter);
+                var current = (descending ? query.OrderByDescending(orderBy) : query.OrderBy(orderBy)).Limit(1).FirstOrDefault();
+                if (current is null)
+                {
+                    return null;
+                }
 
-            var document = mapper.ToDocument(current);
-            var changes = new Changes(mapper, document);
-            foreach (var change in update.Changes)
-            {
-                change.Accept(changes);
-            }
+                var document = mapper.ToDocument(current);
+                var changes = new Changes(mapper, document);
+                foreach (var change in update.Changes)
+                {
+                    change.Accept(changes);
+                }
 
-            document[FieldName(typeof(T).GetProperty(nameof(IDocument.Version))!)] = current.Version + 1;
-            var updated = mapper.ToObject<T>(document);
-            collection.Update(updated);
-            return Task.FromResult<T?>(updated);
-        }
-    }
+                document[FieldName(typeof(T).GetProperty(nameof(IDocument.Version))!)] = current.Version + 1;
+                var updated = mapper.ToObject<T>(document);
+                collection.Update(updated);
+                return (T?)updated;
+            },
+            cancellationToken: cancellationToken);
 
     public Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default) =>
         Task.FromResult(collection.LongCount(filter));
 
-    public Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default)
-    {
-        // An array field is indexed by its elements (LiteDB's multikey form), as MongoDB does by itself.
-        if (field.Body is MemberExpression { Member: PropertyInfo property } &&
-            property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType))
-        {
-            collection.EnsureIndex(property.Name, BsonExpression.Create($"$.{FieldName(property)}[*]"), unique);
-        }
-        else
-        {
-            collection.EnsureIndex(field, unique);
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default) =>
+        writer.WriteAsync(
+            () =>
+            {
+                // An array field is indexed by its elements (LiteDB's multikey form), as MongoDB does by itself.
+                return field.Body is MemberExpression { Member: PropertyInfo property } &&
+                    property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType)
+                    ? collection.EnsureIndex(property.Name, BsonExpression.Create($"$.{FieldName(property)}[*]"), unique)
+                    : collection.EnsureIndex(field, unique);
+            },
+            cancellationToken: cancellationToken);
 
     // Id (stored as _id) is never assigned, so every field the updates touch is named by the mapper's naming rule.
     private string FieldName(PropertyInfo property) => mapper.ResolveFieldName(property.Name);

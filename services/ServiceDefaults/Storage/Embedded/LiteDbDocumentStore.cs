@@ -8,9 +8,7 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
 {
     private readonly LiteDatabase _database;
     private readonly BsonMapper _mapper;
-
-    // LiteDB has no conditional update; check-then-write runs under this lock (one process owns the file).
-    private readonly Lock _writeLock = new();
+    private readonly LiteDbWriter _writer;
 
     public LiteDbDocumentStore(string serviceName, string filePath)
     {
@@ -31,6 +29,7 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
 
         var connection = new ConnectionString { Filename = filePath, Connection = ConnectionType.Direct, Collation = Ordinal };
         _database = new LiteDatabase(connection, _mapper) { UtcDate = true };
+        _writer = new LiteDbWriter(_database, serviceName);
     }
 
     private static readonly Collation Ordinal = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
@@ -42,7 +41,7 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
     {
         LiteDbMapping.Register(_mapper, typeof(T));
         // LiteDB allows only letters, digits and '_' in collection names; MongoDB names keep their dashes.
-        return new LiteDbDocumentCollection<T>(_database.GetCollection<T>(name.Replace('-', '_')), _mapper, _writeLock);
+        return new LiteDbDocumentCollection<T>(_database.GetCollection<T>(name.Replace('-', '_')), _mapper, _writer);
     }
 
     public Task PingAsync(CancellationToken cancellationToken = default)
@@ -51,5 +50,9 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _database.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _database.Dispose();
+    }
 }
