@@ -15,7 +15,7 @@ using HitlLoop.ServiceDefaults.Security;
 // Each phase runs ReviewQueue in this process on a fresh embedded store (the in-memory bus; nothing else needed):
 //  1. baseline: 1,000 pending items and no history;
 //  2. large: <pending> pending and <finished> finished items (defaults 100,000 each);
-// timing <ops> claim-next-then-submit, first pending pages and queue stats in each, then
+// timing <ops> claim-next-then-submit, first pending and completed pages and queue stats in each, then
 //  3. <reviewers> concurrent reviewers (default 20) draining items over HTTP on the large store.
 var pending = Arg(0, 100_000);
 var finished = Arg(1, 100_000);
@@ -65,17 +65,15 @@ async Task<Dictionary<string, List<double>>> Phase(string name, int pendingCount
 
     var seeding = Stopwatch.StartNew();
     var now = DateTime.UtcNow;
-    for (var i = 0; i < finishedCount; i++)
+    // Seeded 32 at a time, as producers would send them: the store commits concurrent writes together.
+    var seed = new ParallelOptions { MaxDegreeOfParallelism = 32 };
+    await Parallel.ForAsync(0, finishedCount, seed, async (i, token) =>
     {
         var done = Item($"done-{i:D7}", i, now).Claim("seed", TimeSpan.FromMinutes(5), now).Item
             .Submit("seed", new ReviewSubmission { Verdict = ReviewVerdict.Approved }, now, TimeProvider.System).Item.WithOutboxDelivered();
-        await store.EnqueueOnceAsync(done, CancellationToken.None);
-    }
-
-    for (var i = 0; i < pendingCount; i++)
-    {
-        await store.EnqueueOnceAsync(Item($"open-{i:D7}", i, now), CancellationToken.None);
-    }
+        await store.EnqueueOnceAsync(done, token);
+    });
+    await Parallel.ForAsync(0, pendingCount, seed, async (i, token) => await store.EnqueueOnceAsync(Item($"open-{i:D7}", i, now), token));
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {pendingCount:N0} pending, {finishedCount:N0} finished, seeded in {seeding.Elapsed.TotalSeconds:F0} s"));
 
@@ -94,6 +92,10 @@ async Task<Dictionary<string, List<double>>> Phase(string name, int pendingCount
         clock.Restart();
         await store.ListAsync(new ReviewListQuery(ReviewStatus.Pending, null, null, 50), CancellationToken.None);
         Add(timings, "pending first page (50)", clock.Elapsed);
+
+        clock.Restart();
+        await store.ListAsync(new ReviewListQuery(ReviewStatus.Completed, null, null, 50), CancellationToken.None);
+        Add(timings, "completed first page (50)", clock.Elapsed);
 
         clock.Restart();
         await store.CountAsync(CancellationToken.None);

@@ -50,6 +50,9 @@ public sealed record ReviewItem : IHasOutbox<ReviewItem>
     /// <summary><see cref="Rank"/> while the item may still be claimed, <see cref="Closed"/> once completed: the claim index.</summary>
     public long ClaimRank { get; init; }
 
+    /// <summary><see cref="Rank"/> once completed, null before: the completed list's index, so it pages without sorting history.</summary>
+    public long? DoneRank { get; init; }
+
     public IReadOnlyList<ReviewClaim> Claims { get; init; } = [];
     public IReadOnlyList<CompletedReview> Reviews { get; init; } = [];
     public IReadOnlyList<ReviewSkip> Skips { get; init; } = [];
@@ -257,6 +260,7 @@ public sealed record ReviewItem : IHasOutbox<ReviewItem>
         {
             OpenSlots = open ? Math.Max(0, RequiredReviews - Reviews.Count - Claims.Count) : 0,
             ClaimRank = open ? Rank : Closed,
+            DoneRank = open ? null : Rank,
             Holders = [.. Claims.Select(c => c.ReviewerId)],
             Excluded = [.. Claims.Select(c => c.ReviewerId).Concat(Reviews.Select(r => r.ReviewerId)).Concat(Skips.Select(s => s.ReviewerId)).Distinct()],
             NextLeaseExpiry = Claims.Count > 0 ? Claims.Min(c => c.LeaseExpiresAt) : DateTime.MaxValue,

@@ -22,6 +22,9 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
         // ClaimRank serves claim-next and the pending list in queue order; finished items sort past every open one.
         await Items.EnsureIndexAsync(i => i.ClaimRank, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.Status, cancellationToken: cancellationToken);
+        // Rank pages the whole list and DoneRank the completed one, in order, however long the history.
+        await Items.EnsureIndexAsync(i => i.Rank, cancellationToken: cancellationToken);
+        await Items.EnsureIndexAsync(i => i.DoneRank, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.Holders, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.NextLeaseExpiry, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.BreachCheckAt, cancellationToken: cancellationToken);
@@ -78,7 +81,7 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
         {
             ReviewStatus.Pending => i => i.ClaimRank > after && i.ClaimRank < ReviewItem.Closed && i.OpenSlots > 0,
             ReviewStatus.Claimed => i => i.NextLeaseExpiry < never && i.Rank > after,
-            ReviewStatus.Completed => i => i.Status == ReviewStatus.Completed && i.Rank > after,
+            ReviewStatus.Completed => i => i.DoneRank > after,
             _ => i => i.Rank > after,
         };
         if (query.ProductId is { } productId)
@@ -86,9 +89,12 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
             filter = Filters.And(filter, i => i.ProductId == productId);
         }
 
-        var found = query.Status == ReviewStatus.Pending
-            ? await Items.FindAsync(filter, i => i.ClaimRank, limit: query.Limit + 1, cancellationToken: cancellationToken)
-            : await Items.FindAsync(filter, i => i.Rank, limit: query.Limit + 1, cancellationToken: cancellationToken);
+        var found = query.Status switch
+        {
+            ReviewStatus.Pending => await Items.FindAsync(filter, i => i.ClaimRank, limit: query.Limit + 1, cancellationToken: cancellationToken),
+            ReviewStatus.Completed => await Items.FindAsync(filter, i => i.DoneRank, limit: query.Limit + 1, cancellationToken: cancellationToken),
+            _ => await Items.FindAsync(filter, i => i.Rank, limit: query.Limit + 1, cancellationToken: cancellationToken),
+        };
         var page = found.Take(query.Limit).ToList();
         return new ReviewPage(page, found.Count > query.Limit ? page[^1].Rank : null);
     }

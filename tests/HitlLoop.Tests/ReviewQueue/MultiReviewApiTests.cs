@@ -296,4 +296,35 @@ public sealed class MultiReviewApiTests
         Assert.That(seen, Is.Unique.And.Count.EqualTo(7));
         Assert.That((await alice.GetAsync(new Uri("/api/reviews?after=soon", UriKind.Relative))).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
+
+    [Test]
+    public async Task The_completed_list_pages_with_a_cursor_through_finished_items_only()
+    {
+        await Enqueue([.. Enumerable.Range(0, 6).Select(i => Request($"done-{i}"))]);
+        var alice = As("alice");
+        for (var i = 0; i < 5; i++)
+        {
+            await Read(await alice.PostAsync(new Uri(Path($"done-{i}", "/claim"), UriKind.Relative), null));
+            await Read(await alice.PostAsJsonAsync(Path($"done-{i}", "/submit"), new { verdict = "approved" }));
+        }
+
+        var seen = new List<ReviewItemView>();
+        string? after = null;
+        var pages = 0;
+        do
+        {
+            var page = (await alice.GetFromJsonAsync<ReviewItemPage>($"/api/reviews?status=completed&limit=2{(after is null ? "" : $"&after={after}")}", MessageJson.Options))!;
+            seen.AddRange(page.Items);
+            after = page.Next;
+            pages++;
+        }
+        while (after is not null && pages < 10);
+
+        var inQueueOrder = (await alice.GetFromJsonAsync<ReviewItemPage>("/api/reviews?limit=500", MessageJson.Options))!.Items
+            .Where(i => i.Status == ReviewStatus.Completed).Select(i => i.Id);
+        Assert.That(pages, Is.EqualTo(3));
+        Assert.That(seen.Select(i => i.Id), Is.EqualTo(inQueueOrder));
+        Assert.That(seen.Select(i => i.Id), Is.EquivalentTo(Enumerable.Range(0, 5).Select(i => $"done-{i}")));
+        Assert.That(seen.Select(i => i.Status), Is.All.EqualTo(ReviewStatus.Completed));
+    }
 }

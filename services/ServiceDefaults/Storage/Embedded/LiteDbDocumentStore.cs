@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using LiteDB;
 
@@ -10,10 +11,37 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
     private readonly BsonMapper _mapper;
     private readonly LiteDbWriter _writer;
 
+    // One engine per file in this process: two on one file corrupt it, and a host restarted in-process can open its
+    // store while the old host is still letting go of it. The second opening waits for the first to close.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> OpenFiles = new(StringComparer.Ordinal);
+    private static readonly TimeSpan OpenPatience = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _file;
+    private int _disposed;
+
     public LiteDbDocumentStore(string serviceName, string filePath)
     {
         ServiceName = serviceName;
-        _mapper = LiteDbMapping.CreateMapper();
+        _file = OpenFiles.GetOrAdd(Path.GetFullPath(filePath), _ => new SemaphoreSlim(1, 1));
+        if (!_file.Wait(OpenPatience))
+        {
+            throw new IOException($"{filePath} is still open in this process after {OpenPatience.TotalSeconds:F0} s.");
+        }
+
+        try
+        {
+            (_mapper, _database) = Open(filePath);
+            _writer = new LiteDbWriter(_database, serviceName);
+        }
+        catch
+        {
+            _file.Release();
+            throw;
+        }
+    }
+
+    private static (BsonMapper, LiteDatabase) Open(string filePath)
+    {
+        var mapper = LiteDbMapping.CreateMapper();
         // Ids are case-sensitive, as in MongoDB. A file keeps the collation it was made with, so one from before
         // (LiteDB's case-insensitive default) is rebuilt once, by an instance of its own that is closed before the
         // store opens the file: rebuilding under a live instance leaves it reading stale pages. The file's keys cannot
@@ -28,8 +56,7 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
         }
 
         var connection = new ConnectionString { Filename = filePath, Connection = ConnectionType.Direct, Collation = Ordinal };
-        _database = new LiteDatabase(connection, _mapper) { UtcDate = true };
-        _writer = new LiteDbWriter(_database, serviceName);
+        return (mapper, new LiteDatabase(connection, mapper) { UtcDate = true });
     }
 
     private static readonly Collation Ordinal = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
@@ -52,7 +79,19 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
 
     public void Dispose()
     {
-        _writer.Dispose();
-        _database.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            _writer.Dispose();
+            _database.Dispose();
+        }
+        finally
+        {
+            _file.Release();
+        }
     }
 }
