@@ -19,13 +19,7 @@ public sealed class EmbeddedDurabilityTests
             Assert.That(changed!.Name, Is.EqualTo("changed"));
 
             // The files as they stand while the store is still open, which is all a killed process leaves behind.
-            var from = StoreBackends.EmbeddedDirectory(serviceName);
-            var to = StoreBackends.EmbeddedDirectory(copyName);
-            Directory.CreateDirectory(to);
-            foreach (var file in Directory.GetFiles(from, $"{serviceName}*.db"))
-            {
-                File.Copy(file, Path.Combine(to, Path.GetFileName(file).Replace(serviceName, copyName, StringComparison.Ordinal)));
-            }
+            CopyFiles(serviceName, copyName);
         }
         finally
         {
@@ -42,6 +36,64 @@ public sealed class EmbeddedDurabilityTests
         finally
         {
             (copyServices as IDisposable)?.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task Thousands_of_racing_writes_through_several_checkpoints_are_all_in_the_files_and_read_back_after_a_reopen()
+    {
+        const int count = 3_000;
+        var serviceName = "stress-" + Guid.NewGuid().ToString("N")[..12];
+        var payload = new string('p', 6_000);
+        var store = StoreBackends.Open("embedded", nameof(Thousands_of_racing_writes_through_several_checkpoints_are_all_in_the_files_and_read_back_after_a_reopen), serviceName, out var services);
+        var copyName = serviceName + "-copy";
+        try
+        {
+            var documents = store.GetCollection<ContractDocument>("contract-documents");
+            // About 24 MB of documents: LiteDB copies its log into the data file every 8 MB while writes go on.
+            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
+            {
+                Assert.That(await documents.TryInsertAsync(new ContractDocument { Id = $"doc-{i}", Name = payload, Count = i }, token), Is.True);
+                if (i % 3 == 0)
+                {
+                    await documents.UpdateAsync($"doc-{i}", d => d with { Count = -i, Version = d.Version + 1 }, token);
+                }
+            });
+
+            CopyFiles(serviceName, copyName);
+        }
+        finally
+        {
+            (services as IDisposable)?.Dispose();
+        }
+
+        foreach (var name in new[] { serviceName, copyName })
+        {
+            var reopened = StoreBackends.Open("embedded", nameof(Thousands_of_racing_writes_through_several_checkpoints_are_all_in_the_files_and_read_back_after_a_reopen), name, out var reopenedServices);
+            try
+            {
+                var documents = reopened.GetCollection<ContractDocument>("contract-documents");
+                var all = await documents.FindAsync(d => true, d => d.Count);
+                Assert.That(all, Has.Count.EqualTo(count), name);
+                Assert.That(all.Select(d => d.Count), Is.EquivalentTo(Enumerable.Range(0, count).Select(i => i % 3 == 0 ? -i : i)), name);
+                Assert.That(all.All(d => d.Name == payload), Is.True, name);
+            }
+            finally
+            {
+                (reopenedServices as IDisposable)?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Copies a store's files as they stand, as a killed process would leave them.</summary>
+    private static void CopyFiles(string from, string to)
+    {
+        var source = StoreBackends.EmbeddedDirectory(from);
+        var target = StoreBackends.EmbeddedDirectory(to);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source, $"{from}*.db"))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file).Replace(from, to, StringComparison.Ordinal)));
         }
     }
 }
