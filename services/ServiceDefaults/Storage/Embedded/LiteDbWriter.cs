@@ -1,43 +1,29 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using LiteDB;
 
 namespace HitlLoop.ServiceDefaults.Storage.Embedded;
 
 /// <summary>
 /// Runs every write to one LiteDB file on one thread of its own, and commits the writes waiting at that moment
-/// together, as one transaction (a group commit) that is in the file before any of them is answered.
+/// together, as one transaction (a group commit).
 /// </summary>
 /// <remarks>
-/// <para>
-/// Writers that arrive together share one commit instead of queueing behind one another's; a caller awaits its write
-/// without holding a thread-pool thread, so twenty reviewers at once do not starve the pool. One writer also makes
-/// every read-then-write a write runs atomic, with no lock in the callers. Reads stay on the callers' threads and see
-/// committed data.
-/// </para>
-/// <para>
-/// LiteDB hands a commit's pages to a log writer that awaits more pages. Resumed inline on a plain committing thread,
-/// that writer writes and syncs the file after every page: five to ten fsyncs a commit. Commits here run as tasks of
-/// a scheduler of their own, so the log writer resumes on the thread pool, as LiteDB intends, writes alongside the
-/// commit and syncs once it has caught up. The writer then waits until the log holds every page of the commit and
-/// only then answers, so an answered write survives a killed process. LiteDB keeps that wait internal; it is found
-/// once, by reflection. Should it be missing (another LiteDB version), commits run inline: slower, never less safe.
-/// </para>
+/// LiteDB's cost is per commit (about a millisecond here, however little it writes), so writers that arrive together
+/// share one instead of queueing behind one another's; and a caller awaits its write without holding a thread-pool
+/// thread, so twenty reviewers at once do not starve the pool. One writer also makes every read-then-write a
+/// write runs atomic, with no lock in the callers. Reads stay on the callers' threads and see committed data.
 /// </remarks>
 internal sealed class LiteDbWriter : IDisposable
 {
     private const int MaxBatch = 64;
 
     private readonly LiteDatabase _database;
-    private readonly Action? _waitForLog;
-    private readonly CommitScheduler _scheduler = new();
     private readonly BlockingCollection<IWrite> _queue = [];
     private readonly Thread _thread;
 
     public LiteDbWriter(LiteDatabase database, string name)
     {
         _database = database;
-        _waitForLog = LogWriterWait(database);
         _thread = new Thread(Run) { IsBackground = true, Name = $"LiteDB writer ({name})" };
         _thread.Start();
     }
@@ -88,40 +74,6 @@ internal sealed class LiteDbWriter : IDisposable
 
     private bool TryCommit(IReadOnlyList<IWrite> batch)
     {
-        if (Committed(batch) is not { } e)
-        {
-            foreach (var write in batch)
-            {
-                write.Complete();
-            }
-
-            return true;
-        }
-
-        if (batch.Count > 1)
-        {
-            return false;
-        }
-
-        batch[0].Fail(e);
-        return true;
-    }
-
-    /// <summary>Runs the writes in one transaction and waits until the log holds it; returns what stopped it, if anything.</summary>
-    private Exception? Committed(IReadOnlyList<IWrite> batch)
-    {
-        if (_waitForLog is null)
-        {
-            return TryRun(batch);
-        }
-
-        var failure = _scheduler.Run(() => TryRun(batch));
-        _waitForLog();
-        return failure;
-    }
-
-    private Exception? TryRun(IReadOnlyList<IWrite> batch)
-    {
         try
         {
             _database.BeginTrans();
@@ -131,13 +83,25 @@ internal sealed class LiteDbWriter : IDisposable
             }
 
             _database.Commit();
-            return null;
         }
         catch (Exception e)
         {
             RollBack();
-            return e;
+            if (batch.Count > 1)
+            {
+                return false;
+            }
+
+            batch[0].Fail(e);
+            return true;
         }
+
+        foreach (var write in batch)
+        {
+            write.Complete();
+        }
+
+        return true;
     }
 
     private void RollBack()
@@ -158,50 +122,6 @@ internal sealed class LiteDbWriter : IDisposable
         _queue.CompleteAdding();
         _thread.Join();
         _queue.Dispose();
-    }
-
-    /// <summary>LiteDB's wait for its log writer to write out what is queued; null if this LiteDB keeps it elsewhere.</summary>
-    private static Action? LogWriterWait(LiteDatabase database)
-    {
-        const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
-        var engine = typeof(LiteDatabase).GetField("_engine", Private)?.GetValue(database);
-        var disk = engine?.GetType().GetField("_disk", Private)?.GetValue(engine);
-        var queue = disk?.GetType().GetProperty("Queue", BindingFlags.Instance | BindingFlags.Public)?.GetValue(disk);
-        var writer = queue?.GetType().GetProperty("Value")?.GetValue(queue);
-        var wait = writer?.GetType().GetMethod("Wait", BindingFlags.Instance | BindingFlags.Public, Type.EmptyTypes);
-        return wait is null ? null : (Action)Delegate.CreateDelegate(typeof(Action), writer, wait);
-    }
-
-    /// <summary>
-    /// Runs a commit inline on the writer thread as a task of its own; a continuation LiteDB's log writer awaits from
-    /// inside it is then not run inline there but handed to the thread pool.
-    /// </summary>
-    private sealed class CommitScheduler : TaskScheduler
-    {
-        private Task? _commit;
-
-        public T Run<T>(Func<T> work)
-        {
-            var task = new Task<T>(work);
-            _commit = task;
-            try
-            {
-                task.RunSynchronously(this);
-            }
-            finally
-            {
-                _commit = null;
-            }
-
-            return task.Result;
-        }
-
-        protected override void QueueTask(Task task) => ThreadPool.UnsafeQueueUserWorkItem(_ => TryExecuteTask(task), null);
-
-        // Only the commit itself runs inline; anything scheduled from inside it goes to the pool.
-        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => ReferenceEquals(task, _commit) && TryExecuteTask(task);
-
-        protected override IEnumerable<Task>? GetScheduledTasks() => null;
     }
 
     private interface IWrite
