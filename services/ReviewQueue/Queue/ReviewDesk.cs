@@ -70,7 +70,7 @@ public sealed class ReviewDesk(
         var result = await ApplyAsync(id, item => item.Submit(reviewerId, submission, Now, clock), cancellationToken);
         if (result.Outcome == DeskOutcome.Done)
         {
-            // Side by side, so the embedded store commits the emptied outbox and the reviewer's stats as one write.
+            // Side by side: the embedded store can then commit the emptied outbox and the reviewer's stats together.
             var review = result.Item!.Reviews.Last(r => r.ReviewerId == reviewerId);
             await Task.WhenAll(
                 outbox.PublishAsync(result.Item!, cancellationToken),

@@ -12,6 +12,10 @@ namespace HitlLoop.ServiceDefaults.Storage.Embedded;
 /// share one instead of queueing behind one another's; and a caller awaits its write without holding a thread-pool
 /// thread, so twenty reviewers at once do not starve the pool. One writer also makes every read-then-write a
 /// write runs atomic, with no lock in the callers. Reads stay on the callers' threads and see committed data.
+/// Commits run inline on this thread, so LiteDB's log writer writes and syncs each page before the commit returns and
+/// an answered write is in the file. Handing that log writer to the thread pool syncs once per commit instead, but
+/// then checkpoints wait for pool threads that readers blocked on LiteDB hold: measured, twenty reviewers stalled for
+/// seconds.
 /// </remarks>
 internal sealed class LiteDbWriter : IDisposable
 {
