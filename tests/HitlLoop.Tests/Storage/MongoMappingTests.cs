@@ -78,13 +78,19 @@ public sealed class MongoMappingTests
         Assert.That(bson["Holders"].AsBsonArray.Select(v => v.AsString), Is.EqualTo(new[] { "alice" }));
         Assert.That(bson["Excluded"].AsBsonArray.Select(v => v.AsString), Is.EqualTo(new[] { "alice", "bob" }));
         Assert.That(bson["ClaimRank"].BsonType, Is.EqualTo(BsonType.Int64));
+        Assert.That(bson["DoneRank"].IsBsonNull, Is.True, "open: not on the completed list");
+
+        var after = -1L;
+        Assert.That(Mql<ReviewItem>(i => i.DoneRank > after), Is.EqualTo("""{ "DoneRank" : { "$gt" : -1 } }"""));
     }
 
-    private static string Mql(System.Linq.Expressions.Expression<Func<ContractDocument, bool>> filter)
+    private static string Mql(System.Linq.Expressions.Expression<Func<ContractDocument, bool>> filter) => Mql<ContractDocument>(filter);
+
+    private static string Mql<T>(System.Linq.Expressions.Expression<Func<T, bool>> filter)
     {
-        var serializer = BsonSerializer.LookupSerializer<ContractDocument>();
-        var rendered = MongoDB.Driver.Builders<ContractDocument>.Filter.Where(filter)
-            .Render(new MongoDB.Driver.RenderArgs<ContractDocument>(serializer, BsonSerializer.SerializerRegistry));
+        var serializer = BsonSerializer.LookupSerializer<T>();
+        var rendered = MongoDB.Driver.Builders<T>.Filter.Where(filter)
+            .Render(new MongoDB.Driver.RenderArgs<T>(serializer, BsonSerializer.SerializerRegistry));
         return rendered.ToJson();
     }
 
