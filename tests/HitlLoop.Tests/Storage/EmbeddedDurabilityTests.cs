@@ -2,7 +2,7 @@ using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Tests.Storage;
 
-/// <summary>What the embedded store has answered is on disk, not in a queue of its own: a kill -9 cannot take it back.</summary>
+/// <summary>What the embedded store has answered is in its files, not in a queue of its own: a kill -9 cannot take it back.</summary>
 public sealed class EmbeddedDurabilityTests
 {
     [Test]
@@ -50,7 +50,7 @@ public sealed class EmbeddedDurabilityTests
         try
         {
             var documents = store.GetCollection<ContractDocument>("contract-documents");
-            // About 24 MB of documents: LiteDB copies its log into the data file every 8 MB while writes go on.
+            // About 18 MB of documents: LiteDB copies its log into the data file every 8 MB while writes go on.
             await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
             {
                 Assert.That(await documents.TryInsertAsync(new ContractDocument { Id = $"doc-{i}", Name = payload, Count = i }, token), Is.True);

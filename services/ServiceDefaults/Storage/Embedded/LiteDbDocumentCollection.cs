@@ -71,15 +71,12 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
         Task.FromResult(collection.LongCount(filter));
 
     public Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default) =>
+        // An array field is indexed by its elements (LiteDB's multikey form), as MongoDB does by itself.
         writer.WriteAsync(
-            () =>
-            {
-                // An array field is indexed by its elements (LiteDB's multikey form), as MongoDB does by itself.
-                return field.Body is MemberExpression { Member: PropertyInfo property } &&
-                    property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType)
+            () => field.Body is MemberExpression { Member: PropertyInfo property } &&
+                property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType)
                     ? collection.EnsureIndex(property.Name, BsonExpression.Create($"$.{FieldName(property)}[*]"), unique)
-                    : collection.EnsureIndex(field, unique);
-            },
+                    : collection.EnsureIndex(field, unique),
             cancellationToken: cancellationToken);
 
     // Id (stored as _id) is never assigned, so every field the updates touch is named by the mapper's naming rule.

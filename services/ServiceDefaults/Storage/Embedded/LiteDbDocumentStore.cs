@@ -7,14 +7,14 @@ namespace HitlLoop.ServiceDefaults.Storage.Embedded;
 /// <summary>One LiteDB file per service: durable, single-process, nothing to install.</summary>
 internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
 {
-    private readonly LiteDatabase _database;
-    private readonly BsonMapper _mapper;
-    private readonly LiteDbWriter _writer;
-
     // One engine per file in this process: two on one file corrupt it, and a host restarted in-process can open its
     // store while the old host is still letting go of it. The second opening waits for the first to close.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> OpenFiles = new(StringComparer.Ordinal);
     private static readonly TimeSpan OpenPatience = TimeSpan.FromSeconds(30);
+
+    private readonly LiteDatabase _database;
+    private readonly BsonMapper _mapper;
+    private readonly LiteDbWriter _writer;
     private readonly SemaphoreSlim _file;
     private int _disposed;
 
