@@ -16,6 +16,7 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
     private readonly BsonMapper _mapper;
     private readonly LiteDbWriter _writer;
     private readonly SemaphoreSlim _file;
+    private readonly ConcurrentDictionary<string, Lazy<int>> _created = new(StringComparer.Ordinal);
     private int _disposed;
 
     public LiteDbDocumentStore(string serviceName, string filePath)
@@ -68,8 +69,17 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
     {
         LiteDbMapping.Register(_mapper, typeof(T));
         // LiteDB allows only letters, digits and '_' in collection names; MongoDB names keep their dashes.
-        return new LiteDbDocumentCollection<T>(_database.GetCollection<T>(name.Replace('-', '_')), _mapper, _writer);
+        var collection = _database.GetCollection<T>(name.Replace('-', '_'));
+        _ = _created.GetOrAdd(collection.Name, _ => new Lazy<int>(() => Create(collection), LazyThreadSafetyMode.PublicationOnly)).Value;
+        return new LiteDbDocumentCollection<T>(collection, _mapper, _writer);
     }
+
+    // LiteDB names a new collection in its shared header while committing it, a moment before readers can see the
+    // collection's pages; a read in that moment fails ("page type must be collection page") and the engine closes
+    // itself. So a collection is created, and its creation committed, before anyone is handed it to read.
+    // Inserting nothing creates the collection and writes no document.
+    private int Create<T>(ILiteCollection<T> collection) =>
+        _writer.WriteAsync(() => collection.Insert(Array.Empty<T>())).GetAwaiter().GetResult();
 
     public Task PingAsync(CancellationToken cancellationToken = default)
     {
