@@ -21,7 +21,6 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
     {
         // ClaimRank serves claim-next and the pending list in queue order; finished items sort past every open one.
         await Items.EnsureIndexAsync(i => i.ClaimRank, cancellationToken: cancellationToken);
-        await Items.EnsureIndexAsync(i => i.Status, cancellationToken: cancellationToken);
         // Rank pages the whole list and DoneRank the completed one, in order, however long the history.
         await Items.EnsureIndexAsync(i => i.Rank, cancellationToken: cancellationToken);
         await Items.EnsureIndexAsync(i => i.DoneRank, cancellationToken: cancellationToken);
@@ -38,7 +37,7 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
         var never = DateTime.MaxValue;
         var open = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed, cancellationToken);
         var claimed = await Items.CountAsync(i => i.NextLeaseExpiry < never && i.OpenSlots == 0 && i.ClaimRank < ReviewItem.Closed, cancellationToken);
-        var completed = await Items.CountAsync(i => i.Status == ReviewStatus.Completed, cancellationToken);
+        var completed = await Items.CountAsync(i => i.DoneRank >= 0, cancellationToken);
         var overdue = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed && i.SlaBreachedAt != null, cancellationToken);
 
         await _counters.TryInsertAsync(new QueueCounter(), cancellationToken);
@@ -99,8 +98,10 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
         return new ReviewPage(page, found.Count > query.Limit ? page[^1].Rank : null);
     }
 
-    public Task<IReadOnlyList<ReviewItem>> HeldByAsync(string reviewerId, CancellationToken cancellationToken) =>
-        Items.FindAsync(i => i.Holders.Contains(reviewerId), i => i.Rank, limit: 100, cancellationToken: cancellationToken);
+    // A reviewer holds a handful of items at most (ReviewerProfile.MaxHeldLimit), so they are put in order here
+    // rather than by a sort in the store.
+    public async Task<IReadOnlyList<ReviewItem>> HeldByAsync(string reviewerId, CancellationToken cancellationToken) =>
+        [.. (await Items.FindAsync(i => i.Holders.Contains(reviewerId), limit: 100, cancellationToken)).OrderBy(i => i.Rank)];
 
     public async Task<ReviewItem?> ClaimNextAsync(
         string reviewerId, IReadOnlyCollection<string> matchKeys, TimeSpan lease, DateTime now, CancellationToken cancellationToken)

@@ -155,6 +155,22 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
+    public async Task An_unordered_find_returns_only_matches_and_at_most_the_limit()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            await _documents.TryInsertAsync(Doc($"u{i}", count: i, status: i % 2 == 0 ? ContractStatus.Open : ContractStatus.Closed));
+        }
+
+        var open = await _documents.FindAsync(d => d.Status == ContractStatus.Open, limit: 10);
+        var two = await _documents.FindAsync(d => d.Status == ContractStatus.Open, limit: 2);
+
+        Assert.That(open.Select(d => d.Id), Is.EquivalentTo(new[] { "u0", "u2", "u4" }));
+        Assert.That(two, Has.Count.EqualTo(2));
+        Assert.That(two.Select(d => d.Id), Is.SubsetOf(new[] { "u0", "u2", "u4" }));
+    }
+
+    [Test]
     public async Task The_outbox_sweeper_finds_and_publishes_only_pending_documents()
     {
         var pending = Doc("pending") with

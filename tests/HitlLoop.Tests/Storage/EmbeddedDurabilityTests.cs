@@ -85,15 +85,22 @@ public sealed class EmbeddedDurabilityTests
         }
     }
 
-    /// <summary>Copies a store's files as they stand, as a killed process would leave them.</summary>
+    /// <summary>
+    /// Copies a store's files as they stand, as a killed process would leave them: the log first, then the data file,
+    /// since the store may checkpoint meanwhile (it writes the data file in full before it empties the log).
+    /// </summary>
     private static void CopyFiles(string from, string to)
     {
         var source = StoreBackends.EmbeddedDirectory(from);
         var target = StoreBackends.EmbeddedDirectory(to);
         Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source, $"{from}*.db"))
+        foreach (var suffix in new[] { "-log.db", ".db" })
         {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file).Replace(from, to, StringComparison.Ordinal)));
+            var file = Path.Combine(source, from + suffix);
+            if (File.Exists(file))
+            {
+                File.Copy(file, Path.Combine(target, to + suffix));
+            }
         }
     }
 }

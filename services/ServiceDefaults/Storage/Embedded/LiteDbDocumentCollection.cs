@@ -37,6 +37,9 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
         return Task.FromResult(found);
     }
 
+    public Task<IReadOnlyList<T>> FindAsync(Expression<Func<T, bool>> filter, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<T>>(collection.Query().Where(filter).Limit(limit).ToList());
+
     public Task<T?> FindOneAndUpdateAsync<TKey>(
         Expression<Func<T, bool>> filter,
         Expression<Func<T, TKey>> orderBy,
