@@ -2,14 +2,19 @@ using HitlLoop.Contracts;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Outbox;
 
 namespace HitlLoop.Router;
 
-/// <summary>Validates a scored response, decides it once, and says what (if anything) to send to review.</summary>
+/// <summary>Validates a scored response, decides it once, and stores what (if anything) to send to review.</summary>
 public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
-    /// <returns>The review request to publish, or null when the response is auto-approved.</returns>
-    public async Task<ReviewRequested?> RouteAsync(ResponseScored response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The decision
+    /// and its review request are one write; the caller publishes the request from the decision's outbox.
+    /// </summary>
+    /// <returns>The decision that stands; its outbox still holds the review request until that is published.</returns>
+    public async Task<RoutingDecisionDocument> RouteAsync(ResponseScored response, CancellationToken cancellationToken)
     {
         MessageValidationException.ThrowIfAny<ResponseScored>(ResponseScoredValidator.Problems(response));
 
@@ -45,10 +50,10 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
             PolicyVersion = decision.PolicyVersion,
             DecidedAt = now.UtcDateTime,
             ReviewRequest = request,
+            Outbox = request is null ? [] : [Outbox.Message(request, clock)],
+            OutboxPending = request is not null,
         };
 
-        // A redelivery or duplicate gets the stored decision, never a new one: the first decision stands, and its
-        // review request is sent again (ReviewQueue keeps one item per response).
         var stored = await decisions.RecordOnceAsync(made, cancellationToken);
         if (ReferenceEquals(stored, made) && stored.ReviewRequest is not null)
         {
@@ -59,6 +64,6 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
                 string.Join(", ", stored.Triggers.Select(t => t.Code)));
         }
 
-        return stored.ReviewRequest;
+        return stored;
     }
 }

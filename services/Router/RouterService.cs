@@ -3,6 +3,7 @@ using HitlLoop.Router.Consumers;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 
@@ -19,6 +20,7 @@ public sealed class RouterService : IHitlService
     {
         builder.AddSectionOptions<RouterOptions>(RouterOptions.Section);
         builder.Services.AddStore<IDecisionStore, DecisionStore>();
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<DecisionStore>().Decisions);
         builder.Services.AddSingleton<RoutingPolicy>();
         builder.Services.AddSingleton<ResponseRouter>();
     }

@@ -1,17 +1,21 @@
 using HitlLoop.Contracts;
+using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults.Outbox;
 using MassTransit;
 
 namespace HitlLoop.Router.Consumers;
 
-public sealed class ResponseScoredConsumer(ResponseRouter router) : IConsumer<ResponseScored>
+/// <remarks>
+/// A duplicate or redelivered response re-sends its review request only while the first send is not known to have
+/// happened (the decision's outbox still holds it); otherwise it sends nothing. A crash between the decision and the
+/// send leaves the request to the outbox sweeper.
+/// </remarks>
+public sealed class ResponseScoredConsumer(ResponseRouter router, DocumentOutbox<RoutingDecisionDocument> outbox) : IConsumer<ResponseScored>
 {
     public async Task Consume(ConsumeContext<ResponseScored> context)
     {
-        var request = await router.RouteAsync(context.Message, context.CancellationToken);
-        if (request is not null)
-        {
-            await context.Publish(request, context.CancellationToken);
-        }
+        var decision = await router.RouteAsync(context.Message, context.CancellationToken);
+        await outbox.PublishAsync(decision, context.CancellationToken);
     }
 }
 

@@ -12,11 +12,15 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         _decisions = stores.ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
     }
 
+    /// <summary>The decisions, whose outboxes carry their review requests.</summary>
+    public IDocumentCollection<RoutingDecisionDocument> Decisions => _decisions;
+
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
         await _decisions.EnsureIndexAsync(d => d.ProductId, cancellationToken: cancellationToken);
         await _decisions.EnsureIndexAsync(d => d.Outcome, cancellationToken: cancellationToken);
         await _decisions.EnsureIndexAsync(d => d.DecidedAt, cancellationToken: cancellationToken);
+        await _decisions.EnsureIndexAsync(d => d.OutboxPending, cancellationToken: cancellationToken);
     }
 
     public Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
+using System.Text.Json.Serialization;
 using HitlLoop.Contracts;
-using HitlLoop.ServiceDefaults.Storage;
+using HitlLoop.ServiceDefaults.Outbox;
 
 namespace HitlLoop.Router.Storage;
 
@@ -10,7 +11,7 @@ public enum RoutingOutcome
 }
 
 /// <summary>One decision per response id, with its reasons, scores and policy version.</summary>
-public sealed record RoutingDecisionDocument : IDocument
+public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocument>
 {
     /// <summary>The producer's response id.</summary>
     public required string Id { get; init; }
@@ -28,6 +29,16 @@ public sealed record RoutingDecisionDocument : IDocument
     public required string PolicyVersion { get; init; }
     public DateTime DecidedAt { get; init; }
 
-    /// <summary>The request sent to ReviewQueue, kept so a redelivered response re-sends the same one.</summary>
+    /// <summary>The request sent to ReviewQueue.</summary>
     public ReviewRequested? ReviewRequest { get; init; }
+
+    /// <summary>The review request until it is known to be published; a duplicate response finds it empty.</summary>
+    /// <remarks>Stored, not shown: the decisions API leaves out the plumbing (<see cref="ReviewRequest"/> has it all).</remarks>
+    [JsonIgnore]
+    public IReadOnlyList<OutboxMessage> Outbox { get; init; } = [];
+
+    [JsonIgnore]
+    public bool OutboxPending { get; init; }
+
+    public RoutingDecisionDocument WithOutboxDelivered() => this with { Outbox = [], OutboxPending = false, Version = Version + 1 };
 }

@@ -2,6 +2,7 @@ using HitlLoop.Contracts;
 using HitlLoop.Router;
 using HitlLoop.Router.Consumers;
 using HitlLoop.Router.Storage;
+using HitlLoop.Testing;
 using HitlLoop.Tests.Support;
 using MassTransit;
 using MassTransit.Testing;
@@ -64,6 +65,58 @@ public sealed class ResponseScoredConsumerTests
         var stats = await _harness.Get<IDecisionStore>().StatsAsync("support-bot", CancellationToken.None);
         Assert.That(stats.Total, Is.EqualTo(1));
         Assert.That(stats.ReviewRequested, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_duplicate_response_sends_no_second_review_request()
+    {
+        await _harness.Bus.Bus.Publish(Scored("dup-2", 0.3));
+        Assert.That(await _harness.Bus.Published.Any<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "dup-2"), Is.True);
+        await Eventually.Get(
+            () => _harness.Get<IDecisionStore>().FindAsync("dup-2", CancellationToken.None),
+            d => d is { OutboxPending: false },
+            what: "the first request to be known as sent");
+
+        await _harness.Bus.Bus.Publish(Scored("dup-2", 0.3));
+        var consumer = _harness.Bus.GetConsumerHarness<ResponseScoredConsumer>();
+        var consumed = consumer.Consumed.SelectAsync<ResponseScored>(m => m.Context.Message.ResponseId == "dup-2");
+        Assert.That(await AsyncElementListExtensions.Take(consumed, 2).Count(), Is.EqualTo(2));
+
+        var requests = _harness.Bus.Published.Select<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "dup-2").Count();
+        Assert.That(requests, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_duplicate_re_sends_a_request_whose_first_send_is_not_known_to_have_happened()
+    {
+        // As a crash between the decision's write and its publish leaves it: decided, the request still in the outbox.
+        var request = new ReviewRequested
+        {
+            Response = Scored("crashed-1", 0.3),
+            Triggers = [new ReviewTrigger { Code = "low_confidence", Priority = ReviewPriority.High }],
+            Priority = ReviewPriority.High,
+            PolicyVersion = "v1",
+        };
+        var decided = new RoutingDecisionDocument
+        {
+            Id = "crashed-1",
+            ProductId = "support-bot",
+            Outcome = RoutingOutcome.ReviewRequested,
+            PolicyVersion = "v1",
+            ReviewRequest = request,
+            Outbox = [HitlLoop.ServiceDefaults.Outbox.Outbox.Message(request, TimeProvider.System)],
+            OutboxPending = true,
+        };
+        Assert.That(await _harness.Get<IDecisionStore>().RecordOnceAsync(decided, CancellationToken.None), Is.SameAs(decided));
+
+        await _harness.Bus.Bus.Publish(Scored("crashed-1", 0.3));
+
+        Assert.That(await _harness.Bus.Published.Any<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "crashed-1"), Is.True);
+        var after = await Eventually.Get(
+            () => _harness.Get<IDecisionStore>().FindAsync("crashed-1", CancellationToken.None),
+            d => d is { OutboxPending: false },
+            what: "the request to be known as sent");
+        Assert.That(after!.Outbox, Is.Empty);
     }
 
     [Test]
