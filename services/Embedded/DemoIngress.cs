@@ -1,4 +1,6 @@
 using HitlLoop.Contracts;
+using HitlLoop.Router.Policy;
+using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,12 +28,18 @@ public static class DemoIngress
         endpoints.MapPost("/api/demo/response-scored", async Task<Results<Accepted, ValidationProblem>> (
             ResponseScored? response, IPublishEndpoint bus, CancellationToken cancellationToken) =>
         {
-            if (string.IsNullOrWhiteSpace(response?.ResponseId))
+            if (response is null)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["responseId"] = ["responseId is required."] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A scored response is required."] });
+            }
+
+            // The Router's own checks, answered here: once published, a bad response could only go to the error queue.
+            if (ResponseScoredValidator.Check(response) is { Problems.Count: > 0 } checks)
+            {
+                return TypedResults.ValidationProblem(checks.ByField());
             }
 
             await bus.Publish(response, cancellationToken);
             return TypedResults.Accepted($"/api/router/decisions/{Uri.EscapeDataString(response.ResponseId)}");
-        }).RequireAuthorization(HitlPolicies.Product).WithTags("Demo");
+        }).RequireAuthorization(HitlPolicies.Product).RequireRateLimiting(ProductRateLimit.Policy).WithTags("Demo");
 }

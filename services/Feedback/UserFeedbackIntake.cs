@@ -35,27 +35,21 @@ public sealed class UserFeedbackIntake(IFeedbackStore store, TimeProvider clock)
             return ["the message body is empty"];
         }
 
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(feedback.FeedbackId))
-        {
-            problems.Add("feedbackId is required");
-        }
-
-        if (string.IsNullOrWhiteSpace(feedback.ResponseId))
-        {
-            problems.Add("responseId is required");
-        }
-
+        var checks = new FieldChecks()
+            .Id("feedbackId", feedback.FeedbackId)
+            .Id("responseId", feedback.ResponseId)
+            .Id("productId", feedback.ProductId, required: false)
+            .Text("comment", feedback.Comment);
         if (feedback.ThumbsUp is null && feedback.Rating is null)
         {
-            problems.Add("thumbsUp or rating is required");
+            checks.Add("thumbsUp", "thumbsUp or rating is required");
         }
 
         if (feedback.Rating is < 1 or > 5)
         {
-            problems.Add($"rating must lie in 1..5 (was {feedback.Rating})");
+            checks.Add("rating", $"rating must lie in 1..5 (was {feedback.Rating})");
         }
 
-        return problems;
+        return checks.Messages;
     }
 }

@@ -46,6 +46,7 @@ public static class HitlHost
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi(openApi => openApi.AddBearerSecurity());
         builder.AddHitlAuthentication(options);
+        builder.Services.AddProductRateLimit(options.RateLimit);
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
@@ -80,6 +81,7 @@ public static class HitlHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHitlAuthentication();
+        app.UseRateLimiter();
         app.UseRequestBodyLimits();
         app.UseRawRouteValues();
 

@@ -26,6 +26,7 @@ public sealed class HitlOptions : IValidatableObject
     public EmbeddedStoreOptions Embedded { get; set; } = new();
     public MongoDbOptions MongoDb { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
+    public Http.RateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>Whether this process runs on infrastructure other processes share: a broker or a database server.</summary>
     internal bool SharesInfrastructure => Transport == TransportKind.RabbitMq || Store == StoreKind.MongoDb;

@@ -1,6 +1,7 @@
 using HitlLoop.Contracts.Guidance;
 using HitlLoop.PatternLearner.Learning;
 using HitlLoop.PatternLearner.Storage;
+using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -71,7 +72,7 @@ internal static class GuidanceApi
                         Version = p.RuleVersion,
                     })],
             });
-        }).RequireAuthorization(HitlPolicies.Product).WithTags("Guidance");
+        }).RequireAuthorization(HitlPolicies.Product).RequireRateLimiting(ProductRateLimit.Policy).WithTags("Guidance");
 
         endpoints.MapGet("/api/patterns", async (string? productId, IPatternStore patterns, CancellationToken cancellationToken) =>
             TypedResults.Ok(await patterns.ListAsync(productId, MaxPatterns, cancellationToken)))

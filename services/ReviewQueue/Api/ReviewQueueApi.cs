@@ -3,6 +3,7 @@ using System.Security.Claims;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Reviewers;
 using HitlLoop.ReviewQueue.Storage;
+using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -71,7 +72,7 @@ internal static class ReviewQueueApi
             string responseId, IReviewItemStore items, CancellationToken cancellationToken) =>
             await items.FindAsync(responseId, cancellationToken) is { } item
                 ? TypedResults.Ok(ReviewStatusView.Of(item))
-                : NotFound(responseId)).RequireAuthorization(HitlPolicies.ReviewStatus).WithTags("Reviews");
+                : NotFound(responseId)).RequireAuthorization(HitlPolicies.ReviewStatus).RequireRateLimiting(ProductRateLimit.Policy).WithTags("Reviews");
 
         reviews.MapPost("/claim", async Task<Results<Ok<ReviewItemView>, NoContent, ProblemHttpResult>> (
             ClaimsPrincipal user, ReviewDesk desk, TimeProvider clock, CancellationToken cancellationToken) =>

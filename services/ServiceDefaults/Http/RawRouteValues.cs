@@ -1,3 +1,4 @@
+using HitlLoop.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,10 +15,11 @@ public static class RawRouteValues
 {
     /// <summary>
     /// Before an endpoint runs, replaces each route value that fills a whole path segment with that segment as the
-    /// client sent it, decoded once, so every handler of every service receives ids exactly.
+    /// client sent it, decoded once, so every handler of every service receives ids exactly. An id longer than any the
+    /// services accept (<see cref="ContractLimits.IdLength"/>) is answered 400 naming the parameter: nothing holds it.
     /// </summary>
     public static IApplicationBuilder UseRawRouteValues(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
+        app.Use(async (context, next) =>
         {
             if (context.GetEndpoint() is RouteEndpoint endpoint)
             {
@@ -26,13 +28,28 @@ public static class RawRouteValues
                     if (segment.Parts is [Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { IsCatchAll: false } part] &&
                         context.Request.RouteValues.TryGetValue(part.Name, out var value) && value is string routed)
                     {
-                        context.Request.RouteValues[part.Name] = context.Decoded(part.Name, routed);
+                        var id = context.Decoded(part.Name, routed);
+                        if (id.Length > ContractLimits.IdLength)
+                        {
+                            await TooLong(context, part.Name, id.Length);
+                            return;
+                        }
+
+                        context.Request.RouteValues[part.Name] = id;
                     }
                 }
             }
 
-            return next(context);
+            await next(context);
         });
+
+    private static Task TooLong(HttpContext context, string parameter, int length)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Results.ValidationProblem(
+            new Dictionary<string, string[]> { [parameter] = [$"{parameter} holds {length} characters, more than {ContractLimits.IdLength}"] },
+            title: "The id is too long").ExecuteAsync(context);
+    }
 
     public static string Decoded(this HttpContext context, string parameter, string routeValue)
     {

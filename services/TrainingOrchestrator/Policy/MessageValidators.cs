@@ -1,4 +1,5 @@
 using HitlLoop.Contracts;
+using HitlLoop.ServiceDefaults;
 using HitlLoop.TrainingOrchestrator.Datasets;
 
 namespace HitlLoop.TrainingOrchestrator.Policy;
@@ -49,10 +50,11 @@ public static class MessageValidators
             return ["the message body is empty"];
         }
 
-        var problems = new List<string>();
-        Require(problems, message.RequestId, "requestId");
-        Require(problems, message.NewModelVersion, "newModelVersion");
-        return problems;
+        return new FieldChecks()
+            .Id("requestId", message.RequestId)
+            .Id("newModelVersion", message.NewModelVersion)
+            .Scores("metrics", message.Metrics, double.MinValue, double.MaxValue)
+            .Messages;
     }
 
     private static void Require(List<string> problems, string? value, string name)

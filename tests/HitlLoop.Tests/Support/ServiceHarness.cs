@@ -64,6 +64,9 @@ public sealed class ServiceHarness : IAsyncDisposable
             });
         });
 
+        // MassTransit's 1.2 s of bus inactivity ends a wait early on a busy two-core machine; 3 s does not.
+        builder.Services.Configure<TestHarnessOptions>(harness => harness.TestInactivityTimeout = TimeSpan.FromSeconds(3));
+
         var host = builder.Build();
         await host.StartAsync();
         return new ServiceHarness(host, dataDirectory);
