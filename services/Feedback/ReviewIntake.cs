@@ -2,11 +2,12 @@ using HitlLoop.Contracts;
 using HitlLoop.Feedback.Corrections;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Privacy;
 
 namespace HitlLoop.Feedback;
 
 /// <summary>Records each completed review once, and turns good corrections into golden examples.</summary>
-public sealed class ReviewIntake(CorrectionValidator validator, IFeedbackStore store, TimeProvider clock, ILogger<ReviewIntake> logger)
+public sealed class ReviewIntake(CorrectionValidator validator, IFeedbackStore store, ITextRedactor redactor, TimeProvider clock, ILogger<ReviewIntake> logger)
 {
     /// <returns>The accepted correction to publish, or null when the review taught nothing new.</returns>
     public async Task<CorrectionAccepted?> RecordAsync(ReviewCompleted review, CancellationToken cancellationToken)
@@ -28,6 +29,16 @@ public sealed class ReviewIntake(CorrectionValidator validator, IFeedbackStore s
 
     private async Task<ReviewRecord> RecordNewAsync(ReviewCompleted review, CancellationToken cancellationToken)
     {
+        // Redacted again here: a reviewer may type personal data into a correction, and what becomes training data
+        // passes the hook whatever the Router did.
+        review = review with
+        {
+            Query = redactor.Redact(review.Query),
+            Context = redactor.Redact(review.Context),
+            OriginalText = redactor.Redact(review.OriginalText),
+            CorrectedText = redactor.RedactOptional(review.CorrectedText),
+            Notes = redactor.RedactOptional(review.Notes),
+        };
         var now = clock.GetUtcNow().UtcDateTime;
         var completedAt = review.CompletedAt == default ? now : review.CompletedAt.UtcDateTime;
         var record = new ReviewRecord

@@ -1,11 +1,12 @@
 using HitlLoop.Contracts;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Privacy;
 
 namespace HitlLoop.Feedback;
 
 /// <summary>Records end users' thumbs and ratings once each; they feed the positive-feedback rate.</summary>
-public sealed class UserFeedbackIntake(IFeedbackStore store, TimeProvider clock)
+public sealed class UserFeedbackIntake(IFeedbackStore store, ITextRedactor redactor, TimeProvider clock)
 {
     public async Task<UserFeedbackRecord> RecordAsync(UserFeedbackSubmitted feedback, CancellationToken cancellationToken)
     {
@@ -21,7 +22,7 @@ public sealed class UserFeedbackIntake(IFeedbackStore store, TimeProvider clock)
                 ThumbsUp = feedback.ThumbsUp,
                 Rating = feedback.Rating,
                 Positive = UserFeedbackRecord.Sentiment(feedback.ThumbsUp, feedback.Rating),
-                Comment = feedback.Comment,
+                Comment = redactor.RedactOptional(feedback.Comment),
                 SubmittedAt = feedback.SubmittedAt == default ? now : feedback.SubmittedAt.UtcDateTime,
                 RecordedAt = now,
             },

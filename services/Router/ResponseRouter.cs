@@ -3,11 +3,12 @@ using HitlLoop.Router.Policy;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.ServiceDefaults.Privacy;
 
 namespace HitlLoop.Router;
 
 /// <summary>Validates a scored response, decides it once, and stores what (if anything) to send to review.</summary>
-public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, TimeProvider clock, ILogger<ResponseRouter> logger)
+public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
     /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The decision
@@ -23,7 +24,8 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
         var request = decision.NeedsReview
             ? new ReviewRequested
             {
-                Response = response,
+                // Reviewers, and the training data their corrections become, get the text with personal data redacted.
+                Response = redactor.Redact(response),
                 Triggers = decision.Triggers,
                 Priority = decision.Priority,
                 LearningValue = decision.LearningValue,

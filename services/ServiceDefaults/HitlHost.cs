@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.ServiceDefaults.Privacy;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -47,6 +48,8 @@ public static class HitlHost
         builder.Services.AddOpenApi(openApi => openApi.AddBearerSecurity());
         builder.AddHitlAuthentication(options);
         builder.Services.AddProductRateLimit(options.RateLimit);
+        // The redaction hook: a host registering its own ITextRedactor after this line replaces the default.
+        builder.Services.AddSingleton<ITextRedactor>(options.RedactPersonalData ? new PatternRedactor() : new NoRedaction());
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());

@@ -28,6 +28,12 @@ public sealed class HitlOptions : IValidatableObject
     public AuthOptions Auth { get; set; } = new();
     public Http.RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>
+    /// Whether the default redactor (emails, phone numbers, card numbers) runs on what products send before reviewers or
+    /// training data see it. Off only where products redact before they send; a registered ITextRedactor replaces it.
+    /// </summary>
+    public bool RedactPersonalData { get; set; } = true;
+
     /// <summary>Whether this process runs on infrastructure other processes share: a broker or a database server.</summary>
     internal bool SharesInfrastructure => Transport == TransportKind.RabbitMq || Store == StoreKind.MongoDb;
 

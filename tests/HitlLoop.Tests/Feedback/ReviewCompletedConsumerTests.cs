@@ -105,6 +105,15 @@ public sealed class ReviewCompletedConsumerTests
     }
 
     [Test]
+    public async Task Personal_data_a_reviewer_types_into_a_correction_never_becomes_training_data()
+    {
+        await _harness.Bus.Bus.Publish(Review("rev-pii", ReviewVerdict.Edited, Corrected + " Questions? Write to anna.reviewer@example.com."));
+
+        var accepted = await _harness.Bus.Published.SelectAsync<CorrectionAccepted>().FirstOrDefault();
+        Assert.That(accepted?.Context.Message.CorrectedText, Is.EqualTo(Corrected + " Questions? Write to [EMAIL]."));
+    }
+
+    [Test]
     public async Task An_edit_the_reviewer_marked_not_to_learn_from_is_not_training_data()
     {
         await _harness.Bus.Bus.Publish(Review("rev-4", ReviewVerdict.Edited, Corrected) with { ShouldLearn = false });

@@ -120,6 +120,15 @@ public sealed class ResponseScoredConsumerTests
     }
 
     [Test]
+    public async Task The_review_request_carries_the_text_with_personal_data_redacted()
+    {
+        await _harness.Bus.Bus.Publish(Scored("pii-1", 0.3) with { Query = "I'm jane@example.com, call +44 20 7946 0958" });
+
+        var request = await _harness.Bus.Published.SelectAsync<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "pii-1").FirstOrDefault();
+        Assert.That(request?.Context.Message.Response.Query, Is.EqualTo("I'm [EMAIL], call [PHONE]"));
+    }
+
+    [Test]
     public async Task An_invalid_response_faults_with_the_reason_and_is_not_retried()
     {
         await _harness.Bus.Bus.Publish(Scored("bad-1", 1.5));
