@@ -12,8 +12,14 @@ namespace HitlLoop.Tests.Support;
 /// fresh temporary folder, trusting <see cref="TestAuth.SigningKey"/>; <typeparamref name="TEntryPoint"/> is any type of
 /// the host's assembly.
 /// </summary>
-/// <remarks>Given a <paramref name="dataDirectory"/>, the app reopens that store and leaves it in place on dispose.</remarks>
-public sealed class HitlApp<TEntryPoint>(IDictionary<string, string?>? settings = null, string? dataDirectory = null) : WebApplicationFactory<TEntryPoint>, IHitlApp
+/// <remarks>
+/// Given a <paramref name="dataDirectory"/>, the app reopens that store and leaves it in place on dispose;
+/// <paramref name="services"/> adds registrations of the test's own (a log capture, say).
+/// </remarks>
+public sealed class HitlApp<TEntryPoint>(
+    IDictionary<string, string?>? settings = null,
+    string? dataDirectory = null,
+    Action<IServiceCollection>? services = null) : WebApplicationFactory<TEntryPoint>, IHitlApp
     where TEntryPoint : class
 {
     public const string Reviewer = "alice";
@@ -47,6 +53,11 @@ public sealed class HitlApp<TEntryPoint>(IDictionary<string, string?>? settings 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
         }
     }
 
