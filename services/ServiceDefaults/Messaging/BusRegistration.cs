@@ -1,3 +1,5 @@
+using HitlLoop.ServiceDefaults.Messaging.Journal;
+using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -35,13 +37,58 @@ public static class BusRegistration
                 bus.UsingInMemory((context, memory) =>
                 {
                     ConfigureSerialization(memory);
+                    // The in-memory bus forgets what a killed process held; the journal keeps it until consumed.
+                    var journal = context.GetRequiredService<MessageJournal>();
+                    var routes = context.GetRequiredService<JournalRoutes>();
+                    memory.ConfigurePublish(publish =>
+                    {
+                        foreach (var type in routes.MessageTypes)
+                        {
+                            JournalPublishes.MakeGenericMethod(type).Invoke(null, [publish, journal, routes]);
+                        }
+                    });
+                    memory.UseFilter(new JournalConsumeFilter(journal));
                     memory.ConfigureEndpoints(context);
                 });
             }
         });
 
+        if (options.Transport == TransportKind.InMemory)
+        {
+            AddJournal(services);
+        }
+
         return services;
     }
+
+    /// <summary>
+    /// The in-memory bus's journal: its store, the endpoints each message type goes to (from the consumers registered
+    /// above and their definitions), and the replay that runs once the bus has started.
+    /// </summary>
+    private static void AddJournal(IServiceCollection services)
+    {
+        Type[] consumers = [.. services
+            .Where(d => d.ServiceType == d.ImplementationType && d.ServiceType.IsClass && typeof(IConsumer).IsAssignableFrom(d.ServiceType))
+            .Select(d => d.ServiceType)
+            .Distinct()];
+        services.AddSingleton<MessageJournal>();
+        services.AddSingleton<IStoreSetup>(sp => sp.GetRequiredService<MessageJournal>());
+        services.AddSingleton(sp => new JournalRoutes(consumers.Select(consumer => (consumer, EndpointOf(sp, consumer)))));
+        // Registered after AddMassTransit, so it starts once the bus (and every consumer endpoint) runs.
+        services.AddHostedService<JournalReplay>();
+    }
+
+    private static readonly System.Reflection.MethodInfo JournalPublishes =
+        typeof(BusRegistration).GetMethod(nameof(JournalPublishesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    private static void JournalPublishesOf<T>(IPublishPipeConfigurator publish, MessageJournal journal, JournalRoutes routes)
+        where T : class =>
+        publish.UseFilter(new JournalPublishFilter<T>(journal, routes));
+
+    private static string EndpointOf(IServiceProvider services, Type consumer) =>
+        services.GetService(typeof(IConsumerDefinition<>).MakeGenericType(consumer)) is IConsumerDefinition definition
+            ? definition.GetEndpointName(DefaultEndpointNameFormatter.Instance)
+            : throw new InvalidOperationException($"{consumer.Name} has no consumer definition: the journal cannot tell which queue it reads.");
 
     /// <summary>
     /// Every consumer: a few quick retries for transient faults (never for invalid messages), and publishes held

@@ -17,6 +17,9 @@ public interface IDocumentCollection<T>
 
     Task<T?> FindByIdAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes the document; false when there was none with that id.</summary>
+    Task<bool> TryDeleteAsync(string id, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<T>> FindAsync<TKey>(
         Expression<Func<T, bool>> filter,
         Expression<Func<T, TKey>> orderBy,

@@ -5,8 +5,10 @@ using System.Text.Json;
 using HitlLoop.Contracts;
 using HitlLoop.Embedded;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Messaging.Journal;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HitlLoop.Tests.Embedded;
 
@@ -67,6 +69,9 @@ public sealed class EmbeddedHostTests
         var requests = await Get(ml, "/api/retrain-requests");
         var decisions = await Get(ml, "/api/router/stats");
 
+        var journal = app.Services.GetRequiredService<MessageJournal>();
+        await Eventually.Get(() => journal.CountAsync(CancellationToken.None), n => n == 0, what: "every journaled message finished");
+
         Assert.Multiple(() =>
         {
             Assert.That(System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(2));
@@ -103,6 +108,52 @@ public sealed class EmbeddedHostTests
         {
             Directory.Delete(dataDirectory, recursive: true);
         }
+    }
+
+    [Test]
+    public async Task A_message_the_last_run_journaled_but_never_finished_is_delivered_at_start_up()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            // As a killed process leaves it: the publish was journaled, the in-memory bus lost the message.
+            await using (var first = new HitlApp<EmbeddedHost>(dataDirectory: dataDirectory))
+            {
+                await first.Services.GetRequiredService<MessageJournal>().RecordAsync(
+                    Guid.NewGuid().ToString(), Scored("journaled-1", 0.2), typeof(ResponseScored), ["router-response-scored"], CancellationToken.None);
+            }
+
+            await using var second = new HitlApp<EmbeddedHost>(dataDirectory: dataDirectory);
+            var reviewer = second.ReviewerClient();
+            var item = await Eventually.Get(() => TryGet(reviewer, "/api/reviews/journaled-1"), i => i is not null, what: "the review item of the journaled response");
+            var journal = second.Services.GetRequiredService<MessageJournal>();
+            await Eventually.Get(() => journal.CountAsync(CancellationToken.None), n => n == 0, what: "the journal to empty");
+
+            Assert.That(item!.Value.GetProperty("status").GetString(), Is.EqualTo("pending"));
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task A_message_its_consumer_refuses_leaves_the_journal_for_the_error_queue()
+    {
+        await using var app = new HitlApp<EmbeddedHost>();
+        var journal = app.Services.GetRequiredService<MessageJournal>();
+
+        await app.Bus.Publish(Scored("refused-1", confidence: 1.5));
+        await app.Bus.Publish(Scored("accepted-1", confidence: 0.2));
+
+        await Eventually.Get(() => TryGet(app.ReviewerClient(), "/api/reviews/accepted-1"), i => i is not null, what: "the valid response's item");
+        Assert.That(await Eventually.Get(() => journal.CountAsync(CancellationToken.None), n => n == 0, what: "the journal to empty"), Is.Zero);
+    }
+
+    private static async Task<JsonElement?> TryGet(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone() : null;
     }
 
     [Test]

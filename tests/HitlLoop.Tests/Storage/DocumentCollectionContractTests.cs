@@ -155,6 +155,22 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
+    public async Task A_delete_removes_that_document_once_and_no_other()
+    {
+        await _documents.TryInsertAsync(Doc("a/b?c#d e"));
+        await _documents.TryInsertAsync(Doc("A/B?C#D E"));
+
+        var first = await _documents.TryDeleteAsync("a/b?c#d e");
+        var second = await _documents.TryDeleteAsync("a/b?c#d e");
+
+        Assert.That(first, Is.True);
+        Assert.That(second, Is.False);
+        Assert.That(await _documents.FindByIdAsync("a/b?c#d e"), Is.Null);
+        Assert.That(await _documents.FindByIdAsync("A/B?C#D E"), Is.Not.Null, "ids differ by case: another document");
+        Assert.That(await _documents.TryInsertAsync(Doc("a/b?c#d e")), Is.True, "the id is free again");
+    }
+
+    [Test]
     public async Task An_unordered_find_returns_only_matches_and_at_most_the_limit()
     {
         for (var i = 0; i < 6; i++)

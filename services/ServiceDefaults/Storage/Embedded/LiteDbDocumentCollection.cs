@@ -37,6 +37,9 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
         return Task.FromResult(found);
     }
 
+    public Task<bool> TryDeleteAsync(string id, CancellationToken cancellationToken = default) =>
+        writer.WriteAsync(() => collection.Delete(id), cancellationToken: cancellationToken);
+
     public Task<IReadOnlyList<T>> FindAsync(Expression<Func<T, bool>> filter, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<T>>(collection.Query().Where(filter).Limit(limit).ToList());
 

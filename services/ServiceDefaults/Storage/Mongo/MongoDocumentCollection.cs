@@ -44,6 +44,9 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
         return await ordered.Take(limit).ToListAsync(cancellationToken);
     }
 
+    public async Task<bool> TryDeleteAsync(string id, CancellationToken cancellationToken = default) =>
+        (await collection.DeleteOneAsync(d => d.Id == id, cancellationToken)).DeletedCount == 1;
+
     public async Task<IReadOnlyList<T>> FindAsync(Expression<Func<T, bool>> filter, int limit, CancellationToken cancellationToken = default) =>
         await collection.Find(filter).Limit(limit).ToListAsync(cancellationToken);
 
