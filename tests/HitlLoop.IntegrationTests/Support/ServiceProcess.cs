@@ -12,6 +12,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private const int MaxOutputChars = 64_000;
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private ServiceProcess(string name, Process process, Uri baseAddress)
     {
@@ -134,8 +135,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the process (SIGKILL: nothing is flushed or closed first); safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Http.Dispose();
         if (!_process.HasExited)
         {

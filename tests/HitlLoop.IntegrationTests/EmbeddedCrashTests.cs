@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HitlLoop.IntegrationTests.Support;
+
+namespace HitlLoop.IntegrationTests;
+
+/// <summary>
+/// The embedded default (all five services, in-memory bus, embedded store) as its own process, killed with SIGKILL
+/// while chat products post and reviewers submit, then restarted on the same data. What was answered 2xx must all be
+/// there afterwards, once: a decision and a review item for each accepted response, a review in Feedback and a golden
+/// example for each accepted correction.
+/// </summary>
+[NonParallelizable]
+public sealed class EmbeddedCrashTests
+{
+    private const int Responses = 400;
+    private const int KillAfterAccepted = 200;
+    private const int Reviews = 40;
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-crash", Guid.NewGuid().ToString("N"));
+    private readonly List<ServiceProcess> _runs = [];
+
+    [TearDown]
+    public async Task Stop()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            foreach (var run in _runs)
+            {
+                await TestContext.Out.WriteLineAsync($"----- run output -----\n{run.Output}");
+            }
+        }
+
+        foreach (var run in _runs)
+        {
+            await run.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner.
+        }
+    }
+
+    [Test]
+    public async Task What_was_answered_survives_kill_minus_nine_once_and_only_once()
+    {
+        var port = ServiceProcess.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Hitl__Embedded__DataDirectory"] = _dataDirectory,
+            ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
+            ["Hitl__RateLimit__ProductRequestsPerSecond"] = "0",
+            ["Router__AuditSampleRate"] = "0",
+            ["TrainingOrchestrator__RetrainThreshold"] = "1000000",
+        };
+
+        // Run 1: products post as fast as they can; the process dies under them once half are in.
+        var first = await StartAsync(port, environment);
+        var accepted = new ConcurrentBag<string>();
+        await PostUntilKilledAsync(first, accepted);
+
+        // Run 2: the same data. Reviewers correct some items; the process dies right after the last answer.
+        var second = await StartAsync(port, environment);
+        await Eventually.Get(() => PendingAsync(second), n => n >= accepted.Count, what: "every accepted response queued after the restart", timeout: TimeSpan.FromMinutes(2));
+        var corrected = await ReviewAsync(second, Reviews);
+        await second.DisposeAsync();
+
+        // Run 3: count everything against what was answered.
+        var third = await StartAsync(port, environment);
+        var lead = Client(third, TestAuth.Token("lee", "lead"));
+        var ml = Client(third, TestAuth.Token("ml-team", "ml"));
+
+        var missingDecisions = new List<string>();
+        var missingItems = new List<string>();
+        foreach (var id in accepted)
+        {
+            if (!(await lead.GetAsync(new Uri($"api/router/decisions/{Uri.EscapeDataString(id)}", UriKind.Relative))).IsSuccessStatusCode)
+            {
+                missingDecisions.Add(id);
+            }
+
+            if (!(await lead.GetAsync(new Uri($"api/reviews/{Uri.EscapeDataString(id)}", UriKind.Relative))).IsSuccessStatusCode)
+            {
+                missingItems.Add(id);
+            }
+        }
+
+        var stats = await Json.GetAsync(lead, "api/router/stats");
+        var queue = await Json.GetAsync(lead, "api/queue/stats");
+        var golden = await Eventually.Get(
+            async () => await GoldenAsync(ml),
+            examples => examples.Count >= corrected.Count,
+            what: "every accepted correction as a golden example",
+            timeout: TimeSpan.FromMinutes(2));
+        var decided = stats.GetProperty("total").GetInt64();
+        var queued = queue.GetProperty("pending").GetInt64() + queue.GetProperty("claimed").GetInt64() + queue.GetProperty("completed").GetInt64();
+
+        await TestContext.Out.WriteLineAsync(
+            $"accepted {accepted.Count} of {Responses} before the kill; decisions {decided}, review items {queued}, " +
+            $"lost decisions {missingDecisions.Count}, lost items {missingItems.Count}; corrections answered {corrected.Count}, " +
+            $"golden examples {golden.Count} ({golden.Count - golden.Distinct().Count()} duplicated)");
+        Assert.Multiple(() =>
+        {
+            Assert.That(missingDecisions, Is.Empty, "responses answered 202 without a decision after the restart");
+            Assert.That(missingItems, Is.Empty, "responses answered 202 without a review item");
+            Assert.That(queued, Is.EqualTo(decided), "one review item per decision (all need review), none twice");
+            Assert.That(golden, Is.EquivalentTo(corrected), "each correction answered 200 is a golden example, once");
+        });
+    }
+
+    private async Task<ServiceProcess> StartAsync(int port, IReadOnlyDictionary<string, string> environment)
+    {
+        var run = await ServiceProcess.StartAsync("Embedded", port, environment);
+        _runs.Add(run);
+        return run;
+    }
+
+    private static HttpClient Client(ServiceProcess process, string token)
+    {
+        var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Eight products post at once; after <see cref="KillAfterAccepted"/> answers of 202 the process is killed.</summary>
+    private static async Task PostUntilKilledAsync(ServiceProcess process, ConcurrentBag<string> accepted)
+    {
+        using var product = Client(process, TestAuth.Token("support-bot", "product"));
+        var next = -1;
+        var killed = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Responses && Volatile.Read(ref killed) == 0)
+            {
+                var id = $"crash/{i:D4} ✓";
+                try
+                {
+                    using var answer = await product.PostAsJsonAsync("api/demo/response-scored", new
+                    {
+                        responseId = id,
+                        productId = "support-bot",
+                        query = $"Why was I charged twice for order {i}?",
+                        response = "Refunds are only possible within 14 days.",
+                        confidence = 0.2,
+                    });
+                    if (answer.StatusCode == HttpStatusCode.Accepted)
+                    {
+                        accepted.Add(id);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // The process is gone: this response was never answered.
+                }
+
+                if (accepted.Count >= KillAfterAccepted && Interlocked.Exchange(ref killed, 1) == 0)
+                {
+                    await process.DisposeAsync();
+                }
+            }
+        }));
+    }
+
+    private static async Task<int> PendingAsync(ServiceProcess process)
+    {
+        using var lead = Client(process, TestAuth.Token("lee", "lead"));
+        return (int)(await Json.GetAsync(lead, "api/queue/stats")).GetProperty("pending").GetInt64();
+    }
+
+    /// <summary>A reviewer corrects <paramref name="count"/> items; returns the corrections answered 200.</summary>
+    private static async Task<List<string>> ReviewAsync(ServiceProcess process, int count)
+    {
+        using var reviewer = Client(process, TestAuth.Token("rita", "reviewer"));
+        var corrected = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            using var claim = await reviewer.PostAsync(new Uri("api/reviews/claim", UriKind.Relative), null);
+            Assert.That(claim.StatusCode, Is.EqualTo(HttpStatusCode.OK), await claim.Content.ReadAsStringAsync());
+            var id = (await claim.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            var text = $"Duplicate charges are always refunded in full; the refund for {id} is on its way.";
+            using var submit = await reviewer.PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", new { verdict = "edited", correctedText = text });
+            Assert.That(submit.StatusCode, Is.EqualTo(HttpStatusCode.OK), await submit.Content.ReadAsStringAsync());
+            corrected.Add(text);
+        }
+
+        return corrected;
+    }
+
+    private static async Task<List<string>> GoldenAsync(HttpClient ml)
+    {
+        var page = await Json.GetAsync(ml, "api/feedback/golden?limit=500");
+        var items = page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("items");
+        return [.. items.EnumerateArray().Select(e => e.GetProperty("humanOutput").GetString()!)];
+    }
+}
