@@ -11,12 +11,15 @@ using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
 using RabbitMQ.Client;
 
-// Usage: dotnet run -c Release --project benchmarks/HitlLoop.LoadGenerator -- [amqp-uri] [responses] [copies]
+// Usage: dotnet run -c Release --project benchmarks/HitlLoop.LoadGenerator -- [amqp-uri] [responses] [copies] [poison]
 // Router and ReviewQueue run in this process on the given broker (use an idle virtual host), with an embedded
 // store in a temporary folder unless Hitl__Store says otherwise. Half the responses fall below the threshold.
+// With a poison fraction (e.g. 0.01) it runs clean, then with that share of the messages poisoned (invalid scores,
+// missing ids, broken JSON), then clean again, and compares the valid messages' throughput.
 var amqp = new Uri(args.ElementAtOrDefault(0) ?? "amqp://guest:guest@localhost:5672/");
 var responses = int.Parse(args.ElementAtOrDefault(1) ?? "5000", CultureInfo.InvariantCulture);
 var copies = int.Parse(args.ElementAtOrDefault(2) ?? "2", CultureInfo.InvariantCulture);
+var poison = double.Parse(args.ElementAtOrDefault(3) ?? "0", CultureInfo.InvariantCulture);
 var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-load", Guid.NewGuid().ToString("N"));
 
 var builder = WebApplication.CreateBuilder();
@@ -48,53 +51,30 @@ var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publi
 const string exchange = "HitlLoop.Contracts:ResponseScored";
 await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
 
-var bodies = Enumerable.Range(0, responses * copies)
-    .Select(n => n % responses)
-    .Select(i => Encoding.UTF8.GetBytes(new JsonObject
+const string errorQueue = "router-response-scored_error";
+if (poison <= 0)
+{
+    var run = await RunAsync("load", responses, copies, poisonEvery: 0);
+    Console.WriteLine(run.Report);
+}
+else
+{
+    // An untimed warm-up (JIT, connections, the error queue), then clean, with poison, clean again: the baseline is the
+    // mean of the two clean runs, made in the same process on the same (growing) store, so history favours neither.
+    var every = (int)Math.Round(1 / poison);
+    _ = await RunAsync("warm-up", Math.Max(100, responses / 5), copies, poisonEvery: every);
+    var clean1 = await RunAsync("clean1", responses, copies, poisonEvery: 0);
+    var mixed = await RunAsync("mixed", responses, copies, poisonEvery: every);
+    var clean2 = await RunAsync("clean2", responses, copies, poisonEvery: 0);
+    var baseline = (clean1.ValidPerSecond + clean2.ValidPerSecond) / 2;
+    Console.WriteLine(string.Join(Environment.NewLine, clean1.Report, mixed.Report, clean2.Report));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"valid messages per second with 1 in {every} poisoned: {mixed.ValidPerSecond:F0} against {baseline:F0} clean = {mixed.ValidPerSecond / baseline:F2}x"));
+    foreach (var reason in await ErrorReasonsAsync(3))
     {
-        ["responseId"] = $"load-{i:D7}",
-        ["productId"] = "support-bot",
-        ["query"] = "Can I change the delivery address after ordering?",
-        ["response"] = "Yes, until the parcel ships you can change it under Orders > Delivery.",
-        ["confidence"] = i % 2 == 0 ? 0.4 : 0.95,
-        ["scoredAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-    }.ToJsonString()))
-    .ToList();
-
-var allocatedBefore = GC.GetTotalAllocatedBytes();
-var clock = Stopwatch.StartNew();
-var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
-foreach (var batch in bodies.Chunk(200))
-{
-    await Task.WhenAll(batch.Select(body => channel.BasicPublishAsync(exchange, "", false, properties, body).AsTask()));
+        Console.WriteLine($"  error queue reason: {reason}");
+    }
 }
-
-var published = clock.Elapsed;
-// Settled: both service queues drained (cheap to ask the broker), then every response decided and every review
-// queued (counting documents is not free, so it is asked only once the queues look empty).
-do
-{
-    await Task.Delay(100);
-}
-while (await ReadyAsync("router-response-scored") > 0
-       || await ReadyAsync("review-queue-review-requested") > 0
-       || (await decisions.StatsAsync(null, CancellationToken.None)).Total < responses
-       || (await items.CountAsync(CancellationToken.None)).Pending < responses / 2);
-
-var settled = clock.Elapsed;
-var stats = await decisions.StatsAsync(null, CancellationToken.None);
-var pending = (await items.CountAsync(CancellationToken.None)).Pending;
-using var self = Process.GetCurrentProcess();
-
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-    responses {responses:N0} x {copies} copies = {bodies.Count:N0} messages on {amqp.Host}:{amqp.Port}, {store} store
-    published in        {published.TotalSeconds,8:F2} s  ({bodies.Count / published.TotalSeconds,8:F0} msg/s)
-    routed and queued   {settled.TotalSeconds,8:F2} s  ({bodies.Count / settled.TotalSeconds,8:F0} msg/s end to end)
-    decisions           {stats.Total:N0} ({stats.AutoApproved:N0} auto-approved, {stats.ReviewRequested:N0} to review)
-    review items        {pending:N0}
-    peak working set    {self.PeakWorkingSet64 / 1024.0 / 1024.0,8:F0} MiB
-    allocated           {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)bodies.Count / 1024.0,8:F1} KiB per message
-    """));
 
 await channel.DisposeAsync();
 await connection.DisposeAsync();
@@ -104,8 +84,109 @@ if (Directory.Exists(dataDirectory))
     Directory.Delete(dataDirectory, recursive: true);
 }
 
-async Task<uint> ReadyAsync(string queue)
+// Ready messages in the queue; 0 before it exists (an error queue appears with its first message).
+async Task<long> ReadyAsync(string queue)
 {
     await using var probe = await connection.CreateChannelAsync();
-    return (await probe.QueueDeclarePassiveAsync(queue)).MessageCount;
+    try
+    {
+        return (await probe.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+    catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+    {
+        return 0;
+    }
 }
+
+async Task<Run> RunAsync(string name, int count, int copiesEach, int poisonEvery)
+{
+    var before = await decisions.StatsAsync(null, CancellationToken.None);
+    var pendingBefore = (await items.CountAsync(CancellationToken.None)).Pending;
+    var errorsBefore = await ReadyAsync(errorQueue);
+    var messages = Enumerable.Range(0, count * copiesEach)
+        .Select(n => (Index: n, Id: n % count))
+        .Select(m => poisonEvery > 0 && m.Index % poisonEvery == poisonEvery - 1 ? Poison(m.Index) : Valid($"{name}-{m.Id:D7}", m.Id))
+        .ToList();
+    var poisoned = messages.Count(m => m.Poison);
+    var valid = messages.Count - poisoned;
+    var distinctValid = messages.Where(m => !m.Poison).Select(m => m.Id).Distinct().ToList();
+    var toReview = distinctValid.Count(id => int.Parse(id[(id.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture) % 2 == 0);
+
+    var allocatedBefore = GC.GetTotalAllocatedBytes();
+    var clock = Stopwatch.StartNew();
+    var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
+    foreach (var batch in messages.Chunk(200))
+    {
+        await Task.WhenAll(batch.Select(m => channel.BasicPublishAsync(exchange, "", false, properties, m.Body).AsTask()));
+    }
+
+    var published = clock.Elapsed;
+    // Settled: both service queues drained (cheap to ask the broker), every poisoned message in the error queue, then
+    // every response decided and every review queued (counting documents is not free, so asked once the queues look empty).
+    do
+    {
+        await Task.Delay(100);
+    }
+    while (await ReadyAsync("router-response-scored") > 0
+           || await ReadyAsync("review-queue-review-requested") > 0
+           || await ReadyAsync(errorQueue) - errorsBefore < poisoned
+           || (await decisions.StatsAsync(null, CancellationToken.None)).Total - before.Total < distinctValid.Count
+           || (await items.CountAsync(CancellationToken.None)).Pending - pendingBefore < toReview);
+
+    var settled = clock.Elapsed;
+    var stats = await decisions.StatsAsync(null, CancellationToken.None);
+    var pending = (await items.CountAsync(CancellationToken.None)).Pending - pendingBefore;
+    var errors = await ReadyAsync(errorQueue) - errorsBefore;
+    using var self = Process.GetCurrentProcess();
+    var report = string.Create(CultureInfo.InvariantCulture, $"""
+        {name}: {distinctValid.Count:N0} responses x {copiesEach} copies = {messages.Count:N0} messages ({poisoned:N0} poisoned) on {amqp.Host}:{amqp.Port}, {store} store
+          published in        {published.TotalSeconds,8:F2} s  ({messages.Count / published.TotalSeconds,8:F0} msg/s)
+          routed and queued   {settled.TotalSeconds,8:F2} s  ({messages.Count / settled.TotalSeconds,8:F0} msg/s end to end, {valid / settled.TotalSeconds:F0} valid msg/s)
+          decisions           {stats.Total - before.Total:N0} ({stats.AutoApproved - before.AutoApproved:N0} auto-approved, {stats.ReviewRequested - before.ReviewRequested:N0} to review)
+          review items        {pending:N0}; error queue {errors:N0}
+          peak working set    {self.PeakWorkingSet64 / 1024.0 / 1024.0,8:F0} MiB
+          allocated           {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)messages.Count / 1024.0,8:F1} KiB per message
+        """);
+    return new Run(report, valid / settled.TotalSeconds);
+}
+
+static Message Valid(string id, int i) => new(id, false, Encoding.UTF8.GetBytes(new JsonObject
+{
+    ["responseId"] = id,
+    ["productId"] = "support-bot",
+    ["query"] = "Can I change the delivery address after ordering?",
+    ["response"] = "Yes, until the parcel ships you can change it under Orders > Delivery.",
+    ["confidence"] = i % 2 == 0 ? 0.4 : 0.95,
+    ["scoredAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+}.ToJsonString()));
+
+// Three kinds in turn: a score no policy can judge, a message without its key, and a body that is not JSON.
+static Message Poison(int n) => new($"poison-{n}", true, (n / 100 % 3) switch
+{
+    0 => Encoding.UTF8.GetBytes($$"""{"responseId":"poison-{{n}}","productId":"support-bot","confidence":7.5}"""),
+    1 => Encoding.UTF8.GetBytes("""{"productId":"support-bot","confidence":0.5}"""),
+    _ => Encoding.UTF8.GetBytes("{ this is not json"),
+});
+
+async Task<List<string>> ErrorReasonsAsync(int count)
+{
+    await using var probe = await connection.CreateChannelAsync();
+    var reasons = new List<string>();
+    for (var i = 0; i < count; i++)
+    {
+        if (await probe.BasicGetAsync(errorQueue, autoAck: false) is not { } message)
+        {
+            break;
+        }
+
+        object? header = null;
+        _ = message.BasicProperties.Headers?.TryGetValue("MT-Fault-Message", out header);
+        reasons.Add(header is byte[] bytes ? Encoding.UTF8.GetString(bytes) : header?.ToString() ?? "(no reason header)");
+    }
+
+    return reasons;
+}
+
+internal sealed record Message(string Id, bool Poison, byte[] Body);
+
+internal sealed record Run(string Report, double ValidPerSecond);
