@@ -102,6 +102,23 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         return new UriBuilder(AmqpUri) { Path = "/" + Uri.EscapeDataString(name) }.Uri;
     }
 
+    /// <summary>
+    /// Stops the RabbitMQ application on the node and starts it again (<c>rabbitmqctl stop_app</c> / <c>start_app</c>):
+    /// every connection drops, durable queues and persistent messages stay. False when the broker is not a private
+    /// node of this run (one given by <see cref="UriVariable"/> or a container), which cannot be restarted from here.
+    /// </summary>
+    public async Task<bool> RestartAppAsync(CancellationToken cancellationToken = default)
+    {
+        if (OperatingSystem.IsWindows() || _owned is not PrivateNode node)
+        {
+            return false;
+        }
+
+        await node.CtlAsync(["stop_app"], cancellationToken);
+        await node.CtlAsync(["start_app"], cancellationToken);
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -400,6 +417,15 @@ public sealed class RabbitMqBroker : IAsyncDisposable
 
             _process.Dispose();
             DeleteDirectory();
+        }
+
+        public async Task CtlAsync(string[] command, CancellationToken cancellationToken)
+        {
+            var (exitCode, output) = await RunCtlAsync(command, cancellationToken);
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', command)} failed: {output}");
+            }
         }
 
         public async Task AddVirtualHostAsync(string name, CancellationToken cancellationToken)

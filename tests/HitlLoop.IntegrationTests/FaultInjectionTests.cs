@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HitlLoop.IntegrationTests.Support;
+
+namespace HitlLoop.IntegrationTests;
+
+/// <summary>
+/// The five services as separate processes on real RabbitMQ while a chat product publishes every response twice and a
+/// reviewer corrects items over HTTP: each service in turn is killed with SIGKILL mid-stream and restarted, and the
+/// broker's application is stopped and started. Then a checker counts decisions, review items, reviews, golden examples
+/// and dataset lines against what was sent and answered: nothing lost, nothing twice.
+/// </summary>
+/// <remarks>
+/// The CI-sized run sends 600 responses; the full one sets HITL_FAULT_RESPONSES (e.g. 10000) and, with it, more batches
+/// between faults. Two replicas of each service on the same queues need a store they share (MongoDB): with the
+/// embedded store each replica would keep its own decisions, so that fault is not run here.
+/// </remarks>
+[NonParallelizable]
+public sealed class FaultInjectionTests
+{
+    private const int Corrections = 60;
+
+    /// <summary>Paces the reviewer so that corrections keep coming through every fault, as a person's would.</summary>
+    private static readonly TimeSpan ReviewerPause = TimeSpan.FromMilliseconds(300);
+
+    private static readonly int Responses = int.TryParse(Environment.GetEnvironmentVariable("HITL_FAULT_RESPONSES"), out var n) && n >= 600 ? n : 600;
+    private static readonly int Batch = Responses / 24;
+    private static readonly string[] Projects = ["Router", "ReviewQueue", "Feedback", "PatternLearner", "TrainingOrchestrator"];
+
+    private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), "hitl-faults", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, ServiceProcess> _services = [];
+    private readonly List<ServiceProcess> _killed = [];
+    private readonly Dictionary<string, int> _ports = [];
+    private Dictionary<string, string> _shared = [];
+
+    [TearDown]
+    public async Task StopEverything()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            foreach (var (name, service) in _services)
+            {
+                await TestContext.Out.WriteLineAsync($"----- {name} output -----\n{service.Output}");
+            }
+        }
+
+        foreach (var service in _services.Values.Concat(_killed))
+        {
+            await service.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner.
+        }
+    }
+
+    [Test]
+    public async Task Kills_broker_restarts_and_duplicates_lose_nothing_and_duplicate_nothing()
+    {
+        var vhost = await BrokerSetup.Broker.CreateVirtualHostAsync("faults-" + Guid.NewGuid().ToString("N")[..10]);
+        foreach (var project in Projects)
+        {
+            _ports[project] = ServiceProcess.FreePort();
+        }
+
+        _shared = new Dictionary<string, string>
+        {
+            ["Hitl__Transport"] = "RabbitMq",
+            ["Hitl__RabbitMq__Uri"] = vhost.ToString(),
+            ["Hitl__Store"] = "Embedded",
+            ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
+            ["Router__DefaultConfidenceThreshold"] = "0.8",
+            ["Router__AuditSampleRate"] = "0",
+            ["TrainingOrchestrator__RetrainThreshold"] = "1000000",
+            ["TrainingOrchestrator__PublicBaseUrl"] = $"http://127.0.0.1:{_ports["TrainingOrchestrator"]}",
+        };
+        await Task.WhenAll(Projects.Select(StartAsync));
+
+        // Faults, by the batch after which they strike.
+        var faults = new Dictionary<int, Func<Task<string>>>
+        {
+            [3] = () => KillAndRestartAsync("Router"),
+            [6] = () => KillAndRestartAsync("ReviewQueue"),
+            [9] = RestartBrokerAsync,
+            [12] = () => KillAndRestartAsync("Feedback"),
+            [15] = () => KillAndRestartAsync("PatternLearner"),
+            [18] = () => KillAndRestartAsync("TrainingOrchestrator"),
+        };
+
+        using var stop = new CancellationTokenSource();
+        var corrected = new ConcurrentQueue<string>();
+        var reviewing = ReviewAsync(corrected, stop.Token);
+        var log = new List<string>();
+        var batches = Enumerable.Range(0, Responses).Chunk(Batch).ToList();
+        for (var b = 0; b < batches.Count; b++)
+        {
+            // Every response twice, the copies in separate batches: a duplicate, and a redelivery after any fault between.
+            await PublishAsync(vhost, batches[b].Select(i => Json.ResponseScored($"fault-{i:D4}", i % 3 == 0 ? 0.4 : 0.95)));
+            if (b > 0)
+            {
+                await PublishAsync(vhost, batches[b - 1].Select(i => Json.ResponseScored($"fault-{i:D4}", i % 3 == 0 ? 0.4 : 0.95)));
+            }
+
+            if (faults.TryGetValue(b, out var fault))
+            {
+                log.Add($"{await fault()} (corrections answered so far: {corrected.Count})");
+            }
+        }
+
+        await PublishAsync(vhost, batches[^1].Select(i => Json.ResponseScored($"fault-{i:D4}", i % 3 == 0 ? 0.4 : 0.95)));
+        var toReview = Enumerable.Range(0, Responses).Count(i => i % 3 == 0);
+
+        var lead = Client("Router", TestAuth.Token("lee", "lead"));
+        await Eventually.Get(async () => (await Json.GetAsync(lead, "api/router/stats")).GetProperty("total").GetInt64(), n => n >= Responses, what: "every response decided", timeout: TimeSpan.FromMinutes(3));
+        await Eventually.Get(() => Task.FromResult(corrected.Count), n => n >= Corrections, what: "the reviewer's corrections", timeout: TimeSpan.FromMinutes(3));
+        await stop.CancelAsync();
+        await reviewing;
+
+        var queueLead = Client("ReviewQueue", TestAuth.Token("lee", "lead"));
+        var ml = Client("Feedback", TestAuth.Token("ml-team", "ml"));
+        var golden = await Eventually.Get(
+            () => GoldenAsync(ml),
+            g => g.Count >= corrected.Count,
+            what: "every correction as a golden example",
+            timeout: TimeSpan.FromMinutes(2));
+        var trainingLead = Client("TrainingOrchestrator", TestAuth.Token("lee", "lead"));
+        var lines = await DatasetLinesAsync(trainingLead);
+
+        var decisions = await Json.GetAsync(lead, "api/router/stats");
+        var queue = await Json.GetAsync(queueLead, "api/queue/stats");
+        var items = queue.GetProperty("pending").GetInt64() + queue.GetProperty("claimed").GetInt64() + queue.GetProperty("completed").GetInt64();
+        var report = string.Join(Environment.NewLine,
+        [
+            .. log,
+            $"responses sent {Responses} (each twice: {2 * Responses} messages)",
+            $"decisions {decisions.GetProperty("total").GetInt64()} (expected {Responses}), to review {decisions.GetProperty("reviewRequested").GetInt64()} (expected {toReview})",
+            $"review items {items} (expected {toReview})",
+            $"corrections answered 200: {corrected.Count}; reviews completed in the queue {queue.GetProperty("completed").GetInt64()}",
+            $"golden examples {golden.Count}, distinct {golden.Distinct().Count()}",
+            $"dataset lines {lines.Count}, distinct {lines.Distinct().Count()}",
+        ]);
+        await TestContext.Out.WriteLineAsync(report);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decisions.GetProperty("total").GetInt64(), Is.EqualTo(Responses), report);
+            Assert.That(decisions.GetProperty("reviewRequested").GetInt64(), Is.EqualTo(toReview), report);
+            Assert.That(items, Is.EqualTo(toReview), report);
+            Assert.That(queue.GetProperty("completed").GetInt64(), Is.EqualTo(corrected.Count), report);
+            Assert.That(golden, Is.EquivalentTo(corrected), report);
+            Assert.That(lines, Is.EquivalentTo(corrected), report);
+        });
+    }
+
+    private async Task StartAsync(string project)
+    {
+        var environment = new Dictionary<string, string>(_shared) { ["Hitl__Embedded__DataDirectory"] = Path.Combine(_dataRoot, project) };
+        _services[project] = await ServiceProcess.StartAsync(project, _ports[project], environment);
+    }
+
+    private async Task<string> KillAndRestartAsync(string project)
+    {
+        var victim = _services[project];
+        await victim.DisposeAsync();
+        _killed.Add(victim);
+        await StartAsync(project);
+        return $"killed {project} with SIGKILL and restarted it";
+    }
+
+    private static async Task<string> RestartBrokerAsync() =>
+        await BrokerSetup.Broker.RestartAppAsync()
+            ? "stopped and started the broker's application (rabbitmqctl stop_app, start_app)"
+            : "broker restart skipped: the broker is not a private node of this run";
+
+    private HttpClient Client(string project, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ports[project]}/"), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Publishes the batch with confirms; a connection the broker dropped is opened again and the batch resent.</summary>
+    private static async Task PublishAsync(Uri vhost, IEnumerable<string> messages)
+    {
+        var bodies = messages.ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var producer = await PlainProducer.ConnectAsync(vhost);
+                foreach (var body in bodies)
+                {
+                    await producer.PublishAsync(PlainProducer.ResponseScoredExchange, body);
+                }
+
+                return;
+            }
+            catch (Exception e) when (attempt < 60 && e is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException or RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException or RabbitMQ.Client.Exceptions.PublishException)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    /// <summary>A reviewer corrects what the queue serves, riding out the ReviewQueue's restart; keeps each correction answered 200.</summary>
+    private async Task ReviewAsync(ConcurrentQueue<string> corrected, CancellationToken stop)
+    {
+        using var reviewer = Client("ReviewQueue", TestAuth.Token("rita", "reviewer"));
+        while (!stop.IsCancellationRequested && corrected.Count < Corrections)
+        {
+            try
+            {
+                using var claim = await reviewer.PostAsync(new Uri("api/reviews/claim", UriKind.Relative), null, stop);
+                if (claim.StatusCode != HttpStatusCode.OK)
+                {
+                    await Task.Delay(200, stop);
+                    continue;
+                }
+
+                var id = (await claim.Content.ReadFromJsonAsync<JsonElement>(stop)).GetProperty("id").GetString()!;
+                var text = $"Refunds after 30 days are possible as store credit; case {id} is open and billing will write within two days.";
+                using var submit = await reviewer.PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", new { verdict = "edited", correctedText = text }, stop);
+                if (submit.StatusCode == HttpStatusCode.OK)
+                {
+                    corrected.Enqueue(text);
+                }
+
+                await Task.Delay(ReviewerPause, stop);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200, CancellationToken.None);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task<List<string>> GoldenAsync(HttpClient ml)
+    {
+        var page = await Json.GetAsync(ml, "api/feedback/golden?limit=500");
+        return [.. page.EnumerateArray().Select(e => e.GetProperty("humanOutput").GetString()!)];
+    }
+
+    /// <summary>Requests a retrain now and returns the assistant turn of every line of the snapshot's SFT file.</summary>
+    private static async Task<List<string>> DatasetLinesAsync(HttpClient lead)
+    {
+        using var retrain = await lead.PostAsync(new Uri("api/retrain", UriKind.Relative), null);
+        Assert.That((int)retrain.StatusCode, Is.InRange(200, 299), await retrain.Content.ReadAsStringAsync());
+        var datasets = await Eventually.Get(() => Json.GetAsync(lead, "api/datasets"), d => d.GetArrayLength() >= 1, what: "a dataset snapshot");
+        var id = datasets[0].GetProperty("id").GetString()!;
+        var sft = await lead.GetStringAsync(new Uri($"api/datasets/{Uri.EscapeDataString(id)}/sft.jsonl", UriKind.Relative));
+        return
+        [
+            .. sft.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString()!),
+        ];
+    }
+}
