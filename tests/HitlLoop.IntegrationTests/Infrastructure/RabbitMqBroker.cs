@@ -119,6 +119,21 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Stops the whole node and starts it again (<c>rabbitmqctl stop</c>, then the server on the same ports and data
+    /// directory): a broker host's reboot. False when the broker is not a private node of this run.
+    /// </summary>
+    public async Task<bool> RestartNodeAsync(CancellationToken cancellationToken = default)
+    {
+        if (OperatingSystem.IsWindows() || _owned is not PrivateNode node)
+        {
+            return false;
+        }
+
+        await node.RestartAsync(cancellationToken);
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -275,7 +290,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         private readonly string _directory;
         private readonly string _outputFile;
         private readonly Dictionary<string, string> _environment;
-        private readonly Process _process;
+        private Process _process;
 
         public PrivateNode()
         {
@@ -318,20 +333,40 @@ public sealed class RabbitMqBroker : IAsyncDisposable
                     ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
                 };
 
-                var start = NewStartInfo("/bin/sh");
-                start.ArgumentList.Add("-c");
-                start.ArgumentList.Add(LaunchScript);
-                start.ArgumentList.Add(ServerScript);
-                start.ArgumentList.Add(_outputFile);
-                start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-                start.ArgumentList.Add(_directory);
-                _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {ServerScript}.");
+                _process = Launch();
             }
             catch
             {
                 DeleteDirectory();
                 throw;
             }
+        }
+
+        private Process Launch()
+        {
+            var start = NewStartInfo("/bin/sh");
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(LaunchScript);
+            start.ArgumentList.Add(ServerScript);
+            start.ArgumentList.Add(_outputFile);
+            start.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(_directory);
+            return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {ServerScript}.");
+        }
+
+        /// <summary>Stops the whole node (the Erlang VM exits) and starts it again on the same ports and data.</summary>
+        public async Task RestartAsync(CancellationToken cancellationToken)
+        {
+            await CtlAsync(["stop"], cancellationToken);
+            using (var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                stopped.CancelAfter(_stopTimeout);
+                await _process.WaitForExitAsync(stopped.Token);
+            }
+
+            _process.Dispose();
+            _process = Launch();
+            await using var ready = await WaitUntilReadyAsync(cancellationToken);
         }
 
         public string Name { get; }
