@@ -97,7 +97,7 @@ public sealed class EmbeddedCrashTests
         var stats = await Json.GetAsync(lead, "api/router/stats");
         var queue = await Json.GetAsync(lead, "api/queue/stats");
         var golden = await Eventually.Get(
-            async () => await GoldenAsync(ml),
+            async () => await Json.GoldenCorrectionsAsync(ml),
             examples => examples.Count >= corrected.Count,
             what: "every accepted correction as a golden example",
             timeout: TimeSpan.FromMinutes(2));
@@ -194,12 +194,5 @@ public sealed class EmbeddedCrashTests
         }
 
         return corrected;
-    }
-
-    private static async Task<List<string>> GoldenAsync(HttpClient ml)
-    {
-        var page = await Json.GetAsync(ml, "api/feedback/golden?limit=500");
-        var items = page.ValueKind == JsonValueKind.Array ? page : page.GetProperty("items");
-        return [.. items.EnumerateArray().Select(e => e.GetProperty("humanOutput").GetString()!)];
     }
 }

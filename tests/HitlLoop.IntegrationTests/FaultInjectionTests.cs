@@ -130,7 +130,7 @@ public sealed class FaultInjectionTests
         var queueLead = Client("ReviewQueue", TestAuth.Token("lee", "lead"));
         var ml = Client("Feedback", TestAuth.Token("ml-team", "ml"));
         var golden = await Eventually.Get(
-            () => GoldenAsync(ml),
+            () => Json.GoldenCorrectionsAsync(ml),
             g => g.Count >= corrected.Count,
             what: "every correction as a golden example",
             timeout: TimeSpan.FromMinutes(2));
@@ -139,7 +139,7 @@ public sealed class FaultInjectionTests
         var trainingLead = Client("TrainingOrchestrator", TestAuth.Token("lee", "lead"));
         var lines = await Settled(() => DatasetLinesAsync(trainingLead), l => l.Count >= golden.Count);
         // A submit cut off unanswered may reach Feedback after the first look: look again until both agree on a count.
-        for (var look = 0; look < 5 && (await GoldenAsync(ml)) is var again && again.Count != golden.Count; look++)
+        for (var look = 0; look < 5 && (await Json.GoldenCorrectionsAsync(ml)) is var again && again.Count != golden.Count; look++)
         {
             golden = again;
             lines = await Settled(() => DatasetLinesAsync(trainingLead), l => l.Count >= golden.Count);
@@ -299,12 +299,6 @@ public sealed class FaultInjectionTests
                 return;
             }
         }
-    }
-
-    private static async Task<List<string>> GoldenAsync(HttpClient ml)
-    {
-        var page = await Json.GetAsync(ml, "api/feedback/golden?limit=500");
-        return [.. page.EnumerateArray().Select(e => e.GetProperty("humanOutput").GetString()!)];
     }
 
     /// <summary>

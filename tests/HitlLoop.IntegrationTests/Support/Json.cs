@@ -27,4 +27,8 @@ internal static class Json
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return document.RootElement.Clone();
     }
+
+    /// <summary>The corrected text of each golden example Feedback holds (its latest 500).</summary>
+    public static async Task<List<string>> GoldenCorrectionsAsync(HttpClient ml) =>
+        [.. (await GetAsync(ml, "api/feedback/golden?limit=500")).EnumerateArray().Select(e => e.GetProperty("humanOutput").GetString()!)];
 }
