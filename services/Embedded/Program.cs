@@ -17,7 +17,6 @@ builder.AddHitlServices(new RouterService(), new ReviewQueueService(), new Feedb
 
 var app = builder.Build();
 app.MapHitlServices();
-app.MapDemoIngress();
 app.AnnounceFirstSteps();
 app.Run();
 return 0;

@@ -28,5 +28,9 @@ public sealed class RouterService : IHitlService
     public void AddConsumers(IBusRegistrationConfigurator bus) =>
         bus.AddConsumer<ResponseScoredConsumer, ResponseScoredConsumerDefinition>();
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapRouterApi();
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapRouterApi();
+        endpoints.MapIngestionApi();
+    }
 }

@@ -145,7 +145,7 @@ public sealed class EmbeddedCrashTests
                 var id = $"crash/{i:D4} ✓";
                 try
                 {
-                    using var answer = await product.PostAsJsonAsync("api/demo/response-scored", new
+                    using var answer = await product.PostAsJsonAsync("api/responses", new
                     {
                         responseId = id,
                         productId = "support-bot",

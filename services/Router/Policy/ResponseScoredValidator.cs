@@ -25,6 +25,7 @@ public static class ResponseScoredValidator
             .Range("sentiment", message.Sentiment, -1, 1)
             .Scores("committeeScores", message.CommitteeScores, 0, 1);
 
+        checks.Present("context", message.Context);
         var context = message.Context ?? new ResponseContext();
         checks
             .Each("context.recentTurns", context.RecentTurns, (c, field, turn) => c

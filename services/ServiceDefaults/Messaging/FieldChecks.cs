@@ -61,23 +61,44 @@ public sealed class FieldChecks
     public FieldChecks Items(string field, int count, int max = ContractLimits.ListItems) =>
         count > max ? Add(field, $"{field} holds {count} items, more than {max}") : this;
 
-    /// <summary>Runs <paramref name="check"/> on each item, with the item's index in its field name.</summary>
+    /// <summary>
+    /// Runs <paramref name="check"/> on each item, with the item's index in its field name. A list sent as null, or
+    /// holding null, is refused: left out, a list is empty.
+    /// </summary>
     public FieldChecks Each<T>(string field, IReadOnlyList<T>? items, Action<FieldChecks, string, T> check)
     {
-        items ??= [];
+        if (items is null)
+        {
+            return Add(field, $"{field} must be an array when present (leave it out for none)");
+        }
+
         Items(field, items.Count);
         for (var i = 0; i < items.Count && i < ContractLimits.ListItems; i++)
         {
+            if (items[i] is null)
+            {
+                Add($"{field}[{i}]", $"{field}[{i}] must not be null");
+                continue;
+            }
+
             check(this, $"{field}[{i}]", items[i]);
         }
 
         return this;
     }
 
+    /// <summary>An object sent as null is refused: left out, it takes its defaults.</summary>
+    public FieldChecks Present(string field, object? value) =>
+        value is null ? Add(field, $"{field} must be an object when present (leave it out for none)") : this;
+
     /// <summary>A map of names to numbers: few enough entries, short names, finite values in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public FieldChecks Scores(string field, IReadOnlyDictionary<string, double>? scores, double min, double max)
     {
-        scores ??= new Dictionary<string, double>();
+        if (scores is null)
+        {
+            return Add(field, $"{field} must be an object when present (leave it out for none)");
+        }
+
         Items(field, scores.Count);
         foreach (var (name, score) in scores.Take(ContractLimits.ListItems))
         {

@@ -314,7 +314,7 @@ public sealed class ReviewFrontendTests
 
     private static async Task SeedAsync(HttpClient http, JsonObject scored)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/demo/response-scored", UriKind.Relative))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/responses", UriKind.Relative))
         {
             Content = new StringContent(scored.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };

@@ -48,7 +48,7 @@ public sealed class EmbeddedHostTests
 
         foreach (var scored in new[] { Scored("e-1", 0.3), Scored("e-2", 0.5), Scored("e-3", 0.99) })
         {
-            using var posted = await product.PostAsJsonAsync("/api/demo/response-scored", scored, MessageJson.Options);
+            using var posted = await product.PostAsJsonAsync("/api/responses", scored, MessageJson.Options);
             Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         }
 
@@ -91,7 +91,7 @@ public sealed class EmbeddedHostTests
             await using (var first = new HitlApp<EmbeddedHost>(dataDirectory: dataDirectory))
             {
                 var reviewer = first.ReviewerClient();
-                await first.ClientAs("support-bot", HitlRoles.Product).PostAsJsonAsync("/api/demo/response-scored", Scored("kept", 0.2), MessageJson.Options);
+                await first.ClientAs("support-bot", HitlRoles.Product).PostAsJsonAsync("/api/responses", Scored("kept", 0.2), MessageJson.Options);
                 await Eventually.Get(() => PendingCount(reviewer), n => n == 1, what: "the review to be queued");
                 await reviewer.PostAsync(new Uri("/api/reviews/kept/claim", UriKind.Relative), null);
             }
@@ -161,7 +161,7 @@ public sealed class EmbeddedHostTests
     {
         await using var app = new HitlApp<EmbeddedHost>();
 
-        using var posted = await app.ClientAs("support-bot", HitlRoles.Product).PostAsJsonAsync("/api/demo/response-scored", new { responseId = "", productId = "p", confidence = 0.5 });
+        using var posted = await app.ClientAs("support-bot", HitlRoles.Product).PostAsJsonAsync("/api/responses", new { responseId = "", productId = "p", confidence = 0.5 });
         var body = await posted.Content.ReadAsStringAsync();
 
         Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));

@@ -36,6 +36,7 @@ public sealed class AuthorizationMatrixTests(string host)
         ["GET /api/router/stats"] = [Lead, Ml, Admin],
         ["GET /api/router/stats/daily"] = [Lead, Ml, Admin],
         ["GET /api/router/policy"] = [Lead, Admin],
+        ["POST /api/responses"] = [Product, Admin],
     };
 
     private static readonly Dictionary<string, string[]> ReviewQueue = new()
@@ -86,10 +87,9 @@ public sealed class AuthorizationMatrixTests(string host)
         ["GET /api/models"] = [Ml, Lead, Admin],
     };
 
-    /// <summary>What only the embedded host serves: HTTP ingestion in place of a broker, and the development issuer.</summary>
+    /// <summary>What only the embedded host serves: the development issuer.</summary>
     private static readonly Dictionary<string, string[]> EmbeddedOnly = new()
     {
-        ["POST /api/demo/response-scored"] = [Product, Admin],
         ["POST /api/auth/tokens"] = [Admin],
     };
 

@@ -32,7 +32,7 @@ public sealed class ExposureTests
         var ml = app.ClientAs("ml-team", HitlRoles.Ml);
 
         var scored = new ResponseScored { ResponseId = "leak-1", ProductId = "support-bot", Query = Query, Response = Answer, Confidence = 0.2 };
-        using (var posted = await product.PostAsJsonAsync("/api/demo/response-scored", scored, MessageJson.Options))
+        using (var posted = await product.PostAsJsonAsync("/api/responses", scored, MessageJson.Options))
         {
             Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         }

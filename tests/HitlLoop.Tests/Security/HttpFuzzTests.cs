@@ -38,7 +38,7 @@ public sealed class HttpFuzzTests
 
         // An item and a decision under the id the requests use, so they reach the handlers' own checks, not only a 404.
         using var seeded = await admin.PostAsync(
-            new Uri("/api/demo/response-scored", UriKind.Relative),
+            new Uri("/api/responses", UriKind.Relative),
             new StringContent("""{"responseId":"fuzz-1","productId":"support-bot","query":"Why?","response":"Because.","confidence":0.2}""", Encoding.UTF8, "application/json"));
         Assert.That(seeded.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await Eventually.Get(

@@ -57,8 +57,15 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
         }
 
         var connection = new ConnectionString { Filename = filePath, Connection = ConnectionType.Direct, Collation = Ordinal };
-        return (mapper, new LiteDatabase(connection, mapper) { UtcDate = true });
+        return (mapper, new LiteDatabase(connection, mapper) { UtcDate = true, CheckpointSize = CheckpointPages });
     }
+
+    /// <summary>
+    /// The log length, in 8 KB pages, at which a commit copies the log into the data file (LiteDB's default is 1,000).
+    /// A checkpoint holds every caller for about 1.3 ms plus 8.5 µs a page here, so under a steady stream of writes
+    /// a shorter log trades a little median time for a lower tail: see <see cref="LiteDbWriter"/>.
+    /// </summary>
+    private const int CheckpointPages = 300;
 
     private static readonly Collation Ordinal = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
 
