@@ -10,7 +10,7 @@ public sealed class UserFeedbackIntake(IFeedbackStore store, ITextRedactor redac
 {
     public async Task<UserFeedbackRecord> RecordAsync(UserFeedbackSubmitted feedback, CancellationToken cancellationToken)
     {
-        MessageValidationException.ThrowIfAny<UserFeedbackSubmitted>(Problems(feedback));
+        MessageValidationException.ThrowIfAny<UserFeedbackSubmitted>(UserFeedbackChecks.Problems(feedback));
 
         var now = clock.GetUtcNow().UtcDateTime;
         return await store.RecordUserFeedbackOnceAsync(
@@ -21,36 +21,11 @@ public sealed class UserFeedbackIntake(IFeedbackStore store, ITextRedactor redac
                 ProductId = feedback.ProductId,
                 ThumbsUp = feedback.ThumbsUp,
                 Rating = feedback.Rating,
-                Positive = UserFeedbackRecord.Sentiment(feedback.ThumbsUp, feedback.Rating),
+                Positive = UserFeedbackChecks.Sentiment(feedback.ThumbsUp, feedback.Rating),
                 Comment = redactor.RedactOptional(feedback.Comment),
                 SubmittedAt = feedback.SubmittedAt == default ? now : feedback.SubmittedAt.UtcDateTime,
                 RecordedAt = now,
             },
             cancellationToken);
-    }
-
-    public static IReadOnlyList<string> Problems(UserFeedbackSubmitted? feedback)
-    {
-        if (feedback is null)
-        {
-            return ["the message body is empty"];
-        }
-
-        var checks = new FieldChecks()
-            .Id("feedbackId", feedback.FeedbackId)
-            .Id("responseId", feedback.ResponseId)
-            .Id("productId", feedback.ProductId, required: false)
-            .Text("comment", feedback.Comment);
-        if (feedback.ThumbsUp is null && feedback.Rating is null)
-        {
-            checks.Add("thumbsUp", "thumbsUp or rating is required");
-        }
-
-        if (feedback.Rating is < 1 or > 5)
-        {
-            checks.Add("rating", $"rating must lie in 1..5 (was {feedback.Rating})");
-        }
-
-        return checks.Messages;
     }
 }

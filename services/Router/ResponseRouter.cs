@@ -1,5 +1,6 @@
 using HitlLoop.Contracts;
 using HitlLoop.Router.Policy;
+using HitlLoop.Router.Signals;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Outbox;
@@ -8,7 +9,7 @@ using HitlLoop.ServiceDefaults.Privacy;
 namespace HitlLoop.Router;
 
 /// <summary>Validates a scored response, decides it once, and stores what (if anything) to send to review.</summary>
-public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
+public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, UserReactionBoard reactions, ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
     /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The decision
@@ -20,7 +21,7 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
         MessageValidationException.ThrowIfAny<ResponseScored>(ResponseScoredValidator.Problems(response));
 
         var now = clock.GetUtcNow();
-        var decision = policy.Decide(response);
+        var decision = policy.Decide(response, new RoutingSignals(reactions.For(response.ProductId, response.Context.Category)));
         var request = decision.NeedsReview
             ? new ReviewRequested
             {
@@ -40,6 +41,7 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
         {
             Id = response.ResponseId,
             ProductId = response.ProductId,
+            Category = response.Context.Category is { Length: > 0 } category ? category : null,
             // An audited response was approved like any confident one; a human checks it afterwards.
             Outcome = decision.NeedsReview && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
             Audit = decision.IsAudit,

@@ -38,6 +38,25 @@ public sealed class RouterOptions
     public int AgreementReviews { get; set; } = 2;
 
     public ReviewSlaOptions ReviewSla { get; set; } = new();
+
+    public UserFeedbackTriggerOptions UserFeedback { get; set; } = new();
+}
+
+/// <summary>
+/// The end-user negative-rate trigger: when more than <see cref="NegativeRate"/> of the latest <see cref="Window"/>
+/// reactions to a kind of response (product, or product and category) were negative, and there are at least
+/// <see cref="MinReactions"/>, responses of that kind go to review, high priority.
+/// </summary>
+public sealed class UserFeedbackTriggerOptions
+{
+    [Range(1, Signals.UserReactionWindow.Kept)]
+    public int Window { get; set; } = 10;
+
+    [Range(1, Signals.UserReactionWindow.Kept)]
+    public int MinReactions { get; set; } = 10;
+
+    [Range(0.0, 1.0)]
+    public double NegativeRate { get; set; } = 0.3;
 }
 
 public sealed class ProductPolicyOptions
@@ -48,6 +67,9 @@ public sealed class ProductPolicyOptions
     /// <summary>This product's <see cref="RouterOptions.AgreementReviews"/>.</summary>
     [Range(1, 3)]
     public int? AgreementReviews { get; set; }
+
+    /// <summary>Trigger codes (e.g. "random_audit", "user_negative_feedback") this product turns off.</summary>
+    public List<string> DisabledTriggers { get; set; } = [];
 }
 
 /// <summary>How soon a review is due, by priority.</summary>

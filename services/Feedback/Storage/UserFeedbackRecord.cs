@@ -20,13 +20,6 @@ public sealed record UserFeedbackRecord : IDocument
     public string? Comment { get; init; }
     public DateTime SubmittedAt { get; init; }
     public DateTime RecordedAt { get; init; }
-
-    public static bool? Sentiment(bool? thumbsUp, int? rating) => thumbsUp ?? rating switch
-    {
-        >= 4 => true,
-        <= 2 => false,
-        _ => null,
-    };
 }
 
 public sealed record UserFeedbackCounts(long Total, long Positive, long Negative);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using HitlLoop.Contracts;
+using HitlLoop.Router.Signals;
 using Microsoft.Extensions.Options;
 
 namespace HitlLoop.Router.Policy;
@@ -39,7 +40,8 @@ public sealed class RoutingPolicy
             : _options.AgreementReviews;
     }
 
-    public RoutingDecision Decide(ResponseScored response)
+    /// <summary>Decides the response from its scores and what the Router has learned about its kind (<paramref name="signals"/>).</summary>
+    public RoutingDecision Decide(ResponseScored response, RoutingSignals? signals = null)
     {
         var threshold = ConfidenceThresholdFor(response.ProductId);
         var triggers = new List<ReviewTrigger>();
@@ -69,7 +71,19 @@ public sealed class RoutingPolicy
             triggers.Add(Trigger(TriggerCodes.CommitteeDisagreement, ReviewPriority.Medium, $"committee scores {F(spread)} apart"));
         }
 
-        if (triggers.Count == 0 && DeterministicSample.Of(response.ResponseId, "audit") < _options.AuditSampleRate)
+        if (NegativeReactions(signals?.Reactions) is { } reactions)
+        {
+            triggers.Add(Trigger(TriggerCodes.UserNegativeFeedback, ReviewPriority.High, reactions));
+        }
+
+        if (_options.Products.TryGetValue(response.ProductId, out var product) && product.DisabledTriggers.Count > 0)
+        {
+            triggers.RemoveAll(t => product.DisabledTriggers.Contains(t.Code, StringComparer.Ordinal));
+        }
+
+        if (triggers.Count == 0
+            && DeterministicSample.Of(response.ResponseId, "audit") < _options.AuditSampleRate
+            && product?.DisabledTriggers.Contains(TriggerCodes.RandomAudit, StringComparer.Ordinal) != true)
         {
             triggers.Add(Trigger(TriggerCodes.RandomAudit, ReviewPriority.Low, "random quality check of an auto-approved response"));
         }
@@ -97,6 +111,21 @@ public sealed class RoutingPolicy
         ReviewPriority.Medium => _options.ReviewSla.Medium,
         _ => _options.ReviewSla.Low,
     };
+
+    /// <summary>The evidence when more than the configured share of enough recent reactions to this kind were negative.</summary>
+    private string? NegativeReactions(UserReactionWindow? window)
+    {
+        if (window is null)
+        {
+            return null;
+        }
+
+        var trigger = _options.UserFeedback;
+        var (rated, negative) = window.Latest(trigger.Window);
+        return rated >= trigger.MinReactions && (double)negative / rated > trigger.NegativeRate
+            ? $"{negative} of the latest {rated} end-user reactions to {window.Name} were negative ({F((double)negative / rated)} > {F(trigger.NegativeRate)})"
+            : null;
+    }
 
     private double Impact(ResponseScored response)
     {

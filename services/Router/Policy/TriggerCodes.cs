@@ -9,4 +9,5 @@ public static class TriggerCodes
     public const string HighValueAccount = "high_value_account";
     public const string CommitteeDisagreement = "committee_disagreement";
     public const string RandomAudit = "random_audit";
+    public const string UserNegativeFeedback = "user_negative_feedback";
 }

@@ -18,6 +18,10 @@ public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocumen
 
     public long Version { get; init; }
     public required string ProductId { get; init; }
+
+    /// <summary>The response's category, when the product sent one: end users' reactions to it are pooled by it.</summary>
+    public string? Category { get; init; }
+
     public required RoutingOutcome Outcome { get; init; }
     public bool Audit { get; init; }
     public double Confidence { get; init; }

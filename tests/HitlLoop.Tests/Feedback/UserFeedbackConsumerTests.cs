@@ -1,3 +1,4 @@
+using HitlLoop.ServiceDefaults;
 using HitlLoop.Contracts;
 using HitlLoop.Feedback;
 using HitlLoop.Feedback.Consumers;
@@ -60,5 +61,5 @@ public sealed class UserFeedbackConsumerTests
     [TestCase(0)]
     [TestCase(6)]
     public void A_rating_outside_1_to_5_is_invalid(int rating) =>
-        Assert.That(UserFeedbackIntake.Problems(Reaction("r", rating: rating)), Has.Some.Contains("rating must lie in 1..5"));
+        Assert.That(UserFeedbackChecks.Problems(Reaction("r", rating: rating)), Has.Some.Contains("rating must lie in 1..5"));
 }

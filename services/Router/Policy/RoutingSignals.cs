@@ -1,0 +1,7 @@
+using HitlLoop.Router.Signals;
+
+namespace HitlLoop.Router.Policy;
+
+/// <summary>What the Router has learned about the response's kind from other events, as of the decision.</summary>
+/// <param name="Reactions">End users' latest reactions to responses of this kind.</param>
+public sealed record RoutingSignals(UserReactionWindow? Reactions);
