@@ -118,6 +118,7 @@ public sealed class CorrectionLearner(
         return next with
         {
             Rule = RuleDeriver.Derive(current.PatternType, current.ProductId, current.Category, [.. latest.Select(e => e.Issue)], count),
+            Signature = RuleDeriver.Signature(current.PatternType, [.. latest.Select(e => e.Issue)]),
             RuleVersion = current.RuleVersion + 1,
             RuleExampleCount = count,
             LearnedFromCorrectionId = correctionId,

@@ -9,7 +9,7 @@ using HitlLoop.ServiceDefaults.Privacy;
 namespace HitlLoop.Router;
 
 /// <summary>Validates a scored response, decides it once, and stores what (if anything) to send to review.</summary>
-public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, UserReactionBoard reactions, ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
+public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, UserReactionBoard reactions, KnownPatternBoard patterns, ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
     /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The decision
@@ -21,7 +21,8 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
         MessageValidationException.ThrowIfAny<ResponseScored>(ResponseScoredValidator.Problems(response));
 
         var now = clock.GetUtcNow();
-        var decision = policy.Decide(response, new RoutingSignals(reactions.For(response.ProductId, response.Context.Category)));
+        var signals = new RoutingSignals(reactions.For(response.ProductId, response.Context.Category), patterns.For(response.ProductId));
+        var decision = policy.Decide(response, signals);
         var request = decision.NeedsReview
             ? new ReviewRequested
             {

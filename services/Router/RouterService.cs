@@ -22,9 +22,9 @@ public sealed class RouterService : IHitlService
         builder.AddSectionOptions<RouterOptions>(RouterOptions.Section);
         builder.Services.AddStore<IDecisionStore, DecisionStore>();
         builder.Services.AddOutbox(sp => sp.GetRequiredService<DecisionStore>().Decisions);
-        builder.Services.AddSingleton<UserReactionBoard>();
-        builder.Services.AddSingleton<IStoreSetup>(sp => sp.GetRequiredService<UserReactionBoard>());
-        builder.Services.AddHostedService<UserReactionRefresh>();
+        AddSignals<UserReactionBoard>(builder.Services);
+        AddSignals<KnownPatternBoard>(builder.Services);
+        builder.Services.AddHostedService<SignalRefresh>();
         builder.Services.AddSingleton<RoutingPolicy>();
         builder.Services.AddSingleton<ResponseRouter>();
     }
@@ -33,6 +33,16 @@ public sealed class RouterService : IHitlService
     {
         bus.AddConsumer<ResponseScoredConsumer, ResponseScoredConsumerDefinition>();
         bus.AddConsumer<UserFeedbackSubmittedConsumer, UserFeedbackSubmittedConsumerDefinition>();
+        bus.AddConsumer<PatternLearnedConsumer, PatternLearnedConsumerDefinition>();
+    }
+
+    /// <summary>A board of signals: set up with the stores, refreshed with the others.</summary>
+    private static void AddSignals<TBoard>(IServiceCollection services)
+        where TBoard : class, IStoreSetup, IRefreshedSignals
+    {
+        services.AddSingleton<TBoard>();
+        services.AddSingleton<IStoreSetup>(sp => sp.GetRequiredService<TBoard>());
+        services.AddSingleton<IRefreshedSignals>(sp => sp.GetRequiredService<TBoard>());
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)

@@ -1,11 +1,11 @@
 using System.Collections.Frozen;
-using System.Text;
+using HitlLoop.ServiceDefaults.Text;
 
 namespace HitlLoop.PatternLearner.Learning;
 
 /// <summary>
-/// Splits text into lower-case words: letters and digits, with apostrophes dropped so "can't" and "cant" agree.
-/// Content words leave out a short list of stop words and one-letter tokens, which carry no meaning of their own.
+/// Splits text into lower-case words (<see cref="Words"/>). Content words leave out a short list of stop words and
+/// one-letter tokens, which carry no meaning of their own.
 /// </summary>
 public static class ContentWords
 {
@@ -20,36 +20,7 @@ public static class ContentWords
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Every word, in order, stop words included.</summary>
-    public static IEnumerable<string> Tokens(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            yield break;
-        }
-
-        var word = new StringBuilder();
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                word.Append(char.ToLowerInvariant(c));
-            }
-            else if (c is '\'' or '\u2019' && word.Length > 0)
-            {
-                continue;
-            }
-            else if (word.Length > 0)
-            {
-                yield return word.ToString();
-                word.Clear();
-            }
-        }
-
-        if (word.Length > 0)
-        {
-            yield return word.ToString();
-        }
-    }
+    public static IEnumerable<string> Tokens(string? text) => Words.Of(text);
 
     /// <summary>Distinct content words in order of first appearance, so lists built from them read naturally and repeat exactly.</summary>
     public static IReadOnlyList<string> Of(string? text) =>

@@ -79,14 +79,44 @@ public static class RuleDeriver
         };
     }
 
+    /// <summary>
+    /// How a response repeating the mistake looks, from the same examples as the rule: longer (or shorter) than
+    /// halfway between what the bot wrote and what reviewers kept, words reviewers keep removing, or the marker words
+    /// of the tone they keep moving away from. Null for missing content, which the response alone cannot show.
+    /// </summary>
+    public static PatternSignature? Signature(string patternType, IReadOnlyList<CorrectionIssue> examples)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(examples.Count);
+        var used = examples.Take(MaxExamples).ToList();
+        var halfway = (int)Round((used.Average(e => e.OriginalLength) + used.Average(e => e.CorrectedLength)) / 2);
+        switch (patternType)
+        {
+            case PatternTypes.OverVerbose:
+                return new PatternSignature { LongerThan = halfway };
+            case PatternTypes.UnderDetailed:
+                return new PatternSignature { ShorterThan = halfway };
+            case PatternTypes.RemovedContent:
+                var removed = CommonWords(used);
+                return new PatternSignature { Words = removed, MinWordHits = Math.Min(CorrectionAnalyzer.MinChangedWords, removed.Count) };
+            case PatternTypes.ToneAdjustment:
+                var from = used.GroupBy(e => e.FromTone ?? Tones.Neutral).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+                var markers = ToneClassifier.MarkersOf(from);
+                return markers.Count == 0 ? null : new PatternSignature { Words = markers, MinWordHits = 1 };
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Words found in the most examples, ties alphabetical, so the same examples always give the same list.</summary>
-    private static string MostCommonWords(List<CorrectionIssue> used) => string.Join(", ", used
+    private static IReadOnlyList<string> CommonWords(List<CorrectionIssue> used) => [.. used
         .SelectMany(e => e.Words.Distinct(StringComparer.Ordinal))
         .GroupBy(w => w, StringComparer.Ordinal)
         .OrderByDescending(g => g.Count())
         .ThenBy(g => g.Key, StringComparer.Ordinal)
         .Take(MaxWordsInRule)
-        .Select(g => g.Key));
+        .Select(g => g.Key)];
+
+    private static string MostCommonWords(List<CorrectionIssue> used) => string.Join(", ", CommonWords(used));
 
     private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 

@@ -31,6 +31,15 @@ public static class ToneClassifier
         ["hey", "hi", "hiya", "yeah", "yep", "yup", "nope", "cool", "awesome", "gonna", "wanna", "gotta", "btw",
          "lol", "ok", "okay", "oops", "thanks", "cheers", "folks"];
 
+    /// <summary>The words that mark <paramref name="tone"/>, sorted; none for neutral.</summary>
+    public static IReadOnlyList<string> MarkersOf(string tone) => tone switch
+    {
+        Tones.Apologetic => [.. Apologetic.Order(StringComparer.Ordinal)],
+        Tones.Formal => [.. Formal.Order(StringComparer.Ordinal)],
+        Tones.Casual => [.. Casual.Order(StringComparer.Ordinal)],
+        _ => [],
+    };
+
     public static string Classify(string? text)
     {
         int apologetic = 0, formal = 0, casual = 0;

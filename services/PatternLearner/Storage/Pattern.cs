@@ -21,6 +21,9 @@ public sealed record Pattern : IDocument
     /// <summary>Null until the pattern has enough examples.</summary>
     public PatternRule? Rule { get; init; }
 
+    /// <summary>How a response repeating the mistake looks, derived with the rule; null when the response cannot show it.</summary>
+    public PatternSignature? Signature { get; init; }
+
     /// <summary>0 without a rule; each re-derivation adds one.</summary>
     public int RuleVersion { get; init; }
 
@@ -42,6 +45,7 @@ public sealed record Pattern : IDocument
         ProductId = ProductId,
         Category = Category,
         Rule = Rule ?? throw new InvalidOperationException($"Pattern {Id} has no rule to announce."),
+        Signature = Signature,
         ExampleCount = RuleExampleCount,
         Version = RuleVersion,
         LearnedAt = new DateTimeOffset(DateTime.SpecifyKind(LearnedAt ?? UpdatedAt, DateTimeKind.Utc)),

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using HitlLoop.Contracts;
 using HitlLoop.Router.Signals;
+using HitlLoop.ServiceDefaults.Text;
 using Microsoft.Extensions.Options;
 
 namespace HitlLoop.Router.Policy;
@@ -71,6 +72,11 @@ public sealed class RoutingPolicy
             triggers.Add(Trigger(TriggerCodes.CommitteeDisagreement, ReviewPriority.Medium, $"committee scores {F(spread)} apart"));
         }
 
+        if (KnownMistake(response, signals?.Patterns) is { } mistake)
+        {
+            triggers.Add(Trigger(TriggerCodes.KnownMistake, ReviewPriority.High, mistake));
+        }
+
         if (NegativeReactions(signals?.Reactions) is { } reactions)
         {
             triggers.Add(Trigger(TriggerCodes.UserNegativeFeedback, ReviewPriority.High, reactions));
@@ -111,6 +117,18 @@ public sealed class RoutingPolicy
         ReviewPriority.Medium => _options.ReviewSla.Medium,
         _ => _options.ReviewSla.Low,
     };
+
+    /// <summary>The first of the product's known mistakes (in pattern id order) the response repeats, with what shows it.</summary>
+    private static string? KnownMistake(ResponseScored response, IReadOnlyList<KnownPattern>? patterns)
+    {
+        if (patterns is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var words = Words.Of(response.Response).ToHashSet(StringComparer.Ordinal);
+        return patterns.Select(p => p.Evidence(response, words)).FirstOrDefault(e => e is not null);
+    }
 
     /// <summary>The evidence when more than the configured share of enough recent reactions to this kind were negative.</summary>
     private string? NegativeReactions(UserReactionWindow? window)

@@ -10,4 +10,5 @@ public static class TriggerCodes
     public const string CommitteeDisagreement = "committee_disagreement";
     public const string RandomAudit = "random_audit";
     public const string UserNegativeFeedback = "user_negative_feedback";
+    public const string KnownMistake = "known_mistake";
 }

@@ -6,7 +6,7 @@ namespace HitlLoop.Router.Signals;
 /// End users' latest reactions to one kind of response (a product, or a product's category), newest last: what the
 /// end-user negative-rate trigger reads. One document per kind, so reading it costs the same however long the history.
 /// </summary>
-public sealed record UserReactionWindow : IDocument
+public sealed record UserReactionWindow : ISignal
 {
     /// <summary>Reactions remembered per kind: enough to see a redelivered feedback id again, and more than any window.</summary>
     public const int Kept = 100;

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using HitlLoop.Contracts;
 using HitlLoop.PatternLearner;
 using HitlLoop.PatternLearner.Consumers;
+using HitlLoop.ServiceDefaults;
 using HitlLoop.PatternLearner.Learning;
 using HitlLoop.PatternLearner.Storage;
 using HitlLoop.Tests.Support;
@@ -143,7 +145,10 @@ public sealed class CorrectionAcceptedConsumerTests
 
         var learned = await LearnedAsync(OverVerbosePattern);
         Assert.That(learned.Select(l => l.Version), Is.EqualTo(new[] { 1, 1 }));
-        Assert.That(learned[1], Is.EqualTo(learned[0]), "the same announcement, so downstream can drop it as a duplicate");
+        Assert.That(
+            JsonSerializer.Serialize(learned[1], MessageJson.Options),
+            Is.EqualTo(JsonSerializer.Serialize(learned[0], MessageJson.Options)),
+            "the same announcement, so downstream can drop it as a duplicate");
         Assert.That((await PatternAsync(OverVerbosePattern))?.ExampleCount, Is.EqualTo(3));
     }
 

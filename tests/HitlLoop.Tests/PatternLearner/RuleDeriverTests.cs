@@ -85,6 +85,30 @@ public sealed class RuleDeriverTests
             Is.EqualTo(RuleDeriver.Derive(PatternTypes.OverVerbose, "support-bot", "billing", examples, 3)));
     }
 
+    [Test]
+    public void Signatures_recognise_a_repeat_from_the_same_examples_as_the_rule()
+    {
+        CorrectionIssue Removed(params string[] words) => new() { PatternType = PatternTypes.RemovedContent, Detail = "", Words = words };
+        CorrectionIssue Tone(string from) => new() { PatternType = PatternTypes.ToneAdjustment, Detail = "", FromTone = from, ToTone = Tones.Neutral };
+        var added = new CorrectionIssue { PatternType = PatternTypes.MissingContent, Detail = "", Words = ["refund"] };
+        var expanded = new CorrectionIssue { PatternType = PatternTypes.UnderDetailed, Detail = "", OriginalLength = 40, CorrectedLength = 100 };
+
+        Assert.Multiple(() =>
+        {
+            // Halfway between what the bot wrote (avg 200) and what reviewers kept (avg 100).
+            Assert.That(RuleDeriver.Signature(PatternTypes.OverVerbose, [Shortened(200, 100), Shortened(300, 150), Shortened(100, 50)])?.LongerThan, Is.EqualTo(150));
+            Assert.That(RuleDeriver.Signature(PatternTypes.UnderDetailed, [expanded])?.ShorterThan, Is.EqualTo(70));
+            var removed = RuleDeriver.Signature(PatternTypes.RemovedContent, [Removed("voucher", "survey"), Removed("survey", "newsletter"), Removed("survey")]);
+            Assert.That(removed?.Words, Is.EqualTo(new[] { "survey", "newsletter", "voucher" }));
+            Assert.That(removed?.MinWordHits, Is.EqualTo(2));
+            var tone = RuleDeriver.Signature(PatternTypes.ToneAdjustment, [Tone(Tones.Casual), Tone(Tones.Casual), Tone(Tones.Formal)]);
+            Assert.That(tone?.Words, Does.Contain("gonna").And.Contain("awesome").And.Not.Contain("kindly"));
+            Assert.That(tone?.MinWordHits, Is.EqualTo(1));
+            Assert.That(RuleDeriver.Signature(PatternTypes.ToneAdjustment, [Tone(Tones.Neutral)]), Is.Null, "neutral has no marker words");
+            Assert.That(RuleDeriver.Signature(PatternTypes.MissingContent, [added]), Is.Null, "what is missing cannot be seen in the response");
+        });
+    }
+
     [TestCase(0, 2, false)]
     [TestCase(0, 3, true)]
     [TestCase(0, 4, true)]
