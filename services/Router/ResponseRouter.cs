@@ -9,7 +9,7 @@ using HitlLoop.ServiceDefaults.Privacy;
 namespace HitlLoop.Router;
 
 /// <summary>Validates a scored response, decides it once, and stores what (if anything) to send to review.</summary>
-public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, UserReactionBoard reactions, KnownPatternBoard patterns, ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
+public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, UserReactionBoard reactions, KnownPatternBoard patterns, CalibrationBoard calibrations, ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
     /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The decision
@@ -21,7 +21,9 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
         MessageValidationException.ThrowIfAny<ResponseScored>(ResponseScoredValidator.Problems(response));
 
         var now = clock.GetUtcNow();
-        var signals = new RoutingSignals(reactions.For(response.ProductId, response.Context.Category), patterns.For(response.ProductId));
+        var category = response.Context.Category;
+        var signals = new RoutingSignals(
+            reactions.For(response.ProductId, category), patterns.For(response.ProductId), calibrations.For(response.ProductId, category));
         var decision = policy.Decide(response, signals);
         var request = decision.NeedsReview
             ? new ReviewRequested
@@ -42,7 +44,7 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
         {
             Id = response.ResponseId,
             ProductId = response.ProductId,
-            Category = response.Context.Category is { Length: > 0 } category ? category : null,
+            Category = category is { Length: > 0 } ? category : null,
             // An audited response was approved like any confident one; a human checks it afterwards.
             Outcome = decision.NeedsReview && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
             Audit = decision.IsAudit,

@@ -40,6 +40,45 @@ public sealed class RouterOptions
     public ReviewSlaOptions ReviewSla { get; set; } = new();
 
     public UserFeedbackTriggerOptions UserFeedback { get; set; } = new();
+
+    public CalibrationOptions Calibration { get; set; } = new();
+}
+
+/// <summary>
+/// How reviewers' verdicts move each kind of response's confidence threshold (see
+/// <see cref="Signals.ThresholdCalibration"/>). It starts at the configured threshold (0.9 by default), relaxes by
+/// <see cref="Step"/> towards <see cref="Floor"/> while fewer than <see cref="TargetCorrectionRate"/> of at least
+/// <see cref="MinReviews"/> reviews in the <see cref="Band"/> under it were corrected, and tightens when more were,
+/// or when more than <see cref="TargetAuditMissRate"/> of at least <see cref="MinAudits"/> audits were.
+/// </summary>
+public sealed class CalibrationOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    [Range(0.0, 1.0)]
+    public double Floor { get; set; } = 0.8;
+
+    [Range(0.0, 1.0)]
+    public double Ceiling { get; set; } = 0.99;
+
+    [Range(0.001, 0.5)]
+    public double Step { get; set; } = 0.02;
+
+    [Range(0.001, 0.5)]
+    public double Band { get; set; } = 0.05;
+
+    /// <summary>The seeds' target correction rate: under 5%.</summary>
+    [Range(0.0, 1.0)]
+    public double TargetCorrectionRate { get; set; } = 0.05;
+
+    [Range(1, 1_000_000)]
+    public int MinReviews { get; set; } = 30;
+
+    [Range(0.0, 1.0)]
+    public double TargetAuditMissRate { get; set; } = 0.05;
+
+    [Range(1, 1_000_000)]
+    public int MinAudits { get; set; } = 20;
 }
 
 /// <summary>
@@ -67,6 +106,9 @@ public sealed class ProductPolicyOptions
     /// <summary>This product's <see cref="RouterOptions.AgreementReviews"/>.</summary>
     [Range(1, 3)]
     public int? AgreementReviews { get; set; }
+
+    /// <summary>False keeps this product's threshold where configuration puts it.</summary>
+    public bool Calibrate { get; set; } = true;
 
     /// <summary>Trigger codes (e.g. "random_audit", "user_negative_feedback") this product turns off.</summary>
     public List<string> DisabledTriggers { get; set; } = [];

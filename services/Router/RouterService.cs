@@ -24,6 +24,7 @@ public sealed class RouterService : IHitlService
         builder.Services.AddOutbox(sp => sp.GetRequiredService<DecisionStore>().Decisions);
         AddSignals<UserReactionBoard>(builder.Services);
         AddSignals<KnownPatternBoard>(builder.Services);
+        AddSignals<CalibrationBoard>(builder.Services);
         builder.Services.AddHostedService<SignalRefresh>();
         builder.Services.AddSingleton<RoutingPolicy>();
         builder.Services.AddSingleton<ResponseRouter>();
@@ -34,6 +35,7 @@ public sealed class RouterService : IHitlService
         bus.AddConsumer<ResponseScoredConsumer, ResponseScoredConsumerDefinition>();
         bus.AddConsumer<UserFeedbackSubmittedConsumer, UserFeedbackSubmittedConsumerDefinition>();
         bus.AddConsumer<PatternLearnedConsumer, PatternLearnedConsumerDefinition>();
+        bus.AddConsumer<ReviewCompletedConsumer, ReviewCompletedConsumerDefinition>();
     }
 
     /// <summary>A board of signals: set up with the stores, refreshed with the others.</summary>

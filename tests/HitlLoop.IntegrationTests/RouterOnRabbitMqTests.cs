@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json.Nodes;
 using HitlLoop.IntegrationTests.Support;
 using HitlLoop.ReviewQueue;
 using HitlLoop.Router;
+using HitlLoop.Router.Signals;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HitlLoop.IntegrationTests;
 
@@ -46,6 +49,79 @@ public sealed class RouterOnRabbitMqTests
         Assert.That(low!, Does.Contain("\"outcome\":\"reviewRequested\""));
         Assert.That(low!, Does.Contain("low_confidence").And.Contain("negative_sentiment"));
         Assert.That(high!, Does.Contain("\"outcome\":\"autoApproved\""));
+    }
+
+    [Test]
+    public async Task The_router_learns_from_all_four_of_its_events_sent_as_raw_json()
+    {
+        // Small evidence minimums, so a handful of messages shows each rule at work.
+        await using var router = new BrokerHostedApp<RouterService>(_vhost, new Dictionary<string, string?>(RouterSettings)
+        {
+            ["Router:DefaultConfidenceThreshold"] = "0.9",
+            ["Router:Calibration:MinReviews"] = "2",
+            ["Router:UserFeedback:Window"] = "2",
+            ["Router:UserFeedback:MinReactions"] = "2",
+        });
+        var http = router.LeadClient();
+        await WaitReady(http);
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+        string Scored(string id, double confidence, string category, string answer) => new JsonObject
+        {
+            ["responseId"] = id,
+            ["productId"] = "support-bot",
+            ["query"] = "Can I get a refund?",
+            ["response"] = answer,
+            ["confidence"] = confidence,
+            ["context"] = new JsonObject { ["category"] = category },
+        }.ToJsonString();
+
+        // PatternLearned: reviewers keep removing survey and voucher pitches from billing answers.
+        await producer.PublishAsync("HitlLoop.Contracts:PatternLearned", """
+            {"patternId":"support-bot:billing:removed_content","patternType":"removed_content","productId":"support-bot","category":"billing",
+             "rule":{"when":"answering billing questions","insteadOf":"pitching surveys","do":"leave them out","reason":"reviewers removed them"},
+             "signature":{"words":["survey","voucher"],"minWordHits":2},"exampleCount":3,"version":1}
+            """);
+        // ResponseScored: two answers just under the threshold, two confident shipping answers.
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Scored("band-1", 0.87, "billing", "Refunded."));
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Scored("band-2", 0.87, "billing", "Refunded."));
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Scored("ship-1", 0.97, "shipping", "It ships today."));
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Scored("ship-2", 0.97, "shipping", "It ships today."));
+        await Eventually.Get(() => TryGet(http, "/api/router/decisions/ship-2"), d => d is not null, what: "the first decisions");
+        await Eventually.Get(() => TryGet(http, "/api/router/decisions/band-2"), d => d is not null, what: "the band decisions");
+
+        // ReviewCompleted: reviewers approve both band answers unchanged. UserFeedbackSubmitted: end users dislike shipping answers.
+        foreach (var id in new[] { "band-1", "band-2" })
+        {
+            await producer.PublishAsync(PlainProducer.ReviewCompletedExchange, $$"""
+                {"reviewId":"review-{{id}}","responseId":"{{id}}","productId":"support-bot","reviewerId":"alice","verdict":"approved"}
+                """);
+        }
+
+        foreach (var id in new[] { "ship-1", "ship-2" })
+        {
+            await producer.PublishAsync("HitlLoop.Contracts:UserFeedbackSubmitted", $$"""{"feedbackId":"fb-{{id}}","responseId":"{{id}}","thumbsUp":false}""");
+        }
+
+        var thresholds = await Eventually.Get(
+            () => TryGet(http, "/api/router/thresholds?productId=support-bot"),
+            t => t?.Contains("\"threshold\":0.88", StringComparison.Ordinal) == true,
+            what: "billing's threshold to relax");
+        Assert.That(thresholds, Does.Contain("0 of 2 reviews in 0.85..0.90 were corrected"));
+
+        // What the Router learned, applied: a confident billing answer that pitches a survey and a voucher, a billing
+        // answer at 0.885 (now over the relaxed threshold), and a confident shipping answer.
+        var reactions = router.Services.GetRequiredService<UserReactionBoard>();
+        await Eventually.Get(() => Task.FromResult(reactions.For("support-bot", "shipping")?.Recent.Count), n => n == 2, what: "both reactions");
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Scored("ship-3", 0.97, "shipping", "It ships today."));
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Scored("pitch", 0.97, "billing", "Refunded. Take our survey for a voucher!"));
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Scored("relaxed", 0.885, "billing", "Refunded."));
+
+        var pitch = await Eventually.Get(() => TryGet(http, "/api/router/decisions/pitch"), d => d is not null, what: "the pitch's decision");
+        var relaxed = await Eventually.Get(() => TryGet(http, "/api/router/decisions/relaxed"), d => d is not null, what: "the relaxed decision");
+        var disliked = await Eventually.Get(() => TryGet(http, "/api/router/decisions/ship-3"), d => d is not null, what: "the third shipping decision");
+        Assert.That(pitch, Does.Contain("known_mistake").And.Contain("words survey, voucher"));
+        Assert.That(disliked, Does.Contain("user_negative_feedback").And.Contain("2 of the latest 2 end-user reactions to support-bot/shipping were negative"));
+        Assert.That(relaxed, Does.Contain("\"outcome\":\"autoApproved\"").And.Contain("\"confidenceThreshold\":0.88"));
     }
 
     [Test]

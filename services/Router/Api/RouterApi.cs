@@ -1,4 +1,5 @@
 using HitlLoop.Router.Policy;
+using HitlLoop.Router.Signals;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.ServiceDefaults;
@@ -56,10 +57,34 @@ internal static class RouterApi
         {
             policy.Version,
             productId,
-            confidenceThreshold = productId is null ? (double?)null : policy.ConfidenceThresholdFor(productId),
+            confidenceThreshold = productId is null ? (double?)null : policy.ConfiguredThresholdFor(productId),
         })).RequireAuthorization(HitlPolicies.Lead);
+
+        // Where reviewers' verdicts have moved each kind of response's threshold, with every step and its evidence.
+        api.MapGet("/thresholds", async Task<Results<Ok<ProductThresholds>, ValidationProblem>> (
+            string? productId, RoutingPolicy policy, CalibrationBoard calibrations, CancellationToken cancellationToken) =>
+        {
+            if (string.IsNullOrWhiteSpace(productId))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["productId"] = ["productId is required"] });
+            }
+
+            var kinds = await calibrations.ListAsync(productId, cancellationToken);
+            return TypedResults.Ok(new ProductThresholds(
+                productId,
+                policy.ConfiguredThresholdFor(productId),
+                policy.Calibrates(productId),
+                [.. kinds.Select(k => new KindThreshold(k.Category, k.Threshold, k.BandReviews, k.BandCorrections, k.Audits, k.AuditsWrong, k.Changes))]));
+        }).RequireAuthorization(HitlPolicies.Metrics);
     }
 }
+
+/// <summary>A product's thresholds: where each starts (<paramref name="Configured"/>) and where reviews have moved it.</summary>
+public sealed record ProductThresholds(string ProductId, double Configured, bool Calibrated, IReadOnlyList<KindThreshold> Kinds);
+
+/// <summary>One kind's threshold (a category, or null for responses without one), the evidence since its last step, and its steps.</summary>
+public sealed record KindThreshold(
+    string? Category, double Threshold, int BandReviews, int BandCorrections, int Audits, int AuditsWrong, IReadOnlyList<ThresholdChange> Changes);
 
 public sealed record DailyReviewRate(string? ProductId, IReadOnlyList<DayStats> Days);
 

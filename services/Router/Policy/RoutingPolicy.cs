@@ -23,7 +23,14 @@ public sealed class RoutingPolicy
     /// <summary>Changes whenever a threshold changes, so each stored decision names the rules it was made under.</summary>
     public string Version { get; }
 
-    public double ConfidenceThresholdFor(string productId) =>
+    public CalibrationOptions Calibration => _options.Calibration;
+
+    /// <summary>Whether reviewers' verdicts move this product's threshold.</summary>
+    public bool Calibrates(string productId) =>
+        _options.Calibration.Enabled && !(_options.Products.TryGetValue(productId, out var product) && !product.Calibrate);
+
+    /// <summary>The threshold configuration sets for the product: where calibration starts.</summary>
+    public double ConfiguredThresholdFor(string productId) =>
         _options.Products.TryGetValue(productId, out var product) && product.ConfidenceThreshold is { } threshold
             ? threshold
             : _options.DefaultConfidenceThreshold;
@@ -44,7 +51,9 @@ public sealed class RoutingPolicy
     /// <summary>Decides the response from its scores and what the Router has learned about its kind (<paramref name="signals"/>).</summary>
     public RoutingDecision Decide(ResponseScored response, RoutingSignals? signals = null)
     {
-        var threshold = ConfidenceThresholdFor(response.ProductId);
+        var threshold = signals?.Calibrated is { } calibrated && Calibrates(response.ProductId)
+            ? calibrated.Threshold
+            : ConfiguredThresholdFor(response.ProductId);
         var triggers = new List<ReviewTrigger>();
 
         if (response.Confidence < threshold)

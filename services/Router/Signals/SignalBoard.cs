@@ -24,7 +24,7 @@ public abstract class SignalBoard<T>(IDocumentStoreFactory stores, string collec
 
     protected IDocumentCollection<T> Documents { get; } = stores.ForService(RouterService.ServiceName).GetCollection<T>(collection);
 
-    public async Task SetUpAsync(CancellationToken cancellationToken)
+    public virtual async Task SetUpAsync(CancellationToken cancellationToken)
     {
         await Documents.EnsureIndexAsync(d => d.UpdatedAt, cancellationToken: cancellationToken);
         await RefreshAsync(cancellationToken);

@@ -36,6 +36,7 @@ public sealed class AuthorizationMatrixTests(string host)
         ["GET /api/router/stats"] = [Lead, Ml, Admin],
         ["GET /api/router/stats/daily"] = [Lead, Ml, Admin],
         ["GET /api/router/policy"] = [Lead, Admin],
+        ["GET /api/router/thresholds"] = [Lead, Ml, Admin],
         ["POST /api/responses"] = [Product, Admin],
     };
 

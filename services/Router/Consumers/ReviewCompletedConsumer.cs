@@ -1,0 +1,50 @@
+using HitlLoop.Contracts;
+using HitlLoop.Router.Policy;
+using HitlLoop.Router.Signals;
+using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults;
+using MassTransit;
+
+namespace HitlLoop.Router.Consumers;
+
+/// <summary>
+/// Calibrates the confidence threshold of the reviewed response's kind from the verdict. Only an item's first review
+/// counts (a second, blind one measures reviewers, not the bot), and only for a response the Router decided.
+/// </summary>
+public sealed class ReviewCompletedConsumer(IDecisionStore decisions, CalibrationBoard calibrations, RoutingPolicy policy, TimeProvider clock)
+    : IConsumer<ReviewCompleted>
+{
+    public async Task Consume(ConsumeContext<ReviewCompleted> context)
+    {
+        var review = context.Message;
+        MessageValidationException.ThrowIfAny<ReviewCompleted>(Problems(review));
+        if (review.ReviewNumber > 1
+            || await decisions.FindAsync(review.ResponseId, context.CancellationToken) is not { } decision
+            || !policy.Calibrates(decision.ProductId))
+        {
+            return;
+        }
+
+        var corrected = review.Verdict is not ReviewVerdict.Approved;
+        var at = review.CompletedAt == default ? clock.GetUtcNow().UtcDateTime : review.CompletedAt.UtcDateTime;
+        var seed = ThresholdCalibration.Start(decision.ProductId, decision.Category, policy.ConfiguredThresholdFor(decision.ProductId));
+        await calibrations.RecordAsync(
+            seed,
+            c => c.With(review.ReviewId, decision.Confidence, decision.Audit, corrected, at, policy.Calibration),
+            context.CancellationToken);
+    }
+
+    public static IReadOnlyList<string> Problems(ReviewCompleted? review) =>
+        review is null
+            ? ["the message body is empty"]
+            : new FieldChecks().Id("reviewId", review.ReviewId).Id("responseId", review.ResponseId).Messages;
+}
+
+public sealed class ReviewCompletedConsumerDefinition : ConsumerDefinition<ReviewCompletedConsumer>
+{
+    public ReviewCompletedConsumerDefinition()
+    {
+        EndpointName = "router-review-completed";
+        ConcurrentMessageLimit = 8;
+    }
+}
