@@ -107,6 +107,10 @@ public sealed class ProductPolicyOptions
     [Range(1, 3)]
     public int? AgreementReviews { get; set; }
 
+    /// <summary>This product's <see cref="RouterOptions.AuditSampleRate"/>.</summary>
+    [Range(0.0, 1.0)]
+    public double? AuditSampleRate { get; set; }
+
     /// <summary>False keeps this product's threshold where configuration puts it.</summary>
     public bool Calibrate { get; set; } = true;
 

@@ -7,6 +7,7 @@ using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace HitlLoop.Router;
 
@@ -25,8 +26,9 @@ public sealed class RouterService : IHitlService
         AddSignals<UserReactionBoard>(builder.Services);
         AddSignals<KnownPatternBoard>(builder.Services);
         AddSignals<CalibrationBoard>(builder.Services);
+        AddSignals<ProductPolicyBoard>(builder.Services);
         builder.Services.AddHostedService<SignalRefresh>();
-        builder.Services.AddSingleton<RoutingPolicy>();
+        builder.Services.AddSingleton(sp => new RoutingPolicy(sp.GetRequiredService<IOptions<RouterOptions>>(), sp.GetRequiredService<ProductPolicyBoard>()));
         builder.Services.AddSingleton<ResponseRouter>();
     }
 
@@ -51,5 +53,6 @@ public sealed class RouterService : IHitlService
     {
         endpoints.MapRouterApi();
         endpoints.MapIngestionApi();
+        endpoints.MapPoliciesApi();
     }
 }

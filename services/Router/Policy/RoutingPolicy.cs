@@ -13,27 +13,37 @@ namespace HitlLoop.Router.Policy;
 public sealed class RoutingPolicy
 {
     private readonly RouterOptions _options;
+    private readonly ProductPolicyBoard? _policies;
 
-    public RoutingPolicy(IOptions<RouterOptions> options)
+    public RoutingPolicy(IOptions<RouterOptions> options, ProductPolicyBoard? policies = null)
     {
         _options = options.Value;
+        _policies = policies;
         Version = ComputeVersion(_options);
     }
 
-    /// <summary>Changes whenever a threshold changes, so each stored decision names the rules it was made under.</summary>
+    /// <summary>The configuration's version: changes whenever a setting changes.</summary>
     public string Version { get; }
+
+    /// <summary>
+    /// What each stored decision names as the rules it was made under: the product's policy version when an admin
+    /// set one over HTTP, else the configuration's.
+    /// </summary>
+    public string VersionFor(string productId) => StoredPolicy(productId)?.Label ?? Version;
+
+    /// <summary>The product's settings: its stored policy, else its entry in configuration, else none.</summary>
+    public ProductPolicyOptions? ProductFor(string productId) =>
+        StoredPolicy(productId)?.Settings ?? (_options.Products.TryGetValue(productId, out var configured) ? configured : null);
+
+    private ProductPolicy? StoredPolicy(string productId) => _policies?.For(productId) is { PolicyVersion: > 0 } stored ? stored : null;
 
     public CalibrationOptions Calibration => _options.Calibration;
 
     /// <summary>Whether reviewers' verdicts move this product's threshold.</summary>
-    public bool Calibrates(string productId) =>
-        _options.Calibration.Enabled && !(_options.Products.TryGetValue(productId, out var product) && !product.Calibrate);
+    public bool Calibrates(string productId) => _options.Calibration.Enabled && ProductFor(productId)?.Calibrate != false;
 
     /// <summary>The threshold configuration sets for the product: where calibration starts.</summary>
-    public double ConfiguredThresholdFor(string productId) =>
-        _options.Products.TryGetValue(productId, out var product) && product.ConfidenceThreshold is { } threshold
-            ? threshold
-            : _options.DefaultConfidenceThreshold;
+    public double ConfiguredThresholdFor(string productId) => ProductFor(productId)?.ConfidenceThreshold ?? _options.DefaultConfidenceThreshold;
 
     /// <summary>Two reviewers (by default) for an audit sample or a committee disagreement, else one.</summary>
     public int RequiredReviewsFor(string productId, IReadOnlyList<ReviewTrigger> triggers)
@@ -43,9 +53,7 @@ public sealed class RoutingPolicy
             return 1;
         }
 
-        return _options.Products.TryGetValue(productId, out var product) && product.AgreementReviews is { } reviews
-            ? reviews
-            : _options.AgreementReviews;
+        return ProductFor(productId)?.AgreementReviews ?? _options.AgreementReviews;
     }
 
     /// <summary>Decides the response from its scores and what the Router has learned about its kind (<paramref name="signals"/>).</summary>
@@ -91,13 +99,14 @@ public sealed class RoutingPolicy
             triggers.Add(Trigger(TriggerCodes.UserNegativeFeedback, ReviewPriority.High, reactions));
         }
 
-        if (_options.Products.TryGetValue(response.ProductId, out var product) && product.DisabledTriggers.Count > 0)
+        var product = ProductFor(response.ProductId);
+        if (product is { DisabledTriggers.Count: > 0 })
         {
             triggers.RemoveAll(t => product.DisabledTriggers.Contains(t.Code, StringComparer.Ordinal));
         }
 
         if (triggers.Count == 0
-            && DeterministicSample.Of(response.ResponseId, "audit") < _options.AuditSampleRate
+            && DeterministicSample.Of(response.ResponseId, "audit") < (product?.AuditSampleRate ?? _options.AuditSampleRate)
             && product?.DisabledTriggers.Contains(TriggerCodes.RandomAudit, StringComparer.Ordinal) != true)
         {
             triggers.Add(Trigger(TriggerCodes.RandomAudit, ReviewPriority.Low, "random quality check of an auto-approved response"));
@@ -115,7 +124,7 @@ public sealed class RoutingPolicy
                 diversity: 0),
             ConfidenceThreshold = threshold,
             RequiredReviews = RequiredReviewsFor(response.ProductId, triggers),
-            PolicyVersion = Version,
+            PolicyVersion = VersionFor(response.ProductId),
         };
     }
 

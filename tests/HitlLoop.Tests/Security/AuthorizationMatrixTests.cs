@@ -37,6 +37,8 @@ public sealed class AuthorizationMatrixTests(string host)
         ["GET /api/router/stats/daily"] = [Lead, Ml, Admin],
         ["GET /api/router/policy"] = [Lead, Admin],
         ["GET /api/router/thresholds"] = [Lead, Ml, Admin],
+        ["GET /api/router/policies/{productId}"] = [Lead, Admin],
+        ["PUT /api/router/policies/{productId}"] = [Admin],
         ["POST /api/responses"] = [Product, Admin],
     };
 

@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using HitlLoop.Contracts;
+using HitlLoop.Router.Policy;
+using HitlLoop.Router.Signals;
+using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace HitlLoop.Router.Api;
+
+/// <summary>
+/// A product's routing policy over HTTP: leads read it, admins replace it. Each replacement is a new version that
+/// later decisions name; the versions before it stay readable.
+/// </summary>
+internal static class PoliciesApi
+{
+    /// <summary>Every trigger a product may turn off.</summary>
+    public static readonly IReadOnlySet<string> KnownTriggers = new HashSet<string>(StringComparer.Ordinal)
+    {
+        TriggerCodes.LowConfidence, TriggerCodes.NegativeSentiment, TriggerCodes.EscalationRequested, TriggerCodes.HighValueAccount,
+        TriggerCodes.CommitteeDisagreement, TriggerCodes.RandomAudit, TriggerCodes.UserNegativeFeedback, TriggerCodes.KnownMistake,
+    };
+
+    public static void MapPoliciesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/router/policies").WithTags("Router");
+
+        api.MapGet("/{productId}", async (string productId, RoutingPolicy policy, ProductPolicyBoard policies, CancellationToken cancellationToken) =>
+        {
+            var stored = await policies.ReadAsync(productId, cancellationToken) is { PolicyVersion: > 0 } set ? set : null;
+            return TypedResults.Ok(PolicyView.Of(productId, stored, policy));
+        }).RequireAuthorization(HitlPolicies.Lead);
+
+        api.MapPut("/{productId}", async Task<Results<Ok<PolicyView>, ValidationProblem>> (
+            string productId, ProductPolicyOptions settings, ClaimsPrincipal user, RoutingPolicy policy, ProductPolicyBoard policies, TimeProvider clock,
+            CancellationToken cancellationToken) =>
+        {
+            var problems = Check(productId, settings);
+            if (problems.Problems.Count > 0)
+            {
+                return TypedResults.ValidationProblem(problems.ByField());
+            }
+
+            var stored = await policies.SetAsync(productId, settings, user.UserId(), clock.GetUtcNow().UtcDateTime, cancellationToken);
+            return TypedResults.Ok(PolicyView.Of(productId, stored, policy));
+        })
+        .WithMetadata(new RequestSizeLimitAttribute(64 * 1024))
+        .RequireAuthorization(HitlPolicies.Admin);
+    }
+
+    internal static FieldChecks Check(string productId, ProductPolicyOptions settings)
+    {
+        var checks = new FieldChecks().Id("productId", productId);
+        if (settings.ConfidenceThreshold is { } threshold)
+        {
+            checks.Range("confidenceThreshold", threshold, 0, 1);
+        }
+
+        if (settings.AuditSampleRate is { } rate)
+        {
+            checks.Range("auditSampleRate", rate, 0, 1);
+        }
+
+        if (settings.AgreementReviews is < 1 or > 3)
+        {
+            checks.Add("agreementReviews", $"agreementReviews must lie in 1..3 (was {settings.AgreementReviews})");
+        }
+
+        return checks.Each("disabledTriggers", settings.DisabledTriggers, (c, field, code) =>
+        {
+            if (!KnownTriggers.Contains(code))
+            {
+                c.Add(field, $"{field} is not a trigger code; known: {string.Join(", ", KnownTriggers.Order(StringComparer.Ordinal))}");
+            }
+        });
+    }
+}
+
+/// <summary>
+/// A product's policy as it applies now: <paramref name="Source"/> says whether an admin set it ("stored") or it
+/// comes from configuration; <paramref name="Version"/> is what decisions record.
+/// </summary>
+public sealed record PolicyView(
+    string ProductId, string Source, string Version, ProductPolicyOptions Settings, string? UpdatedBy, DateTime? UpdatedAt, IReadOnlyList<ProductPolicyVersion> History)
+{
+    internal static PolicyView Of(string productId, ProductPolicy? stored, RoutingPolicy policy) =>
+        stored is null
+            ? new(productId, "configuration", policy.Version, policy.ProductFor(productId) ?? new ProductPolicyOptions(), null, null, [])
+            : new(productId, "stored", stored.Label, stored.Settings, stored.UpdatedBy, stored.UpdatedAt, stored.History);
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using HitlLoop.Contracts;
+using HitlLoop.Router;
+using HitlLoop.ServiceDefaults.Security;
+using HitlLoop.Tests.Support;
+
+namespace HitlLoop.Tests.Router;
+
+public sealed class PoliciesApiTests
+{
+    private const string Product = "support/bot é";
+
+    private HitlApp<RouterService> _app = null!;
+    private HttpClient _admin = null!;
+    private HttpClient _product = null!;
+
+    [SetUp]
+    public void Start()
+    {
+        _app = new HitlApp<RouterService>(new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0" });
+        _admin = _app.ClientAs("ada", HitlRoles.Admin);
+        _product = _app.ClientAs("support-bot", HitlRoles.Product);
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        _admin.Dispose();
+        _product.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private static string PolicyPath => $"/api/router/policies/{Uri.EscapeDataString(Product)}";
+
+    private Task<HttpResponseMessage> Put(string json) =>
+        _admin.PutAsync(new Uri(PolicyPath, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private async Task<JsonElement> Route(string id, double confidence)
+    {
+        var scored = JsonSerializer.Serialize(new { responseId = id, productId = Product, query = "q", response = "a", confidence });
+        using var posted = await _product.PostAsync(new Uri("/api/responses", UriKind.Relative), new StringContent(scored, Encoding.UTF8, "application/json"));
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        return await _admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/router/decisions/{Uri.EscapeDataString(id)}", UriKind.Relative));
+    }
+
+    [Test]
+    public async Task An_admin_s_policy_is_versioned_and_later_decisions_follow_and_name_it()
+    {
+        var before = await _admin.GetFromJsonAsync<JsonElement>(new Uri(PolicyPath, UriKind.Relative));
+        Assert.That(before.GetProperty("source").GetString(), Is.EqualTo("configuration"));
+        Assert.That((await Route("under-config", 0.75)).GetProperty("outcome").GetString(), Is.EqualTo("reviewRequested"));
+
+        using var first = await Put("""{"confidenceThreshold":0.7,"disabledTriggers":["negative_sentiment"]}""");
+        var v1 = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(v1.GetProperty("version").GetString(), Is.EqualTo($"{Product}@v1"));
+        Assert.That(v1.GetProperty("updatedBy").GetString(), Is.EqualTo("ada"), "identity from the token");
+
+        var decided = await Route("under-v1", 0.75);
+        Assert.That(decided.GetProperty("outcome").GetString(), Is.EqualTo("autoApproved"));
+        Assert.That(decided.GetProperty("policyVersion").GetString(), Is.EqualTo($"{Product}@v1"));
+        Assert.That(decided.GetProperty("confidenceThreshold").GetDouble(), Is.EqualTo(0.7));
+
+        using var second = await Put("""{"confidenceThreshold":0.8}""");
+        var current = await _admin.GetFromJsonAsync<JsonElement>(new Uri(PolicyPath, UriKind.Relative));
+        Assert.That(current.GetProperty("version").GetString(), Is.EqualTo($"{Product}@v2"));
+        var history = current.GetProperty("history").EnumerateArray().Single();
+        Assert.That(history.GetProperty("policyVersion").GetInt32(), Is.EqualTo(1));
+        Assert.That(history.GetProperty("settings").GetProperty("confidenceThreshold").GetDouble(), Is.EqualTo(0.7));
+        Assert.That((await Route("under-v2", 0.75)).GetProperty("outcome").GetString(), Is.EqualTo("reviewRequested"));
+    }
+
+    [TestCase("""{"confidenceThreshold":5}""", "confidenceThreshold")]
+    [TestCase("""{"confidenceThreshold":"NaN"}""", "confidenceThreshold")]
+    [TestCase("""{"confidenceThreshold":1e400}""", "confidenceThreshold")]
+    [TestCase("""{"agreementReviews":7}""", "agreementReviews")]
+    [TestCase("""{"auditSampleRate":-0.1}""", "auditSampleRate")]
+    [TestCase("""{"disabledTriggers":["low_confidence","nope"]}""", "disabledTriggers[1]")]
+    [TestCase("""{"disabledTriggers":null}""", "disabledTriggers")]
+    public async Task A_bad_policy_is_a_400_naming_the_field_and_changes_nothing(string json, string field)
+    {
+        using var put = await Put(json);
+        var body = await put.Content.ReadAsStringAsync();
+
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
+        Assert.That(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), Is.True, body);
+        var current = await _admin.GetFromJsonAsync<JsonElement>(new Uri(PolicyPath, UriKind.Relative));
+        Assert.That(current.GetProperty("source").GetString(), Is.EqualTo("configuration"));
+    }
+}
