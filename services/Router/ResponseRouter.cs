@@ -5,11 +5,19 @@ using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Privacy;
+using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Router;
 
 /// <summary>Validates a scored response, decides it once, and stores what (if anything) to send to review.</summary>
-public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decisions, UserReactionBoard reactions, KnownPatternBoard patterns, CalibrationBoard calibrations, ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
+public sealed class ResponseRouter(
+    RoutingPolicy policy,
+    IDecisionStore decisions,
+    UserReactionBoard reactions,
+    KnownPatternBoard patterns,
+    CalibrationBoard calibrations,
+    ProductPolicyBoard policies,
+    ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
     /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The decision
@@ -25,6 +33,9 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
         var signals = new RoutingSignals(
             reactions.For(response.ProductId, category), patterns.For(response.ProductId), calibrations.For(response.ProductId, category));
         var decision = policy.Decide(response, signals);
+        var shadow = policies.For(response.ProductId) is { ShadowRunning: true, Shadow: { } candidate } running
+            ? policy.DecideAs(response, signals, candidate, running.ShadowLabel)
+            : null;
         var request = decision.NeedsReview
             ? new ReviewRequested
             {
@@ -56,12 +67,27 @@ public sealed class ResponseRouter(RoutingPolicy policy, IDecisionStore decision
             Triggers = decision.Triggers,
             PolicyVersion = decision.PolicyVersion,
             DecidedAt = now.UtcDateTime,
+            Shadow = shadow is null ? null : new ShadowDecision(shadow.PolicyVersion, shadow.NeedsReview, [.. shadow.Triggers.Select(t => t.Code)]),
             ReviewRequest = request,
             Outbox = request is null ? [] : [Outbox.Message(request, clock)],
             OutboxPending = request is not null,
         };
 
         var stored = await decisions.RecordOnceAsync(made, cancellationToken);
+        if (ReferenceEquals(stored, made) && stored.Shadow is { } counted)
+        {
+            // Counted after the decision is stored: a crash in between leaves one decision out of the report.
+            var reviews = stored.ReviewRequest is not null;
+            await policies.CountAsync(
+                counted.Version,
+                new DocumentUpdate<ShadowTally>()
+                    .Increment(t => t.Decisions, 1)
+                    .Increment(t => t.LiveReviews, reviews ? 1 : 0)
+                    .Increment(t => t.ShadowReviews, counted.NeedsReview ? 1 : 0)
+                    .Increment(t => t.Agreed, counted.NeedsReview == reviews ? 1 : 0),
+                cancellationToken);
+        }
+
         if (ReferenceEquals(stored, made) && stored.ReviewRequest is not null)
         {
             logger.LogInformation(

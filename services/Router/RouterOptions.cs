@@ -39,6 +39,9 @@ public sealed class RouterOptions
 
     public ReviewSlaOptions ReviewSla { get; set; } = new();
 
+    /// <summary>Trigger codes turned off for every product (each product may turn off more).</summary>
+    public List<string> DisabledTriggers { get; set; } = [];
+
     public UserFeedbackTriggerOptions UserFeedback { get; set; } = new();
 
     public CalibrationOptions Calibration { get; set; } = new();

@@ -60,6 +60,11 @@ public sealed class EmbeddedCrashTests
             ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
             ["Hitl__RateLimit__ProductRequestsPerSecond"] = "0",
             ["Router__AuditSampleRate"] = "0",
+            // The counts below follow from the confidence rule alone: what the Router learns as the run goes
+            // (thresholds from verdicts, known mistakes, end-user reactions) would move them with the timing.
+            ["Router__Calibration__Enabled"] = "false",
+            ["Router__DisabledTriggers__0"] = "known_mistake",
+            ["Router__DisabledTriggers__1"] = "user_negative_feedback",
             ["TrainingOrchestrator__RetrainThreshold"] = "1000000",
         };
 

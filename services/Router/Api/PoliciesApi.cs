@@ -47,6 +47,38 @@ internal static class PoliciesApi
         })
         .WithMetadata(new RequestSizeLimitAttribute(64 * 1024))
         .RequireAuthorization(HitlPolicies.Admin);
+
+        // A candidate policy beside the live one: it decides every response too, but only its report sees it.
+        api.MapPut("/{productId}/shadow", async Task<Results<Ok<ShadowView>, ValidationProblem>> (
+            string productId, ProductPolicyOptions candidate, ProductPolicyBoard policies, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            var problems = Check(productId, candidate);
+            if (problems.Problems.Count > 0)
+            {
+                return TypedResults.ValidationProblem(problems.ByField());
+            }
+
+            var stored = await policies.StartShadowAsync(productId, candidate, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            return TypedResults.Ok(ShadowView.Of(stored, await policies.ReportAsync(stored.ShadowLabel, cancellationToken)));
+        })
+        .WithMetadata(new RequestSizeLimitAttribute(64 * 1024))
+        .RequireAuthorization(HitlPolicies.Admin);
+
+        api.MapGet("/{productId}/shadow", async Task<Results<Ok<ShadowView>, NotFound>> (
+            string productId, ProductPolicyBoard policies, CancellationToken cancellationToken) =>
+            await policies.ReadAsync(productId, cancellationToken) is { ShadowVersion: > 0 } stored
+                ? TypedResults.Ok(ShadowView.Of(stored, await policies.ReportAsync(stored.ShadowLabel, cancellationToken)))
+                : TypedResults.NotFound())
+            .RequireAuthorization(HitlPolicies.Lead);
+
+        api.MapDelete("/{productId}/shadow", async Task<Results<Ok<ShadowView>, NotFound>> (
+            string productId, ProductPolicyBoard policies, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            await policies.StopShadowAsync(productId, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            return await policies.ReadAsync(productId, cancellationToken) is { ShadowVersion: > 0 } stored
+                ? TypedResults.Ok(ShadowView.Of(stored, await policies.ReportAsync(stored.ShadowLabel, cancellationToken)))
+                : TypedResults.NotFound();
+        }).RequireAuthorization(HitlPolicies.Admin);
     }
 
     internal static FieldChecks Check(string productId, ProductPolicyOptions settings)
@@ -74,6 +106,36 @@ internal static class PoliciesApi
                 c.Add(field, $"{field} is not a trigger code; known: {string.Join(", ", KnownTriggers.Order(StringComparer.Ordinal))}");
             }
         });
+    }
+}
+
+/// <summary>
+/// A shadow policy and what it would have done: its review rate against the live one's, how often the two agreed,
+/// and, over responses whose first review verdict is known, how often each was right (sending to review what the
+/// reviewer corrected, approving what the reviewer left alone) and how many corrections the shadow would have missed.
+/// </summary>
+public sealed record ShadowView(
+    string Version, bool Running, DateTime? Since, DateTime? Stopped, ProductPolicyOptions? Candidate, int Decisions, double LiveReviewRate, double ShadowReviewRate,
+    double Agreement, int Verdicts, double? ShadowRightRate, double? LiveRightRate, int ShadowMissed)
+{
+    internal static ShadowView Of(ProductPolicy policy, ShadowTally? tally)
+    {
+        var t = tally ?? new ShadowTally { Id = policy.ShadowLabel, ProductId = policy.Id };
+        double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
+        return new ShadowView(
+            policy.ShadowLabel,
+            policy.ShadowRunning,
+            policy.ShadowSince,
+            policy.ShadowStoppedAt,
+            policy.Shadow,
+            t.Decisions,
+            Share(t.LiveReviews, t.Decisions),
+            Share(t.ShadowReviews, t.Decisions),
+            Share(t.Agreed, t.Decisions),
+            t.Verdicts,
+            t.Verdicts == 0 ? null : Share(t.ShadowRight, t.Verdicts),
+            t.Verdicts == 0 ? null : Share(t.LiveRight, t.Verdicts),
+            t.ShadowMissed);
     }
 }
 

@@ -3,6 +3,7 @@ using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 
 namespace HitlLoop.Router.Consumers;
@@ -11,21 +12,39 @@ namespace HitlLoop.Router.Consumers;
 /// Calibrates the confidence threshold of the reviewed response's kind from the verdict. Only an item's first review
 /// counts (a second, blind one measures reviewers, not the bot), and only for a response the Router decided.
 /// </summary>
-public sealed class ReviewCompletedConsumer(IDecisionStore decisions, CalibrationBoard calibrations, RoutingPolicy policy, TimeProvider clock)
+public sealed class ReviewCompletedConsumer(
+    IDecisionStore decisions, CalibrationBoard calibrations, ProductPolicyBoard policies, RoutingPolicy policy, TimeProvider clock)
     : IConsumer<ReviewCompleted>
 {
     public async Task Consume(ConsumeContext<ReviewCompleted> context)
     {
         var review = context.Message;
         MessageValidationException.ThrowIfAny<ReviewCompleted>(Problems(review));
-        if (review.ReviewNumber > 1
-            || await decisions.FindAsync(review.ResponseId, context.CancellationToken) is not { } decision
-            || !policy.Calibrates(decision.ProductId))
+        if (review.ReviewNumber > 1 || await decisions.FindAsync(review.ResponseId, context.CancellationToken) is not { } decision)
         {
             return;
         }
 
         var corrected = review.Verdict is not ReviewVerdict.Approved;
+        if (decision.Shadow is { } shadow && await decisions.RecordVerdictAsync(decision.Id, corrected, context.CancellationToken))
+        {
+            // A response needed a human when the reviewer corrected it: each policy was right when it agreed.
+            var liveReviewed = decision.ReviewRequest is not null;
+            await policies.CountAsync(
+                shadow.Version,
+                new DocumentUpdate<ShadowTally>()
+                    .Increment(t => t.Verdicts, 1)
+                    .Increment(t => t.ShadowRight, shadow.NeedsReview == corrected ? 1 : 0)
+                    .Increment(t => t.ShadowMissed, corrected && !shadow.NeedsReview ? 1 : 0)
+                    .Increment(t => t.LiveRight, liveReviewed == corrected ? 1 : 0),
+                context.CancellationToken);
+        }
+
+        if (!policy.Calibrates(decision.ProductId))
+        {
+            return;
+        }
+
         var at = review.CompletedAt == default ? clock.GetUtcNow().UtcDateTime : review.CompletedAt.UtcDateTime;
         var seed = ThresholdCalibration.Start(decision.ProductId, decision.Category, policy.ConfiguredThresholdFor(decision.ProductId));
         await calibrations.RecordAsync(

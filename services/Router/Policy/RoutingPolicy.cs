@@ -45,23 +45,23 @@ public sealed class RoutingPolicy
     /// <summary>The threshold configuration sets for the product: where calibration starts.</summary>
     public double ConfiguredThresholdFor(string productId) => ProductFor(productId)?.ConfidenceThreshold ?? _options.DefaultConfidenceThreshold;
 
-    /// <summary>Two reviewers (by default) for an audit sample or a committee disagreement, else one.</summary>
-    public int RequiredReviewsFor(string productId, IReadOnlyList<ReviewTrigger> triggers)
-    {
-        if (!triggers.Any(t => t.Code is TriggerCodes.RandomAudit or TriggerCodes.CommitteeDisagreement))
-        {
-            return 1;
-        }
-
-        return ProductFor(productId)?.AgreementReviews ?? _options.AgreementReviews;
-    }
-
     /// <summary>Decides the response from its scores and what the Router has learned about its kind (<paramref name="signals"/>).</summary>
-    public RoutingDecision Decide(ResponseScored response, RoutingSignals? signals = null)
+    public RoutingDecision Decide(ResponseScored response, RoutingSignals? signals = null) =>
+        Decide(response, signals, ProductFor(response.ProductId), VersionFor(response.ProductId));
+
+    /// <summary>
+    /// What a candidate policy would decide, run beside the live one: the product's <paramref name="candidate"/>
+    /// settings in place of its own. A threshold the candidate sets replaces the calibrated one.
+    /// </summary>
+    public RoutingDecision DecideAs(ResponseScored response, RoutingSignals signals, ProductPolicyOptions candidate, string version) =>
+        Decide(response, candidate.ConfidenceThreshold is null ? signals : signals with { Calibrated = null }, candidate, version);
+
+    private RoutingDecision Decide(ResponseScored response, RoutingSignals? signals, ProductPolicyOptions? product, string version)
     {
-        var threshold = signals?.Calibrated is { } calibrated && Calibrates(response.ProductId)
+        var calibrates = _options.Calibration.Enabled && product?.Calibrate != false;
+        var threshold = signals?.Calibrated is { } calibrated && calibrates
             ? calibrated.Threshold
-            : ConfiguredThresholdFor(response.ProductId);
+            : product?.ConfidenceThreshold ?? _options.DefaultConfidenceThreshold;
         var triggers = new List<ReviewTrigger>();
 
         if (response.Confidence < threshold)
@@ -99,15 +99,13 @@ public sealed class RoutingPolicy
             triggers.Add(Trigger(TriggerCodes.UserNegativeFeedback, ReviewPriority.High, reactions));
         }
 
-        var product = ProductFor(response.ProductId);
-        if (product is { DisabledTriggers.Count: > 0 })
-        {
-            triggers.RemoveAll(t => product.DisabledTriggers.Contains(t.Code, StringComparer.Ordinal));
-        }
+        bool Disabled(string code) =>
+            _options.DisabledTriggers.Contains(code, StringComparer.Ordinal) || product?.DisabledTriggers.Contains(code, StringComparer.Ordinal) == true;
+        triggers.RemoveAll(t => Disabled(t.Code));
 
         if (triggers.Count == 0
             && DeterministicSample.Of(response.ResponseId, "audit") < (product?.AuditSampleRate ?? _options.AuditSampleRate)
-            && product?.DisabledTriggers.Contains(TriggerCodes.RandomAudit, StringComparer.Ordinal) != true)
+            && !Disabled(TriggerCodes.RandomAudit))
         {
             triggers.Add(Trigger(TriggerCodes.RandomAudit, ReviewPriority.Low, "random quality check of an auto-approved response"));
         }
@@ -123,8 +121,11 @@ public sealed class RoutingPolicy
                 impact: Impact(response),
                 diversity: 0),
             ConfidenceThreshold = threshold,
-            RequiredReviews = RequiredReviewsFor(response.ProductId, triggers),
-            PolicyVersion = VersionFor(response.ProductId),
+            // Two reviewers (by default) for an audit sample or a committee disagreement, else one.
+            RequiredReviews = triggers.Any(t => t.Code is TriggerCodes.RandomAudit or TriggerCodes.CommitteeDisagreement)
+                ? product?.AgreementReviews ?? _options.AgreementReviews
+                : 1,
+            PolicyVersion = version,
         };
     }
 

@@ -21,6 +21,22 @@ public sealed record ProductPolicy : ISignal
     /// <summary>Earlier versions, oldest first.</summary>
     public IReadOnlyList<ProductPolicyVersion> History { get; init; } = [];
 
+    /// <summary>The latest candidate policy run beside this one on live traffic, never acting; null before the first.</summary>
+    public ProductPolicyOptions? Shadow { get; init; }
+
+    /// <summary>When the latest candidate was stopped; null while it runs.</summary>
+    public DateTime? ShadowStoppedAt { get; init; }
+
+    public bool ShadowRunning => Shadow is not null && ShadowStoppedAt is null;
+
+    /// <summary>Each candidate started is a new shadow version, with a report of its own.</summary>
+    public int ShadowVersion { get; init; }
+
+    public DateTime? ShadowSince { get; init; }
+
+    /// <summary>What decisions record as the shadow's version, and the key of its report.</summary>
+    public string ShadowLabel => $"{Id}@shadow{ShadowVersion}";
+
     /// <summary>What decisions made under this policy record as their policy version.</summary>
     public string Label => $"{Id}@v{PolicyVersion}";
 
@@ -37,6 +53,24 @@ public sealed record ProductPolicy : ISignal
         UpdatedAt = at > UpdatedAt ? at : UpdatedAt,
         History = PolicyVersion == 0 ? History : [.. History.Append(new ProductPolicyVersion(PolicyVersion, Settings, UpdatedBy, UpdatedAt)).TakeLast(HistoryKept)],
     };
+}
+
+public static class ProductPolicyShadows
+{
+    /// <summary>Starts <paramref name="candidate"/> as the next shadow version.</summary>
+    public static ProductPolicy WithShadow(this ProductPolicy policy, ProductPolicyOptions candidate, DateTime at) => policy with
+    {
+        Version = policy.Version + 1,
+        Shadow = candidate,
+        ShadowVersion = policy.ShadowVersion + 1,
+        ShadowSince = at,
+        ShadowStoppedAt = null,
+        UpdatedAt = at > policy.UpdatedAt ? at : policy.UpdatedAt,
+    };
+
+    /// <summary>Stops the shadow; its report stays readable under its version.</summary>
+    public static ProductPolicy? WithoutShadow(this ProductPolicy policy, DateTime at) =>
+        !policy.ShadowRunning ? null : policy with { Version = policy.Version + 1, ShadowStoppedAt = at, UpdatedAt = at > policy.UpdatedAt ? at : policy.UpdatedAt };
 }
 
 public sealed record ProductPolicyVersion(int PolicyVersion, ProductPolicyOptions Settings, string UpdatedBy, DateTime UpdatedAt);

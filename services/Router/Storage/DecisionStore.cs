@@ -29,6 +29,20 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     public Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken) =>
         _decisions.FindByIdAsync(responseId, cancellationToken);
 
+    public async Task<bool> RecordVerdictAsync(string responseId, bool corrected, CancellationToken cancellationToken)
+    {
+        var recorded = false;
+        await _decisions.UpdateAsync(
+            responseId,
+            d =>
+            {
+                recorded = d.Corrected is null;
+                return recorded ? d with { Corrected = corrected, Version = d.Version + 1 } : null;
+            },
+            cancellationToken);
+        return recorded;
+    }
+
     public Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken) =>
         CountAsync(productId is null ? null : d => d.ProductId == productId, cancellationToken);
 

@@ -7,6 +7,9 @@ public interface IDecisionStore
 
     Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken);
 
+    /// <summary>Records the first review's verdict on the decision; true only for the call that recorded it.</summary>
+    Task<bool> RecordVerdictAsync(string responseId, bool corrected, CancellationToken cancellationToken);
+
     Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken);
 
     /// <summary>The same counts for decisions made in [<paramref name="from"/>, <paramref name="to"/>).</summary>

@@ -11,6 +11,9 @@ public enum RoutingOutcome
 }
 
 /// <summary>One decision per response id, with its reasons, scores and policy version.</summary>
+/// <summary>A shadow policy's decision: it never acts, it is only counted.</summary>
+public sealed record ShadowDecision(string Version, bool NeedsReview, IReadOnlyList<string> Triggers);
+
 public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocument>
 {
     /// <summary>The producer's response id.</summary>
@@ -32,6 +35,12 @@ public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocumen
     public IReadOnlyList<ReviewTrigger> Triggers { get; init; } = [];
     public required string PolicyVersion { get; init; }
     public DateTime DecidedAt { get; init; }
+
+    /// <summary>What the product's shadow policy would have decided, when one runs.</summary>
+    public ShadowDecision? Shadow { get; init; }
+
+    /// <summary>The first review's verdict once it is known: true when the reviewer edited or rejected the response.</summary>
+    public bool? Corrected { get; init; }
 
     /// <summary>The request sent to ReviewQueue.</summary>
     public ReviewRequested? ReviewRequest { get; init; }

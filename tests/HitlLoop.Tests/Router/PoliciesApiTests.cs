@@ -5,6 +5,7 @@ using System.Text.Json;
 using HitlLoop.Contracts;
 using HitlLoop.Router;
 using HitlLoop.ServiceDefaults.Security;
+using HitlLoop.Testing;
 using HitlLoop.Tests.Support;
 
 namespace HitlLoop.Tests.Router;
@@ -89,5 +90,50 @@ public sealed class PoliciesApiTests
         Assert.That(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), Is.True, body);
         var current = await _admin.GetFromJsonAsync<JsonElement>(new Uri(PolicyPath, UriKind.Relative));
         Assert.That(current.GetProperty("source").GetString(), Is.EqualTo("configuration"));
+    }
+
+    [Test]
+    public async Task A_shadow_policy_decides_beside_the_live_one_never_acts_and_reports_against_reviewers()
+    {
+        using var started = await _admin.PutAsync(
+            new Uri($"{PolicyPath}/shadow", UriKind.Relative), new StringContent("""{"confidenceThreshold":0.8}""", Encoding.UTF8, "application/json"));
+        Assert.That(started.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        foreach (var (id, confidence) in new[] { ("s-95", 0.95), ("s-85", 0.85), ("s-70", 0.7), ("s-50", 0.5) })
+        {
+            await Route(id, confidence);
+        }
+
+        var live = await _admin.GetFromJsonAsync<JsonElement>(new Uri("/api/router/decisions/s-85", UriKind.Relative));
+        Assert.That(live.GetProperty("outcome").GetString(), Is.EqualTo("reviewRequested"), "the shadow never acts");
+        Assert.That(live.GetProperty("shadow").GetProperty("needsReview").GetBoolean(), Is.False);
+
+        // Reviewers: s-85 was fine as it was, s-70 needed an edit, s-50 was fine too. s-85's verdict arrives twice.
+        foreach (var (id, verdict) in new[] { ("s-85", ReviewVerdict.Approved), ("s-70", ReviewVerdict.Edited), ("s-50", ReviewVerdict.Approved), ("s-85", ReviewVerdict.Approved) })
+        {
+            await _app.Bus.Publish(new ReviewCompleted { ReviewId = "rv-" + id, ResponseId = id, ProductId = Product, ReviewerId = "alice", Verdict = verdict });
+        }
+
+        var report = await Eventually.Get(
+            () => _admin.GetFromJsonAsync<JsonElement>(new Uri($"{PolicyPath}/shadow", UriKind.Relative)),
+            r => r.GetProperty("verdicts").GetInt32() == 3,
+            what: "three verdicts in the report");
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.GetProperty("running").GetBoolean(), Is.True);
+            Assert.That(report.GetProperty("decisions").GetInt32(), Is.EqualTo(4));
+            Assert.That(report.GetProperty("liveReviewRate").GetDouble(), Is.EqualTo(0.75));
+            Assert.That(report.GetProperty("shadowReviewRate").GetDouble(), Is.EqualTo(0.5));
+            Assert.That(report.GetProperty("agreement").GetDouble(), Is.EqualTo(0.75));
+            Assert.That(report.GetProperty("shadowRightRate").GetDouble(), Is.EqualTo(2.0 / 3).Within(1e-9));
+            Assert.That(report.GetProperty("liveRightRate").GetDouble(), Is.EqualTo(1.0 / 3).Within(1e-9));
+            Assert.That(report.GetProperty("shadowMissed").GetInt32(), Is.Zero);
+        });
+
+        using var stopped = await _admin.DeleteAsync(new Uri($"{PolicyPath}/shadow", UriKind.Relative));
+        await Route("after-stop", 0.85);
+        var final = await _admin.GetFromJsonAsync<JsonElement>(new Uri($"{PolicyPath}/shadow", UriKind.Relative));
+        Assert.That(final.GetProperty("running").GetBoolean(), Is.False);
+        Assert.That(final.GetProperty("decisions").GetInt32(), Is.EqualTo(4), "a stopped shadow decides nothing more");
     }
 }
