@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using HitlLoop.Contracts;
 using HitlLoop.Router;
 using HitlLoop.Router.Policy;
+using HitlLoop.Router.Signals;
 using Microsoft.Extensions.Options;
 
 namespace HitlLoop.Benchmarks;
@@ -13,6 +14,7 @@ public class RoutingPolicyBenchmarks
     private RoutingPolicy _policy = null!;
     private ResponseScored _lowConfidence = null!;
     private ResponseScored _confident = null!;
+    private RoutingSignals _signals = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -47,6 +49,26 @@ public class RoutingPolicyBenchmarks
             CommitteeScores = new Dictionary<string, double> { ["judge-small"] = 0.93, ["policy-checker"] = 0.95 },
             Sentiment = 0.2,
         };
+
+        // What the Router has learned about billing answers: ten known mistakes of the product (none of which the
+        // confident answer repeats), a window of ten end-user reactions and a calibrated threshold.
+        var now = new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
+        var rule = new PatternRule { When = "answering billing questions", InsteadOf = "long answers", Do = "keep it short", Reason = "reviewers shortened them" };
+        KnownPattern Pattern(int i, PatternSignature signature) => KnownPattern.From(
+            new PatternLearned { PatternId = $"support-bot:billing:p{i}", PatternType = "removed_content", ProductId = "support-bot", Category = "billing", Rule = rule, Signature = signature, Version = 1 },
+            now);
+        var patterns = Enumerable.Range(0, 10)
+            .Select(i => i % 2 == 0
+                ? Pattern(i, new PatternSignature { Words = [$"survey{i}", $"voucher{i}", $"newsletter{i}"], MinWordHits = 2 })
+                : Pattern(i, new PatternSignature { LongerThan = 2_000 + i }))
+            .ToList();
+        var reactions = UserReactionWindow.Empty("support-bot", "billing");
+        for (var i = 0; i < 10; i++)
+        {
+            reactions = reactions.With($"fb-{i}", negative: i < 2, now.AddMinutes(i))!;
+        }
+
+        _signals = new RoutingSignals(reactions, patterns, ThresholdCalibration.Start("support-bot", "billing", 0.88));
     }
 
     [Benchmark]
@@ -54,4 +76,8 @@ public class RoutingPolicyBenchmarks
 
     [Benchmark]
     public RoutingDecision DecideConfident() => _policy.Decide(_confident);
+
+    /// <summary>The confident answer against everything the Router has learned: every pattern checked, none matches.</summary>
+    [Benchmark]
+    public RoutingDecision DecideConfidentWithSignals() => _policy.Decide(_confident, _signals);
 }
