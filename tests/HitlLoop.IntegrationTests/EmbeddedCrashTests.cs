@@ -11,7 +11,7 @@ namespace HitlLoop.IntegrationTests;
 /// The embedded default (all five services, in-memory bus, embedded store) as its own process, killed with SIGKILL
 /// while chat products post and reviewers submit, then restarted on the same data. What was answered 2xx must all be
 /// there afterwards, once: a decision and a review item for each accepted response, a review in Feedback and a golden
-/// example for each accepted correction.
+/// example for each accepted correction. The second test runs the RabbitMQ fault suite's checker on the embedded host.
 /// </summary>
 [NonParallelizable]
 public sealed class EmbeddedCrashTests
@@ -120,6 +120,97 @@ public sealed class EmbeddedCrashTests
             Assert.That(queued, Is.EqualTo(decided), "one review item per decision (all need review), none twice");
             Assert.That(golden, Is.EquivalentTo(corrected), "each correction answered 200 is a golden example, once");
         });
+    }
+
+    [Test]
+    public async Task The_fault_suite_s_checker_finds_nothing_lost_and_nothing_twice_on_the_embedded_host()
+    {
+        const int responses = 300;
+        const int batch = 25;
+        var port = ServiceProcess.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Hitl__Embedded__DataDirectory"] = _dataDirectory,
+            ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
+            ["Hitl__RateLimit__ProductRequestsPerSecond"] = "0",
+            ["Router__DefaultConfidenceThreshold"] = "0.8",
+            ["Router__AuditSampleRate"] = "0",
+            // As in the RabbitMQ suite: the counts follow from the confidence rule alone.
+            ["Router__Calibration__Enabled"] = "false",
+            ["Router__DisabledTriggers__0"] = "known_mistake",
+            ["Router__DisabledTriggers__1"] = "user_negative_feedback",
+            ["TrainingOrchestrator__RetrainThreshold"] = "1000000",
+        };
+        var host = await StartAsync(port, environment);
+        HttpClient As(string subject, string role)
+        {
+            var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(subject, role));
+            return client;
+        }
+
+        using var product = As("support-bot", "product");
+        using var reviewer = As("rita", "reviewer");
+        using var lead = As("lee", "lead");
+        using var ml = As("ml-team", "ml");
+        using var stop = new CancellationTokenSource();
+        var corrected = new ConcurrentQueue<string>();
+        var unanswered = new ConcurrentQueue<string>();
+        var reviewing = LoopChecker.ReviewAsync(reviewer, TimeSpan.FromMilliseconds(100), corrected, unanswered, stop.Token);
+
+        var batches = Enumerable.Range(0, responses).Chunk(batch).ToList();
+        var log = new List<string>();
+        for (var b = 0; b < batches.Count; b++)
+        {
+            // Each batch, then the one before again: every response arrives twice, the copies on either side of a kill.
+            await PostUntilAcceptedAsync(product, batches[b]);
+            if (b > 0)
+            {
+                await PostUntilAcceptedAsync(product, batches[b - 1]);
+            }
+
+            if (b is 3 or 8)
+            {
+                await host.DisposeAsync();
+                host = await StartAsync(port, environment);
+                log.Add($"killed the embedded host with SIGKILL and restarted it (corrections answered so far: {corrected.Count})");
+            }
+        }
+
+        await PostUntilAcceptedAsync(product, batches[^1]);
+        await Eventually.Get(async () => (await Json.GetAsync(lead, "api/router/stats")).GetProperty("total").GetInt64(), n => n >= responses, what: "every response decided");
+        await Eventually.Get(() => Task.FromResult(corrected.Count), n => n >= 15, what: "the reviewer's corrections", timeout: TimeSpan.FromMinutes(2));
+        await stop.CancelAsync();
+        await reviewing;
+
+        await new LoopChecker(lead, lead, ml, lead).CheckAsync(
+            responses, Enumerable.Range(0, responses).Count(i => i % 3 == 0), corrected, unanswered, [.. log, $"each response posted twice: {2 * responses} responses in {2 * batches.Count - 1} requests"]);
+    }
+
+    /// <summary>Posts the batch as one request, again after a failure, until it is answered 202.</summary>
+    private static async Task PostUntilAcceptedAsync(HttpClient product, IEnumerable<int> batch)
+    {
+        var body = "[" + string.Join(",", batch.Select(i => Json.ResponseScored($"loop/{i:D4} é", i % 3 == 0 ? 0.4 : 0.95))) + "]";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var answer = await product.PostAsync(new Uri("api/responses", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+                if (answer.StatusCode == HttpStatusCode.Accepted)
+                {
+                    return;
+                }
+
+                Assert.That(attempt, Is.LessThan(60), $"the batch was answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+            }
+            catch (HttpRequestException) when (attempt < 60)
+            {
+                // The host is restarting: a producer tries again.
+            }
+
+            await Task.Delay(500);
+        }
     }
 
     private async Task<ServiceProcess> StartAsync(int port, IReadOnlyDictionary<string, string> environment)

@@ -105,7 +105,7 @@ public sealed class FaultInjectionTests
         using var stop = new CancellationTokenSource();
         var corrected = new ConcurrentQueue<string>();
         var unanswered = new ConcurrentQueue<string>();
-        var reviewing = ReviewAsync(corrected, unanswered, stop.Token);
+        var reviewing = LoopChecker.ReviewAsync(Client("ReviewQueue", TestAuth.Token("rita", "reviewer")), ReviewerPause, corrected, unanswered, stop.Token);
         var log = new List<string>();
         var batches = Enumerable.Range(0, Responses).Chunk(Batch).ToList();
         for (var b = 0; b < batches.Count; b++)
@@ -132,71 +132,9 @@ public sealed class FaultInjectionTests
         await stop.CancelAsync();
         await reviewing;
 
-        var queueLead = Client("ReviewQueue", TestAuth.Token("lee", "lead"));
-        var ml = Client("Feedback", TestAuth.Token("ml-team", "ml"));
-        var golden = await Eventually.Get(
-            () => Json.GoldenCorrectionsAsync(ml),
-            g => g.Count >= corrected.Count,
-            what: "every correction as a golden example",
-            timeout: TimeSpan.FromMinutes(2));
-        // Events a broker restart held up arrive late (an outbox sweep, a reconnect): late is fine, missing is not, so
-        // the checker waits a while for the expected count and then takes what is there.
-        var trainingLead = Client("TrainingOrchestrator", TestAuth.Token("lee", "lead"));
-        var lines = await Settled(() => DatasetLinesAsync(trainingLead), l => l.Count >= golden.Count);
-        // A submit cut off unanswered may reach Feedback after the first look: look again until both agree on a count.
-        for (var look = 0; look < 5 && (await Json.GoldenCorrectionsAsync(ml)) is var again && again.Count != golden.Count; look++)
-        {
-            golden = again;
-            lines = await Settled(() => DatasetLinesAsync(trainingLead), l => l.Count >= golden.Count);
-        }
-
-        var decisions = await Json.GetAsync(lead, "api/router/stats");
-        var queue = await Settled(() => Json.GetAsync(queueLead, "api/queue/stats"), q => ItemsIn(q) >= toReview);
-        var items = ItemsIn(queue);
-        var report = string.Join(Environment.NewLine,
-        [
-            .. log,
-            $"responses sent {Responses} (each twice: {2 * Responses} messages)",
-            $"decisions {decisions.GetProperty("total").GetInt64()} (expected {Responses}), to review {decisions.GetProperty("reviewRequested").GetInt64()} (expected {toReview})",
-            $"review items {items} (expected {toReview})",
-            $"corrections answered 200: {corrected.Count} (and {unanswered.Count} cut off unanswered); reviews completed in the queue {queue.GetProperty("completed").GetInt64()}",
-            $"golden examples {golden.Count}, distinct {golden.Distinct().Count()}",
-            $"dataset lines {lines.Count}, distinct {lines.Distinct().Count()}",
-        ]);
-        await TestContext.Out.WriteLineAsync(report);
-
-        // A submit the ReviewQueue died under may or may not have been stored; everything answered 200 must be there.
-        var answered = corrected.ToHashSet();
-        var possible = answered.Concat(unanswered).ToHashSet();
-        Assert.Multiple(() =>
-        {
-            Assert.That(decisions.GetProperty("total").GetInt64(), Is.EqualTo(Responses), report);
-            Assert.That(decisions.GetProperty("reviewRequested").GetInt64(), Is.EqualTo(toReview), report);
-            Assert.That(items, Is.EqualTo(toReview), report);
-            Assert.That(queue.GetProperty("completed").GetInt64(), Is.InRange(answered.Count, possible.Count), report);
-            Assert.That(golden, Is.Unique, report);
-            Assert.That(golden, Is.SupersetOf(answered).And.SubsetOf(possible), report);
-            Assert.That(lines, Is.EquivalentTo(golden), report);
-        });
-    }
-
-    private static long ItemsIn(JsonElement queue) =>
-        queue.GetProperty("pending").GetInt64() + queue.GetProperty("claimed").GetInt64() + queue.GetProperty("completed").GetInt64();
-
-    /// <summary>The probe's value once <paramref name="expected"/> holds, or its last value after two minutes.</summary>
-    private static async Task<T> Settled<T>(Func<Task<T>> probe, Func<T, bool> expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (true)
-        {
-            var value = await probe();
-            if (expected(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(1_000);
-        }
+        var checker = new LoopChecker(
+            lead, Client("ReviewQueue", TestAuth.Token("lee", "lead")), Client("Feedback", TestAuth.Token("ml-team", "ml")), Client("TrainingOrchestrator", TestAuth.Token("lee", "lead")));
+        await checker.CheckAsync(Responses, toReview, corrected, unanswered, [.. log, $"each response published twice: {2 * Responses} messages"]);
     }
 
     private async Task StartAsync(string project)
@@ -252,79 +190,5 @@ public sealed class FaultInjectionTests
                 await Task.Delay(500);
             }
         }
-    }
-
-    /// <summary>
-    /// A reviewer corrects what the queue serves until told to stop, through every fault (the ReviewQueue's restart
-    /// included); keeps each correction answered 200.
-    /// </summary>
-    private async Task ReviewAsync(ConcurrentQueue<string> corrected, ConcurrentQueue<string> unanswered, CancellationToken stop)
-    {
-        using var reviewer = Client("ReviewQueue", TestAuth.Token("rita", "reviewer"));
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                using var claim = await reviewer.PostAsync(new Uri("api/reviews/claim", UriKind.Relative), null, stop);
-                if (claim.StatusCode != HttpStatusCode.OK)
-                {
-                    await Task.Delay(200, stop);
-                    continue;
-                }
-
-                var id = (await claim.Content.ReadFromJsonAsync<JsonElement>(stop)).GetProperty("id").GetString()!;
-                var text = $"Refunds after 30 days are possible as store credit; case {id} is open and billing will write within two days.";
-                try
-                {
-                    using var submit = await reviewer.PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", new { verdict = "edited", correctedText = text }, stop);
-                    if (submit.StatusCode == HttpStatusCode.OK)
-                    {
-                        corrected.Enqueue(text);
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-                {
-                    // The ReviewQueue died under the request, or the reviewer was told to stop while it was in
-                    // flight: the submit may or may not have been stored.
-                    unanswered.Enqueue(text);
-                    if (stop.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                }
-
-                await Task.Delay(ReviewerPause, stop);
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200, CancellationToken.None);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Requests a retrain (refused when no example is new since the last snapshot) and returns the assistant turn of
-    /// every line of the latest snapshot's SFT file.
-    /// </summary>
-    private static async Task<List<string>> DatasetLinesAsync(HttpClient lead)
-    {
-        using var retrain = await lead.PostAsync(new Uri("api/retrain", UriKind.Relative), null);
-        var datasets = await Json.GetAsync(lead, "api/datasets");
-        if (datasets.GetArrayLength() == 0)
-        {
-            return [];
-        }
-
-        var id = datasets[0].GetProperty("id").GetString()!;
-        var sft = await lead.GetStringAsync(new Uri($"api/datasets/{Uri.EscapeDataString(id)}/sft.jsonl", UriKind.Relative));
-        return
-        [
-            .. sft.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString()!),
-        ];
     }
 }
