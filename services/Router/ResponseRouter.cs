@@ -55,7 +55,7 @@ public sealed class ResponseRouter(
         {
             Id = response.ResponseId,
             ProductId = response.ProductId,
-            Category = category is { Length: > 0 } ? category : null,
+            Category = ResponseKind.CategoryOf(category),
             // An audited response was approved like any confident one; a human checks it afterwards.
             Outcome = decision.NeedsReview && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
             Audit = decision.IsAudit,

@@ -13,8 +13,8 @@ public sealed class CalibrationBoard(IDocumentStoreFactory stores) : SignalBoard
 
     /// <summary>The calibration for the response's category, else for its product; null until reviews moved one.</summary>
     public ThresholdCalibration? For(string productId, string? category) =>
-        (category is { Length: > 0 } ? Find(UserReactionWindow.KeyOf(productId, category)) : null)
-        ?? Find(UserReactionWindow.KeyOf(productId, null));
+        (category is { Length: > 0 } ? Find(ResponseKind.KeyOf(productId, category)) : null)
+        ?? Find(ResponseKind.KeyOf(productId, null));
 
     /// <summary>Counts one first review of a decided response; returns the calibration as stored.</summary>
     public async Task<ThresholdCalibration> RecordAsync(

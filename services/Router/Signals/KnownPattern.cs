@@ -29,7 +29,7 @@ public sealed record KnownPattern : ISignal
     {
         Id = learned.PatternId,
         ProductId = learned.ProductId,
-        Category = learned.Category is { Length: > 0 } category ? category : null,
+        Category = ResponseKind.CategoryOf(learned.Category),
         PatternType = learned.PatternType,
         Rule = learned.Rule,
         Signature = learned.Signature,

@@ -19,7 +19,7 @@ public sealed record ThresholdCalibration : ISignal
     /// <summary>Review ids remembered, so a redelivered review counts once.</summary>
     public const int ReviewIdsKept = 200;
 
-    /// <summary>The kind (<see cref="UserReactionWindow.KeyOf"/>).</summary>
+    /// <summary>The kind (<see cref="ResponseKind.KeyOf"/>).</summary>
     public required string Id { get; init; }
 
     public long Version { get; init; }
@@ -38,9 +38,9 @@ public sealed record ThresholdCalibration : ISignal
 
     public static ThresholdCalibration Start(string productId, string? category, double threshold) => new()
     {
-        Id = UserReactionWindow.KeyOf(productId, category),
+        Id = ResponseKind.KeyOf(productId, category),
         ProductId = productId,
-        Category = category is { Length: > 0 } ? category : null,
+        Category = ResponseKind.CategoryOf(category),
         Threshold = threshold,
     };
 

@@ -6,7 +6,7 @@ namespace HitlLoop.Router.Signals;
 public sealed class UserReactionBoard(IDocumentStoreFactory stores) : SignalBoard<UserReactionWindow>(stores, "user-reactions")
 {
     /// <summary>The window for the response's category, else for its product; null before any reaction.</summary>
-    public UserReactionWindow? For(string productId, string? category) => Find(UserReactionWindow.KeyOf(productId, category));
+    public UserReactionWindow? For(string productId, string? category) => Find(ResponseKind.KeyOf(productId, category));
 
     /// <summary>Adds a reaction once per feedback id; returns the window as stored.</summary>
     public async Task<UserReactionWindow> RecordAsync(

@@ -11,7 +11,7 @@ public sealed record UserReactionWindow : ISignal
     /// <summary>Reactions remembered per kind: enough to see a redelivered feedback id again, and more than any window.</summary>
     public const int Kept = 100;
 
-    /// <summary>The kind (<see cref="KeyOf"/>).</summary>
+    /// <summary>The kind (<see cref="ResponseKind.KeyOf"/>).</summary>
     public required string Id { get; init; }
 
     public long Version { get; init; }
@@ -20,12 +20,8 @@ public sealed record UserReactionWindow : ISignal
     public IReadOnlyList<UserReaction> Recent { get; init; } = [];
     public DateTime UpdatedAt { get; init; }
 
-    /// <summary>The product and category, length-prefixed so that no two pairs share a key whatever the ids hold.</summary>
-    public static string KeyOf(string productId, string? category) =>
-        category is { Length: > 0 } ? $"{productId.Length}:{productId}/{category}" : $"{productId.Length}:{productId}";
-
     public static UserReactionWindow Empty(string productId, string? category) =>
-        new() { Id = KeyOf(productId, category), ProductId = productId, Category = category is { Length: > 0 } ? category : null };
+        new() { Id = ResponseKind.KeyOf(productId, category), ProductId = productId, Category = ResponseKind.CategoryOf(category) };
 
     /// <summary>How people read the kind: "support-bot" or "support-bot/billing".</summary>
     public string Name => Category is null ? ProductId : $"{ProductId}/{Category}";

@@ -91,8 +91,8 @@ public sealed class UserNegativeFeedbackTests
     [Test]
     public void Kinds_with_odd_ids_never_share_a_key()
     {
-        Assert.That(UserReactionWindow.KeyOf("a/b", "c"), Is.Not.EqualTo(UserReactionWindow.KeyOf("a", "b/c")));
-        Assert.That(UserReactionWindow.KeyOf("Bot", null), Is.Not.EqualTo(UserReactionWindow.KeyOf("bot", null)));
+        Assert.That(ResponseKind.KeyOf("a/b", "c"), Is.Not.EqualTo(ResponseKind.KeyOf("a", "b/c")));
+        Assert.That(ResponseKind.KeyOf("Bot", null), Is.Not.EqualTo(ResponseKind.KeyOf("bot", null)));
     }
 
     [Test]
