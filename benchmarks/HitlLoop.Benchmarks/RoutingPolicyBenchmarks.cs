@@ -65,7 +65,7 @@ public class RoutingPolicyBenchmarks
         var reactions = UserReactionWindow.Empty("support-bot", "billing");
         for (var i = 0; i < 10; i++)
         {
-            reactions = reactions.With($"fb-{i}", negative: i < 2, now.AddMinutes(i))!;
+            reactions = reactions.With($"fb-{i}", negative: i < 2, now.AddMinutes(i), now.AddMinutes(i))!;
         }
 
         _signals = new RoutingSignals(reactions, patterns, ThresholdCalibration.Start("support-bot", "billing", 0.88));

@@ -45,7 +45,8 @@ public sealed class ReviewCompletedConsumer(
             return;
         }
 
-        var at = review.CompletedAt == default ? clock.GetUtcNow().UtcDateTime : review.CompletedAt.UtcDateTime;
+        // The Router's clock, not the review's: it orders the replicas' refresh and dates each step.
+        var at = clock.GetUtcNow().UtcDateTime;
         var seed = ThresholdCalibration.Start(decision.ProductId, decision.Category, policy.ConfiguredThresholdFor(decision.ProductId));
         await calibrations.RecordAsync(
             seed,

@@ -25,8 +25,9 @@ public sealed class UserFeedbackSubmittedConsumer(IDecisionStore decisions, User
         }
 
         var negative = UserFeedbackChecks.Sentiment(feedback.ThumbsUp, feedback.Rating) == false;
-        var at = feedback.SubmittedAt == default ? clock.GetUtcNow().UtcDateTime : feedback.SubmittedAt.UtcDateTime;
-        await reactions.RecordAsync(productId, decision?.Category, feedback.FeedbackId, negative, at, context.CancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var at = feedback.SubmittedAt == default ? now : feedback.SubmittedAt.UtcDateTime;
+        await reactions.RecordAsync(productId, decision?.Category, feedback.FeedbackId, negative, at, now, context.CancellationToken);
     }
 }
 

@@ -19,6 +19,9 @@ public abstract class SignalBoard<T>(IDocumentStoreFactory stores, string collec
 {
     private const int RefreshPage = 500;
 
+    /// <summary>Each refresh reads this far back again, so a replica whose clock runs a little behind is not missed.</summary>
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, T> _known = new(StringComparer.Ordinal);
     private DateTime _seenUpTo = DateTime.MinValue;
 
@@ -32,26 +35,29 @@ public abstract class SignalBoard<T>(IDocumentStoreFactory stores, string collec
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        var from = _seenUpTo == DateTime.MinValue ? DateTime.MinValue : _seenUpTo - ClockSlack;
         while (true)
         {
-            var since = _seenUpTo;
+            var since = from;
             var changed = await Documents.FindAsync(d => d.UpdatedAt >= since, d => d.UpdatedAt, limit: RefreshPage, cancellationToken: cancellationToken);
             foreach (var signal in changed)
             {
                 Keep(signal);
             }
 
-            if (changed.Count == 0 || changed[^1].UpdatedAt == since)
+            if (changed.Count > 0 && changed[^1].UpdatedAt > _seenUpTo)
+            {
+                _seenUpTo = changed[^1].UpdatedAt;
+            }
+
+            // A short page is the end; a full one continues from its last time (inclusive, so ties are not skipped),
+            // unless the whole page shares one time and paging by time can go no further.
+            if (changed.Count < RefreshPage || changed[^1].UpdatedAt == since)
             {
                 return;
             }
 
-            // From the last time seen again (inclusive), so signals sharing that time are not skipped.
-            _seenUpTo = changed[^1].UpdatedAt;
-            if (changed.Count < RefreshPage)
-            {
-                return;
-            }
+            from = changed[^1].UpdatedAt;
         }
     }
 

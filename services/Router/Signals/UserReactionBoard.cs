@@ -10,9 +10,9 @@ public sealed class UserReactionBoard(IDocumentStoreFactory stores) : SignalBoar
 
     /// <summary>Adds a reaction once per feedback id; returns the window as stored.</summary>
     public async Task<UserReactionWindow> RecordAsync(
-        string productId, string? category, string feedbackId, bool negative, DateTime at, CancellationToken cancellationToken)
+        string productId, string? category, string feedbackId, bool negative, DateTime at, DateTime now, CancellationToken cancellationToken)
     {
-        var stored = await Documents.UpsertAsync(UserReactionWindow.Empty(productId, category), w => w.With(feedbackId, negative, at), cancellationToken);
+        var stored = await Documents.UpsertAsync(UserReactionWindow.Empty(productId, category), w => w.With(feedbackId, negative, at, now), cancellationToken);
         Keep(stored);
         return stored;
     }

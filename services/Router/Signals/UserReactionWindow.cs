@@ -27,7 +27,9 @@ public sealed record UserReactionWindow : ISignal
     public string Name => Category is null ? ProductId : $"{ProductId}/{Category}";
 
     /// <summary>The window with the reaction added, or null when this feedback id is in it already (a redelivery).</summary>
-    public UserReactionWindow? With(string feedbackId, bool negative, DateTime at)
+    /// <param name="at">When the end user reacted, as the product says.</param>
+    /// <param name="now">When the Router counts it: the order replicas refresh in, so it comes from the Router's clock.</param>
+    public UserReactionWindow? With(string feedbackId, bool negative, DateTime at, DateTime now)
     {
         if (Recent.Any(r => r.FeedbackId == feedbackId))
         {
@@ -38,7 +40,7 @@ public sealed record UserReactionWindow : ISignal
         {
             Version = Version + 1,
             Recent = [.. Recent.Append(new UserReaction(feedbackId, negative, at)).TakeLast(Kept)],
-            UpdatedAt = at > UpdatedAt ? at : UpdatedAt,
+            UpdatedAt = now > UpdatedAt ? now : UpdatedAt,
         };
     }
 

@@ -3,6 +3,7 @@ using HitlLoop.Router;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
 using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.Testing;
 using HitlLoop.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,7 @@ public sealed class UserNegativeFeedbackTests
         var window = UserReactionWindow.Empty("support-bot", "billing");
         for (var i = 0; i < total; i++)
         {
-            window = window.With($"f-{i}", negative: i < negative, Noon.AddMinutes(i))!;
+            window = window.With($"f-{i}", negative: i < negative, Noon.AddMinutes(i), Noon.AddMinutes(i))!;
         }
 
         return window;
@@ -79,7 +80,7 @@ public sealed class UserNegativeFeedbackTests
     {
         var window = Window(10, 3);
 
-        Assert.That(window.With("f-0", negative: true, Noon), Is.Null);
+        Assert.That(window.With("f-0", negative: true, Noon, Noon), Is.Null);
     }
 
     [Test]
@@ -144,5 +145,25 @@ public sealed class UserNegativeFeedbackTests
         Assert.That(after.Triggers.Single().Code, Is.EqualTo(TriggerCodes.UserNegativeFeedback));
         Assert.That(after.Priority, Is.EqualTo(ReviewPriority.High));
         Assert.That(other!.Outcome, Is.EqualTo(RoutingOutcome.AutoApproved), "shipping answers drew no complaints");
+    }
+
+    [Test]
+    public async Task Another_replica_sees_the_reactions_on_its_next_refresh_even_with_a_clock_a_little_behind()
+    {
+        await using var harness = await ServiceHarness.StartAsync([new RouterService()]);
+        var stores = harness.Get<IDocumentStoreFactory>();
+        var first = new UserReactionBoard(stores);
+        var second = new UserReactionBoard(stores);
+        await first.SetUpAsync(CancellationToken.None);
+        await second.SetUpAsync(CancellationToken.None);
+
+        await first.RecordAsync("support-bot", "billing", "fb-1", negative: true, Noon, now: Noon, CancellationToken.None);
+        await second.RefreshAsync(CancellationToken.None);
+        Assert.That(second.For("support-bot", "billing")?.Recent.Count, Is.EqualTo(1));
+
+        // A third replica, its clock 30 s behind, counts a reaction to another kind after the second one's refresh.
+        await first.RecordAsync("support-bot", "shipping", "fb-2", negative: true, Noon, now: Noon.AddSeconds(-30), CancellationToken.None);
+        await second.RefreshAsync(CancellationToken.None);
+        Assert.That(second.For("support-bot", "shipping")?.Recent.Count, Is.EqualTo(1));
     }
 }
