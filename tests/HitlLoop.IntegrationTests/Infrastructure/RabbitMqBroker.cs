@@ -284,7 +284,9 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             """;
 
         private static readonly TimeSpan _startupTimeout = TimeSpan.FromSeconds(90);
-        private static readonly TimeSpan _ctlTimeout = TimeSpan.FromSeconds(30);
+        // rabbitmqctl starts an Erlang VM of its own, and stop_app closes every connection first: on a loaded two-core
+        // machine that took more than 30 s once, so the wait is generous.
+        private static readonly TimeSpan _ctlTimeout = TimeSpan.FromSeconds(120);
         private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(15);
 
         private readonly string _directory;
@@ -495,6 +497,11 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             try
             {
                 await ctl.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                ctl.Kill(entireProcessTree: true);
+                throw new TimeoutException($"rabbitmqctl {string.Join(' ', arguments)} did not finish within {_ctlTimeout.TotalSeconds:F0} s.");
             }
             catch (OperationCanceledException)
             {
