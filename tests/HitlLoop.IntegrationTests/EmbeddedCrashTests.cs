@@ -53,20 +53,7 @@ public sealed class EmbeddedCrashTests
     public async Task What_was_answered_survives_kill_minus_nine_once_and_only_once()
     {
         var port = ServiceProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["Urls"] = $"http://127.0.0.1:{port}",
-            ["Hitl__Embedded__DataDirectory"] = _dataDirectory,
-            ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
-            ["Hitl__RateLimit__ProductRequestsPerSecond"] = "0",
-            ["Router__AuditSampleRate"] = "0",
-            // The counts below follow from the confidence rule alone: what the Router learns as the run goes
-            // (thresholds from verdicts, known mistakes, end-user reactions) would move them with the timing.
-            ["Router__Calibration__Enabled"] = "false",
-            ["Router__DisabledTriggers__0"] = "known_mistake",
-            ["Router__DisabledTriggers__1"] = "user_negative_feedback",
-            ["TrainingOrchestrator__RetrainThreshold"] = "1000000",
-        };
+        var environment = HostEnvironment(port);
 
         // Run 1: products post as fast as they can; the process dies under them once half are in.
         var first = await StartAsync(port, environment);
@@ -128,32 +115,14 @@ public sealed class EmbeddedCrashTests
         const int responses = 300;
         const int batch = 25;
         var port = ServiceProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["Urls"] = $"http://127.0.0.1:{port}",
-            ["Hitl__Embedded__DataDirectory"] = _dataDirectory,
-            ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
-            ["Hitl__RateLimit__ProductRequestsPerSecond"] = "0",
-            ["Router__DefaultConfidenceThreshold"] = "0.8",
-            ["Router__AuditSampleRate"] = "0",
-            // As in the RabbitMQ suite: the counts follow from the confidence rule alone.
-            ["Router__Calibration__Enabled"] = "false",
-            ["Router__DisabledTriggers__0"] = "known_mistake",
-            ["Router__DisabledTriggers__1"] = "user_negative_feedback",
-            ["TrainingOrchestrator__RetrainThreshold"] = "1000000",
-        };
+        var environment = HostEnvironment(port);
+        environment["Router__DefaultConfidenceThreshold"] = "0.8";
         var host = await StartAsync(port, environment);
-        HttpClient As(string subject, string role)
-        {
-            var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(subject, role));
-            return client;
-        }
-
-        using var product = As("support-bot", "product");
-        using var reviewer = As("rita", "reviewer");
-        using var lead = As("lee", "lead");
-        using var ml = As("ml-team", "ml");
+        // The host comes back on the same address, so these clients outlive each restart.
+        using var product = Client(host, TestAuth.Token("support-bot", "product"));
+        using var reviewer = Client(host, TestAuth.Token("rita", "reviewer"));
+        using var lead = Client(host, TestAuth.Token("lee", "lead"));
+        using var ml = Client(host, TestAuth.Token("ml-team", "ml"));
         using var stop = new CancellationTokenSource();
         var corrected = new ConcurrentQueue<string>();
         var unanswered = new ConcurrentQueue<string>();
@@ -212,6 +181,16 @@ public sealed class EmbeddedCrashTests
             await Task.Delay(500);
         }
     }
+
+    /// <summary>The embedded host on <paramref name="port"/> and this test's data, without product rate limits or retraining.</summary>
+    private Dictionary<string, string> HostEnvironment(int port) => new(RouterSettings.ConfidenceRuleOnly)
+    {
+        ["Urls"] = $"http://127.0.0.1:{port}",
+        ["Hitl__Embedded__DataDirectory"] = _dataDirectory,
+        ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
+        ["Hitl__RateLimit__ProductRequestsPerSecond"] = "0",
+        ["TrainingOrchestrator__RetrainThreshold"] = "1000000",
+    };
 
     private async Task<ServiceProcess> StartAsync(int port, IReadOnlyDictionary<string, string> environment)
     {

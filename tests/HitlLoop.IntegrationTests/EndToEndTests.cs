@@ -76,18 +76,12 @@ public sealed class EndToEndTests
         await _mlTeam.StartAsync();
 
         var trainingPort = ServiceProcess.FreePort();
-        var shared = new Dictionary<string, string>
+        var shared = new Dictionary<string, string>(RouterSettings.ConfidenceRuleOnly)
         {
             ["Hitl__Transport"] = "RabbitMq",
             ["Hitl__RabbitMq__Uri"] = vhost.ToString(),
             ["Hitl__Store"] = "Embedded",
             ["Router__DefaultConfidenceThreshold"] = "0.8",
-            ["Router__AuditSampleRate"] = "0",
-            // The counts checked below follow from the confidence rule alone; RouterOnRabbitMqTests covers what the
-            // Router learns from these events, which would otherwise move the counts with the timing.
-            ["Router__Calibration__Enabled"] = "false",
-            ["Router__DisabledTriggers__0"] = "known_mistake",
-            ["Router__DisabledTriggers__1"] = "user_negative_feedback",
             // Every service trusts the same signing key and knows the same machine callers.
             ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
             ["Hitl__Auth__ApiKeys__0__Id"] = Product,

@@ -72,19 +72,13 @@ public sealed class FaultInjectionTests
             _ports[project] = ServiceProcess.FreePort();
         }
 
-        _shared = new Dictionary<string, string>
+        _shared = new Dictionary<string, string>(RouterSettings.ConfidenceRuleOnly)
         {
             ["Hitl__Transport"] = "RabbitMq",
             ["Hitl__RabbitMq__Uri"] = vhost.ToString(),
             ["Hitl__Store"] = "Embedded",
             ["Hitl__Auth__SigningKey"] = TestAuth.SigningKey,
             ["Router__DefaultConfidenceThreshold"] = "0.8",
-            ["Router__AuditSampleRate"] = "0",
-            // The counts below follow from the confidence rule alone: what the Router learns as the run goes
-            // (thresholds from verdicts, known mistakes, end-user reactions) would move them with the timing.
-            ["Router__Calibration__Enabled"] = "false",
-            ["Router__DisabledTriggers__0"] = "known_mistake",
-            ["Router__DisabledTriggers__1"] = "user_negative_feedback",
             ["TrainingOrchestrator__RetrainThreshold"] = "1000000",
             ["TrainingOrchestrator__PublicBaseUrl"] = $"http://127.0.0.1:{_ports["TrainingOrchestrator"]}",
         };

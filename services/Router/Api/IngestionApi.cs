@@ -127,8 +127,8 @@ internal static class IngestionApi
             }
             catch (JsonException e)
             {
-                var field = prefix + FieldOf(e.Path);
-                problems[field] = [$"{field} is not valid here: {e.Message.Split(" Path:", 2)[0]}"];
+                var (field, message) = JsonProblem.Of(e, prefix);
+                problems[field] = [message];
                 return;
             }
 
@@ -144,9 +144,6 @@ internal static class IngestionApi
             }
         }
     }
-
-    private static string FieldOf(string? path) =>
-        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
     private static string Quote(string id) => id.Length > 40 ? $"\"{id[..40]}…\"" : $"\"{id}\"";
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using HitlLoop.Contracts;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
 using HitlLoop.ServiceDefaults;
@@ -15,13 +14,6 @@ namespace HitlLoop.Router.Api;
 /// </summary>
 internal static class PoliciesApi
 {
-    /// <summary>Every trigger a product may turn off.</summary>
-    public static readonly IReadOnlySet<string> KnownTriggers = new HashSet<string>(StringComparer.Ordinal)
-    {
-        TriggerCodes.LowConfidence, TriggerCodes.NegativeSentiment, TriggerCodes.EscalationRequested, TriggerCodes.HighValueAccount,
-        TriggerCodes.CommitteeDisagreement, TriggerCodes.RandomAudit, TriggerCodes.UserNegativeFeedback, TriggerCodes.KnownMistake,
-    };
-
     public static void MapPoliciesApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/router/policies").WithTags("Router");
@@ -101,9 +93,9 @@ internal static class PoliciesApi
 
         return checks.Each("disabledTriggers", settings.DisabledTriggers, (c, field, code) =>
         {
-            if (!KnownTriggers.Contains(code))
+            if (!TriggerCodes.All.Contains(code))
             {
-                c.Add(field, $"{field} is not a trigger code; known: {string.Join(", ", KnownTriggers.Order(StringComparer.Ordinal))}");
+                c.Add(field, $"{field} is not a trigger code; known: {string.Join(", ", TriggerCodes.All.Order(StringComparer.Ordinal))}");
             }
         });
     }

@@ -40,10 +40,14 @@ public sealed class RoutingPolicy
     public CalibrationOptions Calibration => _options.Calibration;
 
     /// <summary>Whether reviewers' verdicts move this product's threshold.</summary>
-    public bool Calibrates(string productId) => _options.Calibration.Enabled && ProductFor(productId)?.Calibrate != false;
+    public bool Calibrates(string productId) => Calibrates(ProductFor(productId));
 
     /// <summary>The threshold configuration sets for the product: where calibration starts.</summary>
-    public double ConfiguredThresholdFor(string productId) => ProductFor(productId)?.ConfidenceThreshold ?? _options.DefaultConfidenceThreshold;
+    public double ConfiguredThresholdFor(string productId) => ConfiguredThreshold(ProductFor(productId));
+
+    private bool Calibrates(ProductPolicyOptions? product) => _options.Calibration.Enabled && product?.Calibrate != false;
+
+    private double ConfiguredThreshold(ProductPolicyOptions? product) => product?.ConfidenceThreshold ?? _options.DefaultConfidenceThreshold;
 
     /// <summary>Decides the response from its scores and what the Router has learned about its kind (<paramref name="signals"/>).</summary>
     public RoutingDecision Decide(ResponseScored response, RoutingSignals? signals = null) =>
@@ -58,10 +62,7 @@ public sealed class RoutingPolicy
 
     private RoutingDecision Decide(ResponseScored response, RoutingSignals? signals, ProductPolicyOptions? product, string version)
     {
-        var calibrates = _options.Calibration.Enabled && product?.Calibrate != false;
-        var threshold = signals?.Calibrated is { } calibrated && calibrates
-            ? calibrated.Threshold
-            : product?.ConfidenceThreshold ?? _options.DefaultConfidenceThreshold;
+        var threshold = signals?.Calibrated is { } calibrated && Calibrates(product) ? calibrated.Threshold : ConfiguredThreshold(product);
         var triggers = new List<ReviewTrigger>();
 
         if (response.Confidence < threshold)

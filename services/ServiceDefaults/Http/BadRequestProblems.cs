@@ -17,9 +17,7 @@ internal sealed class BadRequestProblems(IProblemDetailsService problems) : IExc
             return false;
         }
 
-        var (field, message) = bad.InnerException is JsonException json
-            ? (FieldOf(json.Path), $"{FieldOf(json.Path)} is not valid here: {FirstSentence(json.Message)}")
-            : ("body", bad.Message);
+        var (field, message) = bad.InnerException is JsonException json ? JsonProblem.Of(json) : ("body", bad.Message);
         context.Response.StatusCode = bad.StatusCode;
         var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
@@ -28,10 +26,20 @@ internal sealed class BadRequestProblems(IProblemDetailsService problems) : IExc
         };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
     }
+}
+
+/// <summary>A JSON value that could not be read, as a field name and a reason fit for problem details.</summary>
+public static class JsonProblem
+{
+    /// <summary>E.g. ("ratings.overall", "ratings.overall is not valid here: The JSON value could not be converted ...").</summary>
+    /// <param name="prefix">Put before the field, e.g. "[3]." for an item of a batch.</param>
+    public static (string Field, string Message) Of(JsonException exception, string prefix = "")
+    {
+        var field = prefix + FieldOf(exception.Path);
+        return (field, $"{field} is not valid here: {exception.Message.Split(" Path:", 2)[0]}");
+    }
 
     /// <summary>"$.ratings.overall" → "ratings.overall"; the root → "body".</summary>
     private static string FieldOf(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
-
-    private static string FirstSentence(string message) => message.Split(" Path:", 2)[0];
 }
