@@ -1,4 +1,5 @@
 using HitlLoop.Contracts;
+using HitlLoop.Router.Novelty;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
 using HitlLoop.Router.Storage;
@@ -17,6 +18,7 @@ public sealed class ResponseRouter(
     KnownPatternBoard patterns,
     CalibrationBoard calibrations,
     ProductPolicyBoard policies,
+    NoveltyBoard novelty,
     ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
@@ -30,8 +32,12 @@ public sealed class ResponseRouter(
 
         var now = clock.GetUtcNow();
         var category = response.Context.Category;
+        var assessed = policy.NoveltyOn ? novelty.Assess(response.ProductId, response.Query) : null;
         var signals = new RoutingSignals(
-            reactions.For(response.ProductId, category), patterns.For(response.ProductId), calibrations.For(response.ProductId, category));
+            reactions.For(response.ProductId, category),
+            patterns.For(response.ProductId),
+            calibrations.For(response.ProductId, category),
+            assessed);
         var decision = policy.Decide(response, signals);
         var shadow = policies.For(response.ProductId) is { ShadowRunning: true, Shadow: { } candidate } running
             ? policy.DecideAs(response, signals, candidate, running.ShadowLabel)
@@ -63,6 +69,7 @@ public sealed class ResponseRouter(
             ConfidenceThreshold = decision.ConfidenceThreshold,
             Sentiment = response.Sentiment,
             LearningValue = decision.LearningValue,
+            Learning = decision.Learning,
             Priority = decision.Priority,
             Triggers = decision.Triggers,
             PolicyVersion = decision.PolicyVersion,
@@ -74,6 +81,13 @@ public sealed class ResponseRouter(
         };
 
         var stored = await decisions.RecordOnceAsync(made, cancellationToken);
+        if (ReferenceEquals(stored, made) && assessed is not null)
+        {
+            // Counted once the decision stands, so a redelivery does not count the query twice.
+            await novelty.CountAsync(
+                response.ProductId, assessed, reviewed: stored.Outcome == RoutingOutcome.ReviewRequested, () => redactor.Redact(response.Query), cancellationToken);
+        }
+
         if (ReferenceEquals(stored, made) && stored.Shadow is { } counted)
         {
             // Counted after the decision is stored: a crash in between leaves one decision out of the report.

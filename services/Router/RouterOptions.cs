@@ -45,6 +45,35 @@ public sealed class RouterOptions
     public UserFeedbackTriggerOptions UserFeedback { get; set; } = new();
 
     public CalibrationOptions Calibration { get; set; } = new();
+
+    public NoveltyOptions Novelty { get; set; } = new();
+}
+
+/// <summary>
+/// When a query counts as novel (see <see cref="Novelty.NoveltyMemory"/>): its TF-IDF cosine to every cluster of the
+/// product's earlier queries is under <see cref="NovelBelow"/>, once the product has <see cref="MinSeen"/> queries
+/// to compare with. Defaults chosen on the labelled queries in the tests (precision and recall in the README).
+/// </summary>
+public sealed class NoveltyOptions
+{
+    /// <summary>Off: novelty is neither a trigger nor a term of the learning value, and queries are not counted.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Similarity to the nearest cluster under which a query is novel.</summary>
+    [Range(0.0, 1.0)]
+    public double NovelBelow { get; set; } = 0.3;
+
+    /// <summary>Similarity from which a query joins its nearest cluster rather than opening one.</summary>
+    [Range(0.0, 1.0)]
+    public double JoinSimilarity { get; set; } = 0.5;
+
+    /// <summary>Queries a product must have sent before any is called novel: at first, everything is.</summary>
+    [Range(0, int.MaxValue)]
+    public int MinSeen { get; set; } = 50;
+
+    /// <summary>Clusters kept per product; when full, one not matched lately gives up its slot.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxClusters { get; set; } = 20_000;
 }
 
 /// <summary>

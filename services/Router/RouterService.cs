@@ -1,5 +1,6 @@
 using HitlLoop.Router.Api;
 using HitlLoop.Router.Consumers;
+using HitlLoop.Router.Novelty;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
 using HitlLoop.Router.Storage;
@@ -27,6 +28,7 @@ public sealed class RouterService : IHitlService
         AddSignals<KnownPatternBoard>(builder.Services);
         AddSignals<CalibrationBoard>(builder.Services);
         AddSignals<ProductPolicyBoard>(builder.Services);
+        AddSignals<NoveltyBoard>(builder.Services);
         builder.Services.AddHostedService<SignalRefresh>();
         builder.Services.AddSingleton(sp => new RoutingPolicy(sp.GetRequiredService<IOptions<RouterOptions>>(), sp.GetRequiredService<ProductPolicyBoard>()));
         builder.Services.AddSingleton<ResponseRouter>();

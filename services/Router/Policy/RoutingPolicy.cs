@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using HitlLoop.Contracts;
+using HitlLoop.Router.Novelty;
 using HitlLoop.Router.Signals;
 using HitlLoop.ServiceDefaults.Text;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,9 @@ public sealed class RoutingPolicy
     private ProductPolicy? StoredPolicy(string productId) => _policies?.For(productId) is { PolicyVersion: > 0 } stored ? stored : null;
 
     public CalibrationOptions Calibration => _options.Calibration;
+
+    /// <summary>Whether queries are compared with the product's earlier ones at all.</summary>
+    public bool NoveltyOn => _options.Novelty.Enabled;
 
     /// <summary>Whether reviewers' verdicts move this product's threshold.</summary>
     public bool Calibrates(string productId) => Calibrates(ProductFor(productId));
@@ -100,6 +104,12 @@ public sealed class RoutingPolicy
             triggers.Add(Trigger(TriggerCodes.UserNegativeFeedback, ReviewPriority.High, reactions));
         }
 
+        var novelty = Judged(signals?.Novelty);
+        if (novelty is not null && novelty.Similarity < _options.Novelty.NovelBelow)
+        {
+            triggers.Add(Trigger(TriggerCodes.NovelInput, ReviewPriority.Medium, NovelEvidence(novelty)));
+        }
+
         bool Disabled(string code) =>
             _options.DisabledTriggers.Contains(code, StringComparer.Ordinal) || product?.DisabledTriggers.Contains(code, StringComparer.Ordinal) == true;
         triggers.RemoveAll(t => Disabled(t.Code));
@@ -116,11 +126,11 @@ public sealed class RoutingPolicy
             NeedsReview = triggers.Count > 0,
             Triggers = triggers,
             Priority = triggers.Count > 0 ? triggers.Max(t => t.Priority) : ReviewPriority.Low,
-            LearningValue = LearningValue.Compute(
-                uncertainty: 1 - response.Confidence,
-                novelty: 0,
-                impact: Impact(response),
-                diversity: 0),
+            Learning = new LearningValue(
+                Uncertainty: 1 - response.Confidence,
+                Novelty: novelty?.Novelty ?? 0,
+                Impact: Impact(response),
+                Diversity: novelty?.Diversity ?? 0),
             ConfidenceThreshold = threshold,
             // Two reviewers (by default) for an audit sample or a committee disagreement, else one.
             RequiredReviews = triggers.Any(t => t.Code is TriggerCodes.RandomAudit or TriggerCodes.CommitteeDisagreement)
@@ -164,6 +174,15 @@ public sealed class RoutingPolicy
             ? $"{negative} of the latest {rated} end-user reactions to {window.Name} were negative ({F((double)negative / rated)} > {F(trigger.NegativeRate)})"
             : null;
     }
+
+    /// <summary>The assessment when novelty is on and the product has sent enough queries to judge against.</summary>
+    private NoveltyAssessment? Judged(NoveltyAssessment? assessed) =>
+        _options.Novelty.Enabled && assessed is not null && assessed.Seen >= _options.Novelty.MinSeen && assessed.Terms.Count > 0 ? assessed : null;
+
+    private string NovelEvidence(NoveltyAssessment novelty) =>
+        novelty.NearestExample is { } nearest
+            ? $"the nearest of {novelty.Seen} earlier queries is {F(novelty.Similarity)} alike (< {F(_options.Novelty.NovelBelow)}): \"{nearest}\""
+            : $"no word in common with any of {novelty.Seen} earlier queries";
 
     private double Impact(ResponseScored response)
     {

@@ -11,10 +11,11 @@ public static class TriggerCodes
     public const string RandomAudit = "random_audit";
     public const string UserNegativeFeedback = "user_negative_feedback";
     public const string KnownMistake = "known_mistake";
+    public const string NovelInput = "novel_input";
 
     /// <summary>Every code, for checking the ones a policy turns off.</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        LowConfidence, NegativeSentiment, EscalationRequested, HighValueAccount, CommitteeDisagreement, RandomAudit, UserNegativeFeedback, KnownMistake,
+        LowConfidence, NegativeSentiment, EscalationRequested, HighValueAccount, CommitteeDisagreement, RandomAudit, UserNegativeFeedback, KnownMistake, NovelInput,
     };
 }

@@ -33,7 +33,7 @@ public abstract class SignalBoard<T>(IDocumentStoreFactory stores, string collec
         await RefreshAsync(cancellationToken);
     }
 
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    public virtual async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var from = _seenUpTo == DateTime.MinValue ? DateTime.MinValue : _seenUpTo - ClockSlack;
         while (true)

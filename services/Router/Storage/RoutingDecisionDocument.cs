@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using HitlLoop.Contracts;
+using HitlLoop.Router.Policy;
 using HitlLoop.ServiceDefaults.Outbox;
 
 namespace HitlLoop.Router.Storage;
@@ -10,10 +11,10 @@ public enum RoutingOutcome
     ReviewRequested,
 }
 
-/// <summary>One decision per response id, with its reasons, scores and policy version.</summary>
 /// <summary>A shadow policy's decision: it never acts, it is only counted.</summary>
 public sealed record ShadowDecision(string Version, bool NeedsReview, IReadOnlyList<string> Triggers);
 
+/// <summary>One decision per response id, with its reasons, scores and policy version.</summary>
 public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocument>
 {
     /// <summary>The producer's response id.</summary>
@@ -31,6 +32,9 @@ public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocumen
     public double ConfidenceThreshold { get; init; }
     public double Sentiment { get; init; }
     public double LearningValue { get; init; }
+
+    /// <summary>The learning value's terms: why this response would (or would not) teach the bot much.</summary>
+    public LearningValue? Learning { get; init; }
     public ReviewPriority Priority { get; init; }
     public IReadOnlyList<ReviewTrigger> Triggers { get; init; } = [];
     public required string PolicyVersion { get; init; }

@@ -100,10 +100,13 @@ public sealed class RoutingPolicyTests
     }
 
     [Test]
-    public void Learning_value_weighs_uncertainty_by_0_4()
+    public void Learning_value_weighs_uncertainty_0_4_novelty_0_3_impact_0_2_diversity_0_1()
     {
         Assert.That(Policy().Decide(Scored(0.0)).LearningValue, Is.EqualTo(0.4).Within(1e-9));
-        Assert.That(LearningValue.Compute(1, 1, 1, 1), Is.EqualTo(1.0).Within(1e-9));
+        Assert.That(new LearningValue(1, 1, 1, 1).Value, Is.EqualTo(1.0).Within(1e-9));
+        Assert.That(new LearningValue(0, 1, 0, 0).Value, Is.EqualTo(0.3).Within(1e-9));
+        Assert.That(new LearningValue(0, 0, 1, 0).Value, Is.EqualTo(0.2).Within(1e-9));
+        Assert.That(new LearningValue(0, 0, 0, 1).Value, Is.EqualTo(0.1).Within(1e-9));
     }
 
     [Test]
