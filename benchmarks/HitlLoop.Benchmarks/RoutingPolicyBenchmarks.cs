@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using HitlLoop.Contracts;
 using HitlLoop.Router;
+using HitlLoop.Router.Novelty;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public class RoutingPolicyBenchmarks
     private ResponseScored _lowConfidence = null!;
     private ResponseScored _confident = null!;
     private RoutingSignals _signals = null!;
+    private NoveltyMemory _novelty = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -69,6 +71,52 @@ public class RoutingPolicyBenchmarks
         }
 
         _signals = new RoutingSignals(reactions, patterns, ThresholdCalibration.Start("support-bot", "billing", 0.88));
+        _novelty = SeenQueries(20_000);
+    }
+
+    /// <summary>
+    /// A product that has sent <paramref name="count"/> queries of eight words each, drawn from a 3,000-word
+    /// vocabulary with a few words far more common than the rest (as in real text): word i is drawn with weight
+    /// 1 / (i + 1). The benchmark query's words are among them, from common ("last", "invoice") to rare ("pdf"),
+    /// so its comparison walks long postings lists.
+    /// </summary>
+    private static NoveltyMemory SeenQueries(int count)
+    {
+        var random = new Random(7);
+        var vocabulary = Enumerable.Range(0, 3_000).Select(i => "topic" + (char)('a' + (i % 26)) + (char)('a' + (i / 26 % 26)) + (char)('a' + (i / 676))).ToArray();
+        (vocabulary[5], vocabulary[10], vocabulary[20], vocabulary[50], vocabulary[200]) = ("invoice", "last", "month", "download", "pdf");
+        var cumulative = new double[vocabulary.Length];
+        for (var i = 0; i < vocabulary.Length; i++)
+        {
+            cumulative[i] = (i > 0 ? cumulative[i - 1] : 0) + (1.0 / (i + 1));
+        }
+
+        string Word()
+        {
+            var at = Array.BinarySearch(cumulative, random.NextDouble() * cumulative[^1]);
+            return vocabulary[at >= 0 ? at : ~at];
+        }
+
+        var memory = new NoveltyMemory(new RouterOptions().Novelty.MaxClusters);
+        foreach (var query in Enumerable.Range(0, count).Select(_ => string.Join(' ', Enumerable.Range(0, 8).Select(_ => Word()))))
+        {
+            var terms = QueryTerms.Of(query);
+            if (memory.Count(terms, reviewed: false, joinSimilarity: 0.5) is { } slot)
+            {
+                memory.Apply(new NoveltyCluster
+                {
+                    Id = NoveltyCluster.IdOf("support-bot", slot),
+                    ProductId = "support-bot",
+                    Slot = slot,
+                    Terms = [.. terms.SelectMany(t => Enumerable.Repeat(t.Term, t.Count))],
+                    Example = query,
+                    Seen = 1,
+                    Version = 1,
+                });
+            }
+        }
+
+        return memory;
     }
 
     [Benchmark]
@@ -80,4 +128,12 @@ public class RoutingPolicyBenchmarks
     /// <summary>The confident answer against everything the Router has learned: every pattern checked, none matches.</summary>
     [Benchmark]
     public RoutingDecision DecideConfidentWithSignals() => _policy.Decide(_confident, _signals);
+
+    /// <summary>
+    /// As above, and the query read by the English analyzer and compared with the product's clusters of 20,000
+    /// earlier queries (<see cref="NoveltyMemory"/>): what the Router does per message with novelty on.
+    /// </summary>
+    [Benchmark]
+    public RoutingDecision DecideConfidentWithSignalsAndNovelty() =>
+        _policy.Decide(_confident, _signals with { Novelty = _novelty.Assess(QueryTerms.Of(_confident.Query), joinSimilarity: 0.5) });
 }

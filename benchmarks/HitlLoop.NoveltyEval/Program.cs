@@ -21,6 +21,7 @@ return;
 (double[] Similarities, double MicrosPerQuery) TfIdf()
 {
     var memory = new NoveltyMemory(defaults.MaxClusters);
+    QueryTerms.Of("warm up");
     var stopwatch = Stopwatch.StartNew();
     foreach (var query in history)
     {

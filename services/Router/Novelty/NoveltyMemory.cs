@@ -6,17 +6,22 @@ namespace HitlLoop.Router.Novelty;
 /// from the clusters' counts. No I/O: <see cref="NoveltyBoard"/> stores what changes.
 /// </summary>
 /// <remarks>
-/// Cost per query is the postings it walks, not the history: each term's walk stops at <see cref="MaxPostingsWalked"/>
-/// clusters (a word in that many topics says little), and the product keeps at most its capacity of clusters,
-/// reusing the slot of one not matched since the last sweep when full (a clock sweep, amortised O(1)).
+/// Cost per query is bounded, not a function of the history. Candidates come from the postings of the query's
+/// words found in at most <see cref="CommonPostings"/> clusters; a more common word adds its share to those
+/// candidates only. A cluster sharing nothing but common words with the query is not compared: its cosine is at
+/// most the common words' share of the query's weight, which for words in that many topics is small. Only when every
+/// word is common are the rarest one's latest <see cref="CommonPostings"/> clusters compared. The product keeps at
+/// most its capacity of clusters, reusing the slot of one not matched since the last sweep when full (a clock
+/// sweep, amortised O(1)).
 /// </remarks>
 public sealed class NoveltyMemory(int capacity)
 {
-    public const int MaxPostingsWalked = 512;
+    public const int CommonPostings = 256;
 
     private readonly Lock _lock = new();
     private readonly List<Cluster?> _slots = [];
-    private readonly Dictionary<ulong, List<int>> _postings = [];
+    private readonly Dictionary<ulong, List<Posting>> _postings = [];
+    private readonly List<(ulong Hash, double Scale, List<Posting> Postings)> _common = [];
     private readonly Dictionary<ulong, long> _documentFrequency = [];
     private double[] _dot = [];
     private readonly List<int> _touched = [];
@@ -168,14 +173,14 @@ public sealed class NoveltyMemory(int capacity)
 
             var cluster = new Cluster(stored);
             _slots[stored.Slot] = cluster;
-            foreach (var (hash, _) in cluster.Weights)
+            foreach (var (hash, tf) in cluster.Weights)
             {
-                if (!_postings.TryGetValue(hash, out var slots))
+                if (!_postings.TryGetValue(hash, out var postings))
                 {
-                    _postings[hash] = slots = [];
+                    _postings[hash] = postings = [];
                 }
 
-                slots.Add(stored.Slot);
+                postings.Add(new Posting(stored.Slot, tf));
             }
 
             AddFrequency(cluster, stored.Seen);
@@ -195,27 +200,49 @@ public sealed class NoveltyMemory(int capacity)
 
         // The query's weights: (1 + ln tf) · idf, with idf = ln((1 + N) / (1 + df)), so a word every query uses weighs nothing.
         var queryNorm = 0.0;
+        var rarest = -1;
+        var rarestIdf = 0.0;
         foreach (var term in terms)
         {
             var idf = Idf(term.Hash);
             var weight = (1 + Math.Log(term.Count)) * idf;
             queryNorm += weight * weight;
-            if (weight <= 0 || !_postings.TryGetValue(term.Hash, out var slots))
+            if (weight <= 0 || !_postings.TryGetValue(term.Hash, out var postings))
             {
                 continue;
             }
 
-            for (var i = slots.Count - 1; i >= Math.Max(0, slots.Count - MaxPostingsWalked); i--)
+            if (postings.Count > CommonPostings)
             {
-                var slot = slots[i];
-                if (_dot[slot] == 0)
+                if (idf > rarestIdf)
                 {
-                    _touched.Add(slot);
+                    (rarest, rarestIdf) = (_common.Count, idf);
                 }
 
-                _dot[slot] += weight * _slots[slot]!.WeightOf(term.Hash) * idf;
+                _common.Add((term.Hash, weight * idf, postings));
+
+                continue;
+            }
+
+            Walk(postings, weight * idf, postings.Count);
+        }
+
+        if (_touched.Count == 0 && rarest >= 0)
+        {
+            // Every word is common: compare the latest clusters that use the rarest, the rest added below.
+            Walk(_common[rarest].Postings, _common[rarest].Scale, CommonPostings);
+            _common.RemoveAt(rarest);
+        }
+
+        foreach (var (hash, scale, _) in _common)
+        {
+            foreach (var slot in _touched)
+            {
+                _dot[slot] += scale * _slots[slot]!.WeightOf(hash);
             }
         }
+
+        _common.Clear();
 
         int? best = null;
         var bestSimilarity = 0.0;
@@ -232,6 +259,21 @@ public sealed class NoveltyMemory(int capacity)
 
         _touched.Clear();
         return (best, Math.Clamp(bestSimilarity, 0, 1));
+    }
+
+    /// <summary>Adds <paramref name="scale"/> · the cluster's tf to the dot product of the latest <paramref name="limit"/> clusters using the word.</summary>
+    private void Walk(List<Posting> postings, double scale, int limit)
+    {
+        for (var i = postings.Count - 1; i >= Math.Max(0, postings.Count - limit); i--)
+        {
+            var (slot, tf) = postings[i];
+            if (_dot[slot] == 0)
+            {
+                _touched.Add(slot);
+            }
+
+            _dot[slot] += scale * tf;
+        }
     }
 
     private double Idf(ulong hash) =>
@@ -288,9 +330,9 @@ public sealed class NoveltyMemory(int capacity)
         AddFrequency(cluster, -cluster.Total);
         foreach (var (hash, _) in cluster.Weights)
         {
-            var slots = _postings[hash];
-            slots.Remove(cluster.Document.Slot);
-            if (slots.Count == 0)
+            var postings = _postings[hash];
+            postings.RemoveAll(p => p.Slot == cluster.Document.Slot);
+            if (postings.Count == 0)
             {
                 _postings.Remove(hash);
             }
@@ -316,6 +358,8 @@ public sealed class NoveltyMemory(int capacity)
             }
         }
     }
+
+    private readonly record struct Posting(int Slot, double Tf);
 
     /// <summary>Counts taken for storing; <paramref name="Cluster"/> is the memory's own handle on the cluster.</summary>
     public sealed record PendingCounts(object Cluster, string Id, int Seen, int Reviewed);

@@ -3,6 +3,7 @@ using HitlLoop.Contracts;
 using HitlLoop.Router;
 using HitlLoop.Router.Novelty;
 using HitlLoop.Router.Policy;
+using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -246,5 +247,32 @@ public sealed class NoveltyTests
         Assert.That(QueryTerms.Of(huge), Has.Count.EqualTo(QueryTerms.MaxTerms));
         Assert.That(QueryTerms.Of("Order #A1234 for José: refunds?").Select(t => t.Term), Is.EqualTo(new[] { "order", "josé", "refund" }));
         Assert.That(QueryTerms.Of("  "), Is.Empty);
+    }
+
+    [Test]
+    public async Task Through_the_consumer_a_novel_query_is_sent_to_review_and_its_decision_explains_the_learning_value()
+    {
+        await using var harness = await ServiceHarness.StartAsync(
+            [new RouterService()],
+            new Dictionary<string, string?> { ["Router:Novelty:MinSeen"] = "9", ["Router:AuditSampleRate"] = "0", ["Router:Calibration:Enabled"] = "false" });
+        var decisions = harness.Get<IDecisionStore>();
+        for (var i = 0; i < History.Length; i++)
+        {
+            await harness.Bus.Bus.Publish(Asked(History[i]) with { ResponseId = $"seen-{i}" });
+        }
+
+        await Eventually.Get(() => Task.FromResult(harness.Get<NoveltyBoard>().MemoryOf("shop").Seen), n => n == History.Length, what: "every query counted");
+        await harness.Bus.Bus.Publish(Asked("Do you offer gift wrapping for birthdays?") with { ResponseId = "novel" });
+        await harness.Bus.Bus.Publish(Asked(History[0]) with { ResponseId = "again" });
+
+        var novel = await Eventually.Get(() => decisions.FindAsync("novel", CancellationToken.None), d => d is not null, what: "the novel query's decision");
+        var again = await Eventually.Get(() => decisions.FindAsync("again", CancellationToken.None), d => d is not null, what: "the repeated query's decision");
+        Assert.That(novel!.Outcome, Is.EqualTo(RoutingOutcome.ReviewRequested));
+        Assert.That(novel.Triggers.Select(t => t.Code), Is.EqualTo(new[] { TriggerCodes.NovelInput }));
+        Assert.That(novel.Learning, Is.EqualTo(new LearningValue(Uncertainty: 1 - 0.97, Novelty: 1, Impact: 0, Diversity: 1)).Using<LearningValue>((a, b) =>
+            Math.Abs(a.Uncertainty - b.Uncertainty) < 1e-9 && a.Novelty == b.Novelty && a.Impact == b.Impact && a.Diversity == b.Diversity));
+        Assert.That(novel.ReviewRequest!.Triggers.Single().Code, Is.EqualTo(TriggerCodes.NovelInput));
+        Assert.That(again!.Outcome, Is.EqualTo(RoutingOutcome.AutoApproved));
+        Assert.That(again.Learning!.Novelty, Is.EqualTo(0).Within(1e-9), "asked before, word for word");
     }
 }
