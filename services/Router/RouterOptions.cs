@@ -61,7 +61,7 @@ public sealed class NoveltyOptions
 
     /// <summary>Similarity to the nearest cluster under which a query is novel.</summary>
     [Range(0.0, 1.0)]
-    public double NovelBelow { get; set; } = 0.3;
+    public double NovelBelow { get; set; } = 0.35;
 
     /// <summary>Similarity from which a query joins its nearest cluster rather than opening one.</summary>
     [Range(0.0, 1.0)]

@@ -198,7 +198,8 @@ public sealed class NoveltyMemory(int capacity)
             return (null, 0);
         }
 
-        // The query's weights: (1 + ln tf) · idf, with idf = ln((1 + N) / (1 + df)), so a word every query uses weighs nothing.
+        // The query's weights: (1 + ln tf) · idf, with the smoothed idf = ln((1 + N) / (1 + df)) + 1: a word every query uses
+        // weighs least but not nothing, so a product that always asks the same thing finds it familiar.
         var queryNorm = 0.0;
         var rarest = -1;
         var rarestIdf = 0.0;
@@ -277,7 +278,7 @@ public sealed class NoveltyMemory(int capacity)
     }
 
     private double Idf(ulong hash) =>
-        Math.Log((1.0 + _seen) / (1.0 + (_documentFrequency.TryGetValue(hash, out var df) ? df : 0)));
+        Math.Log((1.0 + _seen) / (1.0 + (_documentFrequency.TryGetValue(hash, out var df) ? df : 0))) + 1;
 
     /// <summary>The cluster's weight vector length, recomputed once the counts have moved by a twentieth since.</summary>
     private double Norm(Cluster cluster)

@@ -53,7 +53,7 @@ public sealed class NoveltyTests
     private static string Product() => "shop " + Guid.NewGuid().ToString("N");
 
     [Test]
-    public async Task On_the_labelled_queries_most_novel_ones_are_found_and_two_in_three_flagged_are_novel()
+    public async Task On_the_labelled_queries_nine_in_ten_novel_ones_are_found_and_three_in_five_flagged_are_novel()
     {
         var board = await BoardAsync();
         var product = Product();
@@ -77,9 +77,9 @@ public sealed class NoveltyTests
 
         Assert.Multiple(() =>
         {
-            // Measured: precision 0.66, recall 0.88 (sentence embeddings reach 0.86 / 0.90 at far greater cost; README).
-            Assert.That(precision, Is.GreaterThanOrEqualTo(0.65), "of the queries flagged novel, the share that were");
-            Assert.That(recall, Is.GreaterThanOrEqualTo(0.85), "of the novel queries, the share flagged");
+            // Measured: precision 0.61, recall 0.93 (sentence embeddings reach 0.86 / 0.90 at far greater cost; README).
+            Assert.That(precision, Is.GreaterThanOrEqualTo(0.6), "of the queries flagged novel, the share that were");
+            Assert.That(recall, Is.GreaterThanOrEqualTo(0.9), "of the novel queries, the share flagged");
         });
     }
 
@@ -157,7 +157,7 @@ public sealed class NoveltyTests
         var trigger = Policy().Decide(Asked(query), new RoutingSignals(null, Novelty: board.Assess(product, query))).Triggers.Single();
 
         Assert.That(trigger.Code, Is.EqualTo(TriggerCodes.NovelInput));
-        Assert.That(trigger.Detail, Does.Match(@"^the nearest of 9 earlier queries is 0\.[0-2]\d alike \(< 0\.30\): ""Where is my refund for the returned jacket\?""$"));
+        Assert.That(trigger.Detail, Does.Match(@"^the nearest of 9 earlier queries is 0\.[0-2]\d alike \(< 0\.35\): ""Where is my refund for the returned jacket\?""$"));
     }
 
     [Test]
@@ -171,6 +171,17 @@ public sealed class NoveltyTests
 
         Assert.That(decision.NeedsReview, Is.False, $"similarity {assessed.Similarity}");
         Assert.That(decision.Learning.Novelty, Is.LessThan(0.7));
+    }
+
+    [Test]
+    public async Task A_product_that_always_asks_the_same_thing_finds_it_familiar()
+    {
+        var (board, product) = await SeenAsync([.. Enumerable.Repeat("Can I get a refund after 30 days?", 20)]);
+
+        var assessed = board.Assess(product, "Can I get a refund after 30 days?");
+
+        Assert.That(assessed.Similarity, Is.EqualTo(1).Within(1e-9), "words every query uses still count");
+        Assert.That(Policy().Decide(Asked("Can I get a refund after 30 days?"), new RoutingSignals(null, Novelty: assessed)).NeedsReview, Is.False);
     }
 
     [Test]
