@@ -103,16 +103,7 @@ public class RoutingPolicyBenchmarks
             var terms = QueryTerms.Of(query);
             if (memory.Count(terms, reviewed: false, joinSimilarity: 0.5) is { } slot)
             {
-                memory.Apply(new NoveltyCluster
-                {
-                    Id = NoveltyCluster.IdOf("support-bot", slot),
-                    ProductId = "support-bot",
-                    Slot = slot,
-                    Terms = [.. terms.SelectMany(t => Enumerable.Repeat(t.Term, t.Count))],
-                    Example = query,
-                    Seen = 1,
-                    Version = 1,
-                });
+                memory.Apply(NoveltyCluster.Open("support-bot", slot, terms, query, reviewed: false, DateTime.UnixEpoch));
             }
         }
 

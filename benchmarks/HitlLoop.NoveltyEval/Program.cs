@@ -28,16 +28,7 @@ return;
         var terms = QueryTerms.Of(query);
         if (memory.Count(terms, reviewed: false, defaults.JoinSimilarity) is { } slot)
         {
-            memory.Apply(new NoveltyCluster
-            {
-                Id = NoveltyCluster.IdOf("shop", slot),
-                ProductId = "shop",
-                Slot = slot,
-                Terms = [.. terms.SelectMany(t => Enumerable.Repeat(t.Term, t.Count))],
-                Example = query,
-                Seen = 1,
-                Version = 1,
-            });
+            memory.Apply(NoveltyCluster.Open("shop", slot, terms, query, reviewed: false, DateTime.UnixEpoch));
         }
     }
 

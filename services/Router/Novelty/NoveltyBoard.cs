@@ -13,8 +13,6 @@ namespace HitlLoop.Router.Novelty;
 public sealed class NoveltyBoard(IDocumentStoreFactory stores, IOptions<RouterOptions> options, TimeProvider clock)
     : SignalBoard<NoveltyCluster>(stores, "novelty-clusters")
 {
-    private const int ExampleLength = 200;
-
     private readonly NoveltyOptions _options = options.Value.Novelty;
     private readonly ConcurrentDictionary<string, Product> _products = new(StringComparer.Ordinal);
 
@@ -46,29 +44,16 @@ public sealed class NoveltyBoard(IDocumentStoreFactory stores, IOptions<RouterOp
                 return;
             }
 
-            var now = clock.GetUtcNow().UtcDateTime;
-            var text = example();
-            var opened = new NoveltyCluster
-            {
-                Id = NoveltyCluster.IdOf(productId, slot),
-                ProductId = productId,
-                Slot = slot,
-                Terms = [.. assessed.Terms.SelectMany(t => Enumerable.Repeat(t.Term, t.Count))],
-                Example = text.Length > ExampleLength ? text[..ExampleLength] + "…" : text,
-                Seen = 1,
-                Reviewed = reviewed ? 1 : 0,
-                OpenedAt = now,
-                UpdatedAt = now,
-            };
-
             // The slot is free or reclaimed from a cluster not matched lately; another replica may have taken it first.
-            var held = Find(opened.Id);
+            var held = Find(NoveltyCluster.IdOf(productId, slot));
+            var opened = NoveltyCluster.Open(productId, slot, assessed.Terms, example(), reviewed, clock.GetUtcNow().UtcDateTime)
+                with { Version = held is null ? 0 : held.Version + 1 };
             var written = held is null
                 ? await Documents.TryInsertAsync(opened, cancellationToken)
-                : await Documents.TryReplaceAsync(opened with { Version = held.Version + 1 }, held.Version, cancellationToken);
+                : await Documents.TryReplaceAsync(opened, held.Version, cancellationToken);
             if (written)
             {
-                Keep(held is null ? opened : opened with { Version = held.Version + 1 });
+                Keep(opened);
             }
             else if (await Documents.FindByIdAsync(opened.Id, cancellationToken) is { } theirs)
             {

@@ -30,5 +30,21 @@ public sealed record NoveltyCluster : ISignal
     public DateTime OpenedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
 
+    private const int ExampleLength = 200;
+
     public static string IdOf(string productId, int slot) => $"{productId}#{slot}";
+
+    /// <summary>A cluster opened in <paramref name="slot"/> by one query, led by its terms and <paramref name="example"/>.</summary>
+    public static NoveltyCluster Open(string productId, int slot, IReadOnlyList<QueryTerm> terms, string example, bool reviewed, DateTime at) => new()
+    {
+        Id = IdOf(productId, slot),
+        ProductId = productId,
+        Slot = slot,
+        Terms = [.. terms.SelectMany(t => Enumerable.Repeat(t.Term, t.Count))],
+        Example = example.Length > ExampleLength ? example[..ExampleLength] + "…" : example,
+        Seen = 1,
+        Reviewed = reviewed ? 1 : 0,
+        OpenedAt = at,
+        UpdatedAt = at,
+    };
 }

@@ -118,7 +118,7 @@ public sealed class NoveltyMemory(int capacity)
         }
     }
 
-    /// <summary>Settles counts taken by <see cref="TakePending"/>: stored (<paramref name="stored"/> holds them) or lost.</summary>
+    /// <summary>Settles counts taken by <see cref="TakePending"/>: stored (<paramref name="stored"/> holds them), or pending again when <paramref name="stored"/> is null.</summary>
     public void Stored(PendingCounts counts, NoveltyCluster? stored)
     {
         lock (_lock)
