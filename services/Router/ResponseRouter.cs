@@ -19,6 +19,7 @@ public sealed class ResponseRouter(
     CalibrationBoard calibrations,
     ProductPolicyBoard policies,
     NoveltyBoard novelty,
+    ReviewBudgets budgets,
     ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
@@ -42,7 +43,23 @@ public sealed class ResponseRouter(
         var shadow = policies.For(response.ProductId) is { ShadowRunning: true, Shadow: { } candidate } running
             ? policy.DecideAs(response, signals, candidate, running.ShadowLabel)
             : null;
-        var request = decision.NeedsReview
+
+        var product = policy.ProductFor(response.ProductId);
+        BudgetVerdict? budget = null;
+        if (decision.NeedsReview && ReviewBudgets.Limits(product))
+        {
+            // A redelivery must not spend the budget twice: it gets the decision that stands.
+            if (await decisions.FindAsync(response.ResponseId, cancellationToken) is { } earlier)
+            {
+                return earlier;
+            }
+
+            budget = await budgets.AdmitAsync(
+                response.ProductId, product, decision, budgets.TopicOf(assessed, category), now.UtcDateTime, cancellationToken);
+        }
+
+        var skipped = budget is { Admitted: false };
+        var request = decision.NeedsReview && !skipped
             ? new ReviewRequested
             {
                 // Reviewers, and the training data their corrections become, get the text with personal data redacted.
@@ -63,8 +80,10 @@ public sealed class ResponseRouter(
             ProductId = response.ProductId,
             Category = ResponseKind.CategoryOf(category),
             // An audited response was approved like any confident one; a human checks it afterwards.
-            Outcome = decision.NeedsReview && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
-            Audit = decision.IsAudit,
+            Outcome = request is not null && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
+            Audit = request is not null && decision.IsAudit,
+            BudgetSkipped = skipped,
+            Budget = budget?.Detail,
             Confidence = response.Confidence,
             ConfidenceThreshold = decision.ConfidenceThreshold,
             Sentiment = response.Sentiment,

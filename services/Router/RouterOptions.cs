@@ -47,6 +47,23 @@ public sealed class RouterOptions
     public CalibrationOptions Calibration { get; set; } = new();
 
     public NoveltyOptions Novelty { get; set; } = new();
+
+    public ReviewBudgetOptions Budget { get; set; } = new();
+}
+
+/// <summary>
+/// How a product's review budget (<see cref="ProductPolicyOptions.ReviewBudgetPerHour"/>, per day) is spent on
+/// medium and low items; urgent and high ones always go to review. Until <see cref="SelectiveFrom"/> of the budget is
+/// spent, every such item goes; from there, only one of a topic not yet reviewed in the window, or one whose learning
+/// value exceeds <see cref="HighValue"/> (the seeds' diverse selection); once it is spent, none.
+/// </summary>
+public sealed class ReviewBudgetOptions
+{
+    [Range(0.0, 1.0)]
+    public double SelectiveFrom { get; set; } = 0.5;
+
+    [Range(0.0, 1.0)]
+    public double HighValue { get; set; } = 0.6;
 }
 
 /// <summary>
@@ -148,6 +165,16 @@ public sealed class ProductPolicyOptions
 
     /// <summary>Trigger codes (e.g. "random_audit", "user_negative_feedback") this product turns off.</summary>
     public List<string> DisabledTriggers { get; set; } = [];
+
+    /// <summary>Reviews this product may ask for per UTC hour (see <see cref="ReviewBudgetOptions"/>); none: no limit.</summary>
+    [Range(1, MaxReviewBudget)]
+    public int? ReviewBudgetPerHour { get; set; }
+
+    /// <summary>Reviews this product may ask for per UTC day; with an hourly budget too, an item must fit both.</summary>
+    [Range(1, MaxReviewBudget)]
+    public int? ReviewBudgetPerDay { get; set; }
+
+    public const int MaxReviewBudget = 1_000_000;
 }
 
 /// <summary>How soon a review is due, by priority.</summary>

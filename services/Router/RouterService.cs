@@ -31,6 +31,8 @@ public sealed class RouterService : IHitlService
         AddSignals<NoveltyBoard>(builder.Services);
         builder.Services.AddHostedService<SignalRefresh>();
         builder.Services.AddSingleton(sp => new RoutingPolicy(sp.GetRequiredService<IOptions<RouterOptions>>(), sp.GetRequiredService<ProductPolicyBoard>()));
+        builder.Services.AddSingleton<ReviewBudgets>();
+        builder.Services.AddSingleton<IStoreSetup>(sp => sp.GetRequiredService<ReviewBudgets>());
         builder.Services.AddSingleton<ResponseRouter>();
     }
 

@@ -40,6 +40,19 @@ internal static class PoliciesApi
         .WithMetadata(new RequestSizeLimitAttribute(64 * 1024))
         .RequireAuthorization(HitlPolicies.Admin);
 
+        // How much of the product's review budget the current hour and day have spent, and how many items it turned away.
+        api.MapGet("/{productId}/budget", async (
+            string productId, RoutingPolicy policy, ReviewBudgets budgets, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            var product = policy.ProductFor(productId);
+            var windows = await budgets.CurrentAsync(productId, product, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            return TypedResults.Ok(new BudgetView(
+                productId,
+                product?.ReviewBudgetPerHour,
+                product?.ReviewBudgetPerDay,
+                [.. windows.Select(w => new BudgetWindowView(w.Period, w.Start, w.End, w.Limit, w.Spent, w.Skipped))]));
+        }).RequireAuthorization(HitlPolicies.Lead);
+
         // A candidate policy beside the live one: it decides every response too, but only its report sees it.
         api.MapPut("/{productId}/shadow", async Task<Results<Ok<ShadowView>, ValidationProblem>> (
             string productId, ProductPolicyOptions candidate, ProductPolicyBoard policies, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -86,6 +99,16 @@ internal static class PoliciesApi
             checks.Range("auditSampleRate", rate, 0, 1);
         }
 
+        if (settings.ReviewBudgetPerHour is < 1 or > ProductPolicyOptions.MaxReviewBudget)
+        {
+            checks.Add("reviewBudgetPerHour", $"reviewBudgetPerHour must lie in 1..{ProductPolicyOptions.MaxReviewBudget} (was {settings.ReviewBudgetPerHour}); leave it out for no limit");
+        }
+
+        if (settings.ReviewBudgetPerDay is < 1 or > ProductPolicyOptions.MaxReviewBudget)
+        {
+            checks.Add("reviewBudgetPerDay", $"reviewBudgetPerDay must lie in 1..{ProductPolicyOptions.MaxReviewBudget} (was {settings.ReviewBudgetPerDay}); leave it out for no limit");
+        }
+
         if (settings.AgreementReviews is < 1 or > 3)
         {
             checks.Add("agreementReviews", $"agreementReviews must lie in 1..3 (was {settings.AgreementReviews})");
@@ -130,6 +153,11 @@ public sealed record ShadowView(
             t.ShadowMissed);
     }
 }
+
+/// <summary>A product's review budgets and the current windows' spend (hour first); no windows when it has none.</summary>
+public sealed record BudgetView(string ProductId, int? PerHour, int? PerDay, IReadOnlyList<BudgetWindowView> Windows);
+
+public sealed record BudgetWindowView(string Period, DateTime Start, DateTime End, int Limit, int Spent, int Skipped);
 
 /// <summary>
 /// A product's policy as it applies now: <paramref name="Source"/> says whether an admin set it ("stored") or it

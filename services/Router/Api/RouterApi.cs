@@ -30,6 +30,7 @@ internal static class RouterApi
                 stats.AutoApproved,
                 stats.ReviewRequested,
                 stats.Audits,
+                stats.BudgetSkipped,
                 stats.ReviewRate,
             });
         }).RequireAuthorization(HitlPolicies.Metrics);
@@ -47,7 +48,7 @@ internal static class RouterApi
             foreach (var day in UtcDays.Ending(clock, days))
             {
                 var stats = await decisions.StatsAsync(productId, day, day.AddDays(1), cancellationToken);
-                series.Add(new DayStats(DateOnly.FromDateTime(day), stats.Total, stats.AutoApproved, stats.ReviewRequested, stats.Audits, stats.ReviewRate));
+                series.Add(new DayStats(DateOnly.FromDateTime(day), stats.Total, stats.AutoApproved, stats.ReviewRequested, stats.Audits, stats.BudgetSkipped, stats.ReviewRate));
             }
 
             return TypedResults.Ok(new DailyReviewRate(productId, series));
@@ -88,4 +89,4 @@ public sealed record KindThreshold(
 
 public sealed record DailyReviewRate(string? ProductId, IReadOnlyList<DayStats> Days);
 
-public sealed record DayStats(DateOnly Date, long Total, long AutoApproved, long ReviewRequested, long Audits, double ReviewRate);
+public sealed record DayStats(DateOnly Date, long Total, long AutoApproved, long ReviewRequested, long Audits, long BudgetSkipped, double ReviewRate);

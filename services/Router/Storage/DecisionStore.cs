@@ -58,6 +58,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         var total = await _decisions.CountAsync(scope ?? (d => true), cancellationToken);
         var review = await _decisions.CountAsync(Filters.And(scope, d => d.Outcome == RoutingOutcome.ReviewRequested), cancellationToken);
         var audits = await _decisions.CountAsync(Filters.And(scope, d => d.Audit), cancellationToken);
-        return new DecisionStats(total, total - review, review, audits);
+        var skipped = await _decisions.CountAsync(Filters.And(scope, d => d.BudgetSkipped), cancellationToken);
+        return new DecisionStats(total, total - review, review, audits, skipped);
     }
 }

@@ -16,8 +16,11 @@ public interface IDecisionStore
     Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
 }
 
-/// <summary>Audits are auto-approved responses that a human also checks afterwards.</summary>
-public sealed record DecisionStats(long Total, long AutoApproved, long ReviewRequested, long Audits)
+/// <summary>
+/// Audits are auto-approved responses that a human also checks afterwards; budget-skipped ones were auto-approved
+/// because the product's review budget did not reach them (counted among <paramref name="AutoApproved"/>).
+/// </summary>
+public sealed record DecisionStats(long Total, long AutoApproved, long ReviewRequested, long Audits, long BudgetSkipped = 0)
 {
     /// <summary>Share of responses a human looks at, audits included; the seeds' target is below 10%.</summary>
     public double ReviewRate => Total == 0 ? 0 : (double)(ReviewRequested + Audits) / Total;

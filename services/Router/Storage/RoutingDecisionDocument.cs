@@ -28,6 +28,12 @@ public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocumen
 
     public required RoutingOutcome Outcome { get; init; }
     public bool Audit { get; init; }
+
+    /// <summary>True when a trigger fired but the product's review budget did not reach the response: it was auto-approved.</summary>
+    public bool BudgetSkipped { get; init; }
+
+    /// <summary>What the product's review budget did with the response, when it has one and a trigger fired.</summary>
+    public string? Budget { get; init; }
     public double Confidence { get; init; }
     public double ConfidenceThreshold { get; init; }
     public double Sentiment { get; init; }

@@ -81,6 +81,10 @@ public sealed class PoliciesApiTests
     [TestCase("""{"auditSampleRate":-0.1}""", "auditSampleRate")]
     [TestCase("""{"disabledTriggers":["low_confidence","nope"]}""", "disabledTriggers[1]")]
     [TestCase("""{"disabledTriggers":null}""", "disabledTriggers")]
+    [TestCase("""{"reviewBudgetPerHour":0}""", "reviewBudgetPerHour")]
+    [TestCase("""{"reviewBudgetPerDay":2000000}""", "reviewBudgetPerDay")]
+    [TestCase("""{"reviewBudgetPerHour":1e400}""", "reviewBudgetPerHour")]
+    [TestCase("""{"reviewBudgetPerDay":2.5}""", "reviewBudgetPerDay")]
     public async Task A_bad_policy_is_a_400_naming_the_field_and_changes_nothing(string json, string field)
     {
         using var put = await Put(json);
@@ -135,5 +139,34 @@ public sealed class PoliciesApiTests
         var final = await _admin.GetFromJsonAsync<JsonElement>(new Uri($"{PolicyPath}/shadow", UriKind.Relative));
         Assert.That(final.GetProperty("running").GetBoolean(), Is.False);
         Assert.That(final.GetProperty("decisions").GetInt32(), Is.EqualTo(4), "a stopped shadow decides nothing more");
+    }
+
+    [Test]
+    public async Task A_review_budget_set_over_http_turns_medium_items_away_once_spent_and_says_so()
+    {
+        using var put = await Put("""{"reviewBudgetPerHour":1}""");
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var decided = new List<JsonElement>();
+        foreach (var id in new[] { "disputed-1", "disputed-2" })
+        {
+            var scored = JsonSerializer.Serialize(new
+            {
+                responseId = id, productId = Product, query = "q", response = "a", confidence = 0.95, committeeScores = new { a = 0.95, b = 0.3 },
+            });
+            using var posted = await _product.PostAsync(new Uri("/api/responses", UriKind.Relative), new StringContent(scored, Encoding.UTF8, "application/json"));
+            Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            decided.Add(await _admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/router/decisions/{id}", UriKind.Relative)));
+        }
+
+        Assert.That(decided.Select(d => d.GetProperty("outcome").GetString()), Is.EqualTo(new[] { "reviewRequested", "autoApproved" }));
+        Assert.That(decided[1].GetProperty("budgetSkipped").GetBoolean(), Is.True);
+        Assert.That(decided[1].GetProperty("budget").GetString(), Does.StartWith("the hourly review budget of 1 is spent"));
+
+        var budget = await _admin.GetFromJsonAsync<JsonElement>(new Uri($"{PolicyPath}/budget", UriKind.Relative));
+        var hour = budget.GetProperty("windows").EnumerateArray().Single();
+        Assert.That((budget.GetProperty("perHour").GetInt32(), hour.GetProperty("spent").GetInt32(), hour.GetProperty("skipped").GetInt32()), Is.EqualTo((1, 1, 1)));
+        var stats = await _admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/router/stats?productId={Uri.EscapeDataString(Product)}", UriKind.Relative));
+        Assert.That(stats.GetProperty("budgetSkipped").GetInt64(), Is.EqualTo(1));
     }
 }

@@ -39,6 +39,7 @@ public sealed class AuthorizationMatrixTests(string host)
         ["GET /api/router/thresholds"] = [Lead, Ml, Admin],
         ["GET /api/router/policies/{productId}"] = [Lead, Admin],
         ["PUT /api/router/policies/{productId}"] = [Admin],
+        ["GET /api/router/policies/{productId}/budget"] = [Lead, Admin],
         ["GET /api/router/policies/{productId}/shadow"] = [Lead, Admin],
         ["PUT /api/router/policies/{productId}/shadow"] = [Admin],
         ["DELETE /api/router/policies/{productId}/shadow"] = [Admin],

@@ -29,7 +29,9 @@ public sealed class ServiceHarness : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<ServiceHarness> StartAsync(IHitlService[] services, IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Registrations of the test's own (a fake clock, say), made after the services' own.</param>
+    public static async Task<ServiceHarness> StartAsync(
+        IHitlService[] services, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-tests", Guid.NewGuid().ToString("N"));
         // The test output holds an appsettings.json from whichever referenced service was copied last; a fresh content
@@ -67,6 +69,7 @@ public sealed class ServiceHarness : IAsyncDisposable
         // MassTransit's 1.2 s of bus inactivity ends a wait early on a busy two-core machine; 3 s does not.
         builder.Services.Configure<TestHarnessOptions>(harness => harness.TestInactivityTimeout = TimeSpan.FromSeconds(3));
 
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new ServiceHarness(host, dataDirectory);
