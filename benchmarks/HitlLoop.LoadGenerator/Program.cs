@@ -6,16 +6,28 @@ using System.Text.Json.Nodes;
 using HitlLoop.ReviewQueue;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ReviewQueue.Storage;
+using HitlLoop.LoadGenerator;
 using HitlLoop.Router;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
 using RabbitMQ.Client;
 
 // Usage: dotnet run -c Release --project benchmarks/HitlLoop.LoadGenerator -- [amqp-uri] [responses] [copies] [poison]
+//    or: dotnet run -c Release --project benchmarks/HitlLoop.LoadGenerator -- ratio [amqp-uri] [responses] [rounds]
+// "ratio" runs the Router alone beside a do-nothing consumer of the same messages and prints their ratio (BusCeiling).
 // Router and ReviewQueue run in this process on the given broker (use an idle virtual host), with an embedded
 // store in a temporary folder unless Hitl__Store says otherwise. Half the responses fall below the threshold.
 // With a poison fraction (e.g. 0.01) it runs clean, then with that share of the messages poisoned (invalid scores,
 // missing ids, broken JSON), then clean again, and compares the valid messages' throughput.
+if (args.FirstOrDefault() == "ratio")
+{
+    await BusCeiling.RunAsync(
+        new Uri(args.ElementAtOrDefault(1) ?? "amqp://guest:guest@localhost:5672/"),
+        int.Parse(args.ElementAtOrDefault(2) ?? "20000", CultureInfo.InvariantCulture),
+        int.Parse(args.ElementAtOrDefault(3) ?? "3", CultureInfo.InvariantCulture));
+    return;
+}
+
 var amqp = new Uri(args.ElementAtOrDefault(0) ?? "amqp://guest:guest@localhost:5672/");
 var responses = int.Parse(args.ElementAtOrDefault(1) ?? "5000", CultureInfo.InvariantCulture);
 var copies = int.Parse(args.ElementAtOrDefault(2) ?? "2", CultureInfo.InvariantCulture);

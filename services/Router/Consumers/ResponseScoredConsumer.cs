@@ -24,6 +24,6 @@ public sealed class ResponseScoredConsumerDefinition : ConsumerDefinition<Respon
     public ResponseScoredConsumerDefinition()
     {
         EndpointName = "router-response-scored";
-        ConcurrentMessageLimit = 16;
+        ConcurrentMessageLimit = 64;
     }
 }

@@ -14,6 +14,36 @@ public static class DocumentCollectionExtensions
                 ?? throw new InvalidOperationException($"{typeof(T).Name} '{document.Id}' exists but cannot be read.");
 
     /// <summary>
+    /// <see cref="InsertOnceAsync{T}"/> for many documents in one store operation: returns, in order, the document
+    /// that stands for each (itself, the one stored before, or the earlier one of the list with the same id).
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> InsertManyOnceAsync<T>(
+        this IDocumentCollection<T> collection, IReadOnlyList<T> documents, CancellationToken cancellationToken = default)
+        where T : class, IDocument
+    {
+        var inserted = await collection.TryInsertManyAsync(documents, cancellationToken);
+        var standing = new T[documents.Count];
+        var first = new Dictionary<string, T>(StringComparer.Ordinal);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (inserted[i])
+            {
+                standing[i] = documents[i];
+                first[documents[i].Id] = documents[i];
+            }
+        }
+
+        for (var i = 0; i < documents.Count; i++)
+        {
+            standing[i] ??= first.GetValueOrDefault(documents[i].Id)
+                ?? await collection.FindByIdAsync(documents[i].Id, cancellationToken)
+                ?? throw new InvalidOperationException($"{typeof(T).Name} '{documents[i].Id}' exists but cannot be read.");
+        }
+
+        return standing;
+    }
+
+    /// <summary>
     /// <see cref="UpdateAsync{T}"/> for a document that may not exist yet: <paramref name="change"/> is applied to
     /// the stored document, or to <paramref name="seed"/> (inserted as version 0) when there is none.
     /// </summary>

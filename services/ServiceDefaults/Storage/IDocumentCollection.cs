@@ -12,6 +12,12 @@ public interface IDocumentCollection<T>
     /// <summary>Inserts the document; false when one with the same id already exists (the idempotency check).</summary>
     Task<bool> TryInsertAsync(T document, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Inserts, in one store operation, each document whose id is neither stored nor held by an earlier document of
+    /// <paramref name="documents"/>; returns, for each, whether it was inserted. The batch form of <see cref="TryInsertAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the stored document only if its version is still <paramref name="expectedVersion"/>.</summary>
     Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default);
 

@@ -46,6 +46,56 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
+    public async Task Inserting_many_inserts_each_new_id_once_in_one_call_and_says_which()
+    {
+        await _documents.TryInsertAsync(Doc("stored", count: 1));
+
+        var inserted = await _documents.TryInsertManyAsync([Doc("b", count: 2), Doc("stored", count: 3), Doc("c/é?", count: 4), Doc("b", count: 5), Doc("B", count: 6)]);
+
+        Assert.That(inserted, Is.EqualTo(new[] { true, false, true, false, true }));
+        Assert.That((await _documents.FindByIdAsync("stored"))!.Count, Is.EqualTo(1), "the stored one stands");
+        Assert.That((await _documents.FindByIdAsync("b"))!.Count, Is.EqualTo(2), "the first of the list stands");
+        Assert.That((await _documents.FindByIdAsync("c/é?"))!.Count, Is.EqualTo(4));
+        Assert.That((await _documents.FindByIdAsync("B"))!.Count, Is.EqualTo(6), "ids are case-sensitive");
+        Assert.That(await _documents.TryInsertManyAsync([]), Is.Empty);
+    }
+
+    [Test]
+    public async Task Insert_many_once_returns_the_document_that_stands_for_each()
+    {
+        await _documents.TryInsertAsync(Doc("stored", count: 1));
+
+        var standing = await _documents.InsertManyOnceAsync([Doc("new", count: 2), Doc("stored", count: 3), Doc("new", count: 4)]);
+
+        Assert.That(standing.Select(d => (d.Id, d.Count)), Is.EqualTo(new[] { ("new", 2), ("stored", 1), ("new", 2) }));
+    }
+
+    [Test]
+    public async Task Racing_batches_insert_each_id_exactly_once()
+    {
+        var batches = Enumerable.Range(0, 8).Select(b => Enumerable.Range(0, 50).Select(i => Doc($"id-{(i * 7 + b) % 120}", count: b)).ToList()).ToList();
+
+        var results = await Task.WhenAll(batches.Select(batch => Task.Run(() => _documents.TryInsertManyAsync(batch))));
+
+        var wins = batches.SelectMany((batch, b) => batch.Where((_, i) => results[b][i]).Select(d => d.Id)).ToList();
+        Assert.That(wins, Is.Unique);
+        Assert.That(wins, Is.EquivalentTo(batches.SelectMany(batch => batch.Select(d => d.Id)).Distinct()));
+    }
+
+    [Test]
+    public async Task A_long_counter_increments_past_the_range_of_an_int()
+    {
+        await _documents.TryInsertAsync(Doc("counter"));
+
+        var update = new DocumentUpdate<ContractDocument>().Increment(d => d.Total, 3_000_000_000L).Increment(d => d.Count, 1);
+        await _documents.FindOneAndUpdateAsync(d => d.Id == "counter", d => d.Id, update);
+        var twice = await _documents.FindOneAndUpdateAsync(d => d.Id == "counter", d => d.Id, update);
+
+        Assert.That((twice!.Total, twice.Count), Is.EqualTo((6_000_000_000L, 2)));
+        Assert.That((await _documents.FindByIdAsync("counter"))!.Total, Is.EqualTo(6_000_000_000L));
+    }
+
+    [Test]
     public async Task A_document_reads_back_exactly_as_written()
     {
         var written = Doc("full") with

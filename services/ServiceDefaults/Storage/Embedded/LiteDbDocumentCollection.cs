@@ -16,6 +16,35 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
             e => (e is LiteException { ErrorCode: LiteException.INDEX_DUPLICATE_KEY }, false),
             cancellationToken);
 
+    public Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default) =>
+        documents.Count == 0
+            ? Task.FromResult<IReadOnlyList<bool>>([])
+            : writer.WriteAsync<IReadOnlyList<bool>>(
+                () =>
+                {
+                    // One query for the ids already stored: a lookup by id runs LiteDB's whole query pipeline, each time.
+                    var ids = new BsonArray(documents.Select(d => new BsonValue(d.Id)));
+                    var taken = collection.Query().Where(Query.In("_id", ids)).Select(d => d.Id).ToList().ToHashSet(StringComparer.Ordinal);
+                    var inserted = new bool[documents.Count];
+                    var fresh = new List<T>(documents.Count);
+                    for (var i = 0; i < documents.Count; i++)
+                    {
+                        inserted[i] = taken.Add(documents[i].Id);
+                        if (inserted[i])
+                        {
+                            fresh.Add(documents[i]);
+                        }
+                    }
+
+                    if (fresh.Count > 0)
+                    {
+                        collection.Insert(fresh);
+                    }
+
+                    return inserted;
+                },
+                cancellationToken: cancellationToken);
+
     public Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default) =>
         writer.WriteAsync(
             () => collection.FindById(document.Id) is { } current && current.Version == expectedVersion && collection.Update(document),
@@ -98,6 +127,7 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
             document[name] = kind switch
             {
                 FieldChangeKind.Set => given,
+                FieldChangeKind.Increment when given.IsInt64 => new BsonValue(stored.AsInt64 + given.AsInt64),
                 FieldChangeKind.Increment => stored.AsInt32 + given.AsInt32,
                 FieldChangeKind.Append => new BsonArray(stored.IsArray ? stored.AsArray.Append(given) : [given]),
                 FieldChangeKind.Lower => stored.IsNull || given.CompareTo(stored) < 0 ? given : stored,

@@ -22,6 +22,38 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
         }
     }
 
+    public async Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default)
+    {
+        // The first document of each id goes to the server; a later one in the list is refused here.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var sent = Enumerable.Range(0, documents.Count).Where(i => seen.Add(documents[i].Id)).ToList();
+        var inserted = new bool[documents.Count];
+        if (sent.Count == 0)
+        {
+            return inserted;
+        }
+
+        try
+        {
+            await collection.InsertManyAsync(sent.Select(i => documents[i]), new InsertManyOptions { IsOrdered = false }, cancellationToken);
+            Mark(refused: []);
+        }
+        catch (MongoBulkWriteException<T> e) when (e.WriteConcernError is null && e.WriteErrors.All(w => w.Category == ServerErrorCategory.DuplicateKey))
+        {
+            Mark(refused: e.WriteErrors.Select(w => w.Index).ToHashSet());
+        }
+
+        return inserted;
+
+        void Mark(HashSet<int> refused)
+        {
+            for (var k = 0; k < sent.Count; k++)
+            {
+                inserted[sent[k]] = !refused.Contains(k);
+            }
+        }
+    }
+
     public async Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default)
     {
         var filter = Filter.Eq("_id", document.Id) & Filter.Eq(nameof(IDocument.Version), expectedVersion);
