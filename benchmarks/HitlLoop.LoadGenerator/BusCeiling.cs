@@ -36,11 +36,12 @@ internal static class BusCeiling
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var store = router.Configuration["Hitl:Store"];
 
-        // An untimed warm-up of each (JIT, connections, the Router's first clusters), then the rounds, alternating.
+        // An untimed warm-up of each, as long as a round (the Router's code takes tens of thousands of messages to reach
+        // its final tier of compilation; its first clusters form), then the rounds, alternating.
         var ceilingRates = new List<double>();
         var routerRates = new List<double>();
-        await MeasureAsync(ceiling.Services, channel, CeilingQueue, "warm-up", Math.Max(500, responses / 10));
-        await MeasureAsync(router.Services, channel, RouterQueue, "warm-up", Math.Max(500, responses / 10));
+        await MeasureAsync(ceiling.Services, channel, CeilingQueue, "warm-up", responses);
+        await MeasureAsync(router.Services, channel, RouterQueue, "warm-up", responses);
         for (var round = 1; round <= rounds; round++)
         {
             var nothing = await MeasureAsync(ceiling.Services, channel, CeilingQueue, $"ceiling-{round}", responses);
@@ -227,5 +228,14 @@ internal sealed class DoNothingConsumerDefinition : ConsumerDefinition<DoNothing
     {
         EndpointName = "load-ceiling-response-scored";
         ConcurrentMessageLimit = 64;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<DoNothingConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = 128;
+        }
     }
 }

@@ -4,7 +4,6 @@ using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
-using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Privacy;
 using HitlLoop.ServiceDefaults.Storage;
 
@@ -24,10 +23,13 @@ public sealed class ResponseRouter(
 {
     /// <summary>
     /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The decision
-    /// and its review request are one write; the caller publishes the request from the decision's outbox.
+    /// holds its review request, if any; the caller sends it (see <see cref="DecideAsync"/>).
     /// </summary>
-    /// <returns>The decision that stands; its outbox still holds the review request until that is published.</returns>
-    public async Task<RoutingDecisionDocument> RouteAsync(ResponseScored response, CancellationToken cancellationToken)
+    public async Task<RoutingDecisionDocument> RouteAsync(ResponseScored response, CancellationToken cancellationToken) =>
+        (await DecideAsync(response, cancellationToken)).Decision;
+
+    /// <summary><see cref="RouteAsync"/>, saying too whether this call made the decision.</summary>
+    public async Task<RoutedResponse> DecideAsync(ResponseScored response, CancellationToken cancellationToken)
     {
         MessageValidationException.ThrowIfAny<ResponseScored>(ResponseScoredValidator.Problems(response));
 
@@ -51,7 +53,7 @@ public sealed class ResponseRouter(
             // A redelivery must not spend the budget twice: it gets the decision that stands.
             if (await decisions.FindAsync(response.ResponseId, cancellationToken) is { } earlier)
             {
-                return earlier;
+                return new RoutedResponse(earlier, Decided: false);
             }
 
             budget = await budgets.AdmitAsync(
@@ -95,8 +97,6 @@ public sealed class ResponseRouter(
             DecidedAt = now.UtcDateTime,
             Shadow = shadow is null ? null : new ShadowDecision(shadow.PolicyVersion, shadow.NeedsReview, [.. shadow.Triggers.Select(t => t.Code)]),
             ReviewRequest = request,
-            Outbox = request is null ? [] : [Outbox.Message(request, clock)],
-            OutboxPending = request is not null,
         };
 
         var stored = await decisions.RecordOnceAsync(made, cancellationToken);
@@ -130,6 +130,9 @@ public sealed class ResponseRouter(
                 string.Join(", ", stored.Triggers.Select(t => t.Code)));
         }
 
-        return stored;
+        return new RoutedResponse(stored, Decided: ReferenceEquals(stored, made));
     }
 }
+
+/// <summary>The decision that stands for a response, and whether this call made it (false for a duplicate or redelivery).</summary>
+public sealed record RoutedResponse(RoutingDecisionDocument Decision, bool Decided);

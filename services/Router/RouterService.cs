@@ -23,7 +23,9 @@ public sealed class RouterService : IHitlService
     {
         builder.AddSectionOptions<RouterOptions>(RouterOptions.Section);
         builder.Services.AddStore<IDecisionStore, DecisionStore>();
-        builder.Services.AddOutbox(sp => sp.GetRequiredService<DecisionStore>().Decisions);
+        builder.Services.AddSingleton<ReviewRequestOutbox>();
+        builder.Services.AddSingleton<IStoreSetup>(sp => sp.GetRequiredService<ReviewRequestOutbox>());
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<ReviewRequestOutbox>().Requests);
         AddSignals<UserReactionBoard>(builder.Services);
         AddSignals<KnownPatternBoard>(builder.Services);
         AddSignals<CalibrationBoard>(builder.Services);

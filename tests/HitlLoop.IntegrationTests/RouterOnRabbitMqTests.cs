@@ -5,6 +5,8 @@ using HitlLoop.IntegrationTests.Support;
 using HitlLoop.ReviewQueue;
 using HitlLoop.Router;
 using HitlLoop.Router.Signals;
+using HitlLoop.ServiceDefaults.Storage;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HitlLoop.IntegrationTests;
@@ -216,6 +218,66 @@ public sealed class RouterOnRabbitMqTests
         });
     }
 
+    [Test]
+    public async Task Two_replicas_on_one_queue_split_the_work_and_decide_and_send_each_response_once()
+    {
+        const int responses = 600;
+        static void Counted(IServiceCollection services)
+        {
+            services.AddSingleton<ConsumedResponses>();
+            services.AddConsumeObserver(sp => sp.GetRequiredService<ConsumedResponses>());
+        }
+
+        await using var first = new BrokerHostedApp<RouterService>(_vhost, RouterSettings, Counted);
+        var firstHttp = first.LeadClient();
+        await WaitReady(firstHttp);
+
+        // The second replica shares the first's store, as replicas share one MongoDB: one file, one writer.
+        var store = first.Services.GetRequiredService<IDocumentStoreFactory>();
+        await using var second = new BrokerHostedApp<RouterService>(_vhost, RouterSettings, services =>
+        {
+            Counted(services);
+            services.AddSingleton(store);
+        });
+        await WaitReady(second.LeadClient());
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+        await producer.BindQueueAsync("it-review-requests", "HitlLoop.Contracts:ReviewRequested");
+
+        // Every response twice, so the replicas race for the same ids.
+        var messages = Enumerable.Range(0, 2 * responses)
+            .Select(n => n % responses)
+            .Select(i => Json.ResponseScored($"replica-{i:D4}", i % 2 == 0 ? 0.3 : 0.95));
+        foreach (var batch in messages.Chunk(100))
+        {
+            await Task.WhenAll(batch.Select(json => producer.PublishAsync(PlainProducer.ResponseScoredExchange, json)));
+        }
+
+        // Every copy consumed before either stops: a replica that stops hands its unacknowledged messages to the other
+        // as redeliveries, and a redelivery sends its request again (at least once; ReviewQueue keeps one item per id).
+        var counters = new[] { first, second }.Select(app => app.Services.GetRequiredService<ConsumedResponses>()).ToList();
+        await Eventually.Get(() => Task.FromResult(counters.Sum(c => c.Count)), n => n == 2 * responses, TimeSpan.FromMinutes(3), "every copy consumed");
+        await first.StopConsumingAsync();
+        await second.StopConsumingAsync();
+
+        var requested = new List<string>();
+        while (await producer.GetAsync("it-review-requests") is { } request)
+        {
+            var body = JsonNode.Parse(request.Body.Span)!;
+            requested.Add((string)(body["message"] ?? body)["response"]!["responseId"]!);
+        }
+
+        var consumedBy = counters.Select(c => c.Count).ToList();
+        var stats = await Json.GetAsync(firstHttp, "/api/router/stats");
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.GetProperty("total").GetInt64(), Is.EqualTo(responses), "each response decided once");
+            Assert.That(stats.GetProperty("reviewRequested").GetInt64(), Is.EqualTo(responses / 2));
+            Assert.That(requested, Has.Count.EqualTo(responses / 2).And.Unique, "one review request per response to review");
+            Assert.That(consumedBy.Sum(), Is.EqualTo(2 * responses));
+            Assert.That(consumedBy, Is.All.GreaterThan(responses / 4), $"both replicas took a share ({string.Join(" / ", consumedBy)})");
+        });
+    }
+
     /// <summary>A mix of what goes wrong in practice: broken JSON, a missing id, an impossible confidence.</summary>
     private static IEnumerable<string> Malformed(int count) =>
         Enumerable.Range(0, count).Select(i => (i % 3) switch
@@ -239,4 +301,29 @@ public sealed class RouterOnRabbitMqTests
                 _ => value?.ToString() ?? "",
             }
             : "";
+}
+
+/// <summary>Scored responses one replica's consumer finished, by count.</summary>
+internal sealed class ConsumedResponses : IConsumeObserver
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public Task PreConsume<T>(ConsumeContext<T> context)
+        where T : class => Task.CompletedTask;
+
+    public Task PostConsume<T>(ConsumeContext<T> context)
+        where T : class
+    {
+        if (context.Message is HitlLoop.Contracts.ResponseScored)
+        {
+            Interlocked.Increment(ref _count);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
+        where T : class => Task.CompletedTask;
 }

@@ -4,7 +4,6 @@ using HitlLoop.Router.Policy;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Http;
-using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -26,7 +25,7 @@ internal static class IngestionApi
 
     public static void MapIngestionApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/api/responses", async Task<Results<Accepted<IngestionReceipt>, ValidationProblem, ProblemHttpResult>> (
-            HttpRequest request, ResponseRouter router, DocumentOutbox<RoutingDecisionDocument> outbox, CancellationToken cancellationToken) =>
+            HttpRequest request, ResponseRouter router, ReviewRequestOutbox reviewRequests, CancellationToken cancellationToken) =>
         {
             if (!request.HasJsonContentType())
             {
@@ -62,8 +61,8 @@ internal static class IngestionApi
             var decided = await Task.WhenAll(responses.Select(async response =>
             {
                 var decision = await router.RouteAsync(response, cancellationToken);
-                // Stored already: should the bus be away, the outbox sweeper sends the review request later.
-                await outbox.PublishAsync(decision, cancellationToken);
+                // Stored before the answer: should the bus be away, the outbox sweeper sends the review request later.
+                await reviewRequests.SendAsync(decision, cancellationToken);
                 return new AcceptedResponse(decision.Id, decision.Outcome, decision.Audit, DecisionPath(decision.Id));
             }));
 

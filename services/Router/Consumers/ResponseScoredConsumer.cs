@@ -1,21 +1,25 @@
 using HitlLoop.Contracts;
 using HitlLoop.Router.Storage;
-using HitlLoop.ServiceDefaults.Outbox;
 using MassTransit;
 
 namespace HitlLoop.Router.Consumers;
 
 /// <remarks>
-/// A duplicate or redelivered response re-sends its review request only while the first send is not known to have
-/// happened (the decision's outbox still holds it); otherwise it sends nothing. A crash between the decision and the
-/// send leaves the request to the outbox sweeper.
+/// The review request is published through the consume context, so it leaves only once the decision is stored, and
+/// the message is acknowledged only after it has left: the message is the request's outbox. A crash in between
+/// redelivers the message, which finds the decision and publishes the request again (ReviewQueue keeps one item per
+/// response id); so does a retry after a failed publish. A duplicate that is neither publishes nothing: the message
+/// that made the decision publishes its request, as a response first posted over HTTP had its request sent there.
 /// </remarks>
-public sealed class ResponseScoredConsumer(ResponseRouter router, DocumentOutbox<RoutingDecisionDocument> outbox) : IConsumer<ResponseScored>
+public sealed class ResponseScoredConsumer(ResponseRouter router) : IConsumer<ResponseScored>
 {
     public async Task Consume(ConsumeContext<ResponseScored> context)
     {
-        var decision = await router.RouteAsync(context.Message, context.CancellationToken);
-        await outbox.PublishAsync(decision, context.CancellationToken);
+        var (decision, decided) = await router.DecideAsync(context.Message, context.CancellationToken);
+        if (decision.ReviewRequest is { } request && (decided || context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0))
+        {
+            await context.Publish(request, context.CancellationToken);
+        }
     }
 }
 
@@ -24,6 +28,17 @@ public sealed class ResponseScoredConsumerDefinition : ConsumerDefinition<Respon
     public ResponseScoredConsumerDefinition()
     {
         EndpointName = "router-response-scored";
+
+        // Decisions made side by side are stored together (see DecisionStore): the more at once, the fuller each write.
         ConcurrentMessageLimit = 64;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ResponseScoredConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = 128;
+        }
     }
 }

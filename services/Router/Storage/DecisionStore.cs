@@ -1,30 +1,160 @@
-using System.Linq.Expressions;
+using System.Collections.Concurrent;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Router.Storage;
 
+/// <summary>
+/// The decisions, one per response id, written in batches: decisions made at the same moment (the consumer decides
+/// many messages side by side) are stored in one store operation, and the counts the stats read are advanced once per
+/// batch, so neither a write nor a stats query costs more as history grows.
+/// </summary>
 internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 {
+    /// <summary>The most decisions one store operation takes.</summary>
+    private const int MaxBatch = 128;
+
+    /// <summary>Batches in flight at once: while one is written, the next fills and its counts are added.</summary>
+    private const int MaxFlushes = 4;
+
     private readonly IDocumentCollection<RoutingDecisionDocument> _decisions;
+    private readonly IDocumentCollection<DecisionCount> _counts;
+    private readonly ILogger<DecisionStore> _logger;
+    private readonly ConcurrentQueue<Pending> _queue = new();
+    private readonly ConcurrentDictionary<string, bool> _countsOpened = new(StringComparer.Ordinal);
+    private int _flushing;
 
-    public DecisionStore(IDocumentStoreFactory stores)
+    public DecisionStore(IDocumentStoreFactory stores, ILogger<DecisionStore> logger)
     {
-        _decisions = stores.ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
+        var store = stores.ForService(RouterService.ServiceName);
+        _decisions = store.GetCollection<RoutingDecisionDocument>("decisions");
+        _counts = store.GetCollection<DecisionCount>("decision-counts");
+        _logger = logger;
     }
 
-    /// <summary>The decisions, whose outboxes carry their review requests.</summary>
-    public IDocumentCollection<RoutingDecisionDocument> Decisions => _decisions;
+    /// <summary>Decisions are only ever read by id, and the stats read counts: no index but the id's to maintain.</summary>
+    public Task SetUpAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task SetUpAsync(CancellationToken cancellationToken)
+    public Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken)
     {
-        await _decisions.EnsureIndexAsync(d => d.ProductId, cancellationToken: cancellationToken);
-        await _decisions.EnsureIndexAsync(d => d.Outcome, cancellationToken: cancellationToken);
-        await _decisions.EnsureIndexAsync(d => d.DecidedAt, cancellationToken: cancellationToken);
-        await _decisions.EnsureIndexAsync(d => d.OutboxPending, cancellationToken: cancellationToken);
+        var pending = new Pending(decision);
+        _queue.Enqueue(pending);
+        StartFlush();
+
+        return pending.Task.WaitAsync(cancellationToken);
     }
 
-    public Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken) =>
-        _decisions.InsertOnceAsync(decision, cancellationToken);
+    private void StartFlush()
+    {
+        var running = Volatile.Read(ref _flushing);
+        while (running < MaxFlushes)
+        {
+            var seen = Interlocked.CompareExchange(ref _flushing, running + 1, running);
+            if (seen == running)
+            {
+                _ = Task.Run(FlushAsync, CancellationToken.None);
+                return;
+            }
+
+            running = seen;
+        }
+    }
+
+    /// <summary>Writes what is queued, a batch at a time, until the queue is empty.</summary>
+    private async Task FlushAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (true)
+        {
+            while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                // Stand down; a decision queued after the last look, when every flush was busy, starts one again.
+                Interlocked.Decrement(ref _flushing);
+                if (!_queue.IsEmpty)
+                {
+                    StartFlush();
+                }
+
+                return;
+            }
+
+            try
+            {
+                var standing = await _decisions.InsertManyOnceAsync([.. batch.Select(p => p.Decision)], CancellationToken.None);
+                await CountAsync(batch.Where((p, i) => ReferenceEquals(standing[i], p.Decision)).Select(p => p.Decision));
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done(standing[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Fail(e);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Adds the new decisions to their product's and to every product's counts, by day and in all. The counts follow
+    /// the decisions' write: should the process die in between, they fall short by that batch.
+    /// </summary>
+    private async Task CountAsync(IEnumerable<RoutingDecisionDocument> decided)
+    {
+        var byProductAndDay = decided
+            .GroupBy(d => (d.ProductId, Day: d.DecidedAt.Date))
+            .Select(g => (g.Key.ProductId, g.Key.Day, Add: new DecisionStats(
+                g.Count(),
+                g.Count(d => d.Outcome == RoutingOutcome.AutoApproved),
+                g.Count(d => d.Outcome == RoutingOutcome.ReviewRequested),
+                g.Count(d => d.Audit),
+                g.Count(d => d.BudgetSkipped))));
+        var tallies = new Dictionary<string, (DecisionCount Seed, DecisionStats Add)>(StringComparer.Ordinal);
+        foreach (var (productId, day, add) in byProductAndDay)
+        {
+            foreach (var seed in new[] { DecisionCount.For(productId, day), DecisionCount.For(null, day), DecisionCount.For(productId, null), DecisionCount.For(null, null) })
+            {
+                tallies[seed.Id] = tallies.TryGetValue(seed.Id, out var tally) ? (seed, tally.Add + add) : (seed, add);
+            }
+        }
+
+        try
+        {
+            // Side by side, so the embedded store commits them together.
+            await Task.WhenAll(tallies.Values.Where(t => !_countsOpened.ContainsKey(t.Seed.Id)).Select(t => _counts.TryInsertAsync(t.Seed)));
+            foreach (var id in tallies.Keys)
+            {
+                _countsOpened[id] = true;
+            }
+
+            await Task.WhenAll(tallies.Select(t => _counts.FindOneAndUpdateAsync(
+                c => c.Id == t.Key,
+                c => c.Id,
+                new DocumentUpdate<DecisionCount>()
+                    .Increment(c => c.Total, t.Value.Add.Total)
+                    .Increment(c => c.ReviewRequested, t.Value.Add.ReviewRequested)
+                    .Increment(c => c.Audits, t.Value.Add.Audits)
+                    .Increment(c => c.BudgetSkipped, t.Value.Add.BudgetSkipped))));
+        }
+        catch (Exception e)
+        {
+            // The decisions stand; only the stats miss them.
+            _logger.LogError(e, "Counting {Count} decisions into the stats failed", tallies.Count);
+        }
+
+        if (_countsOpened.Count > 10_000)
+        {
+            _countsOpened.Clear();
+        }
+    }
 
     public Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken) =>
         _decisions.FindByIdAsync(responseId, cancellationToken);
@@ -43,22 +173,54 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         return recorded;
     }
 
-    public Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken) =>
-        CountAsync(productId is null ? null : d => d.ProductId == productId, cancellationToken);
+    public async Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken) =>
+        (await _counts.FindByIdAsync(DecisionCount.IdOf(productId, null), cancellationToken))?.ToStats() ?? DecisionStats.None;
 
-    public Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
-        CountAsync(
-            productId is null
-                ? d => d.DecidedAt >= from && d.DecidedAt < to
-                : d => d.ProductId == productId && d.DecidedAt >= from && d.DecidedAt < to,
-            cancellationToken);
-
-    private async Task<DecisionStats> CountAsync(Expression<Func<RoutingDecisionDocument, bool>>? scope, CancellationToken cancellationToken)
+    public async Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
-        var total = await _decisions.CountAsync(scope ?? (d => true), cancellationToken);
-        var review = await _decisions.CountAsync(Filters.And(scope, d => d.Outcome == RoutingOutcome.ReviewRequested), cancellationToken);
-        var audits = await _decisions.CountAsync(Filters.And(scope, d => d.Audit), cancellationToken);
-        var skipped = await _decisions.CountAsync(Filters.And(scope, d => d.BudgetSkipped), cancellationToken);
-        return new DecisionStats(total, total - review, review, audits, skipped);
+        var stats = DecisionStats.None;
+        for (var day = from.Date; day < to; day = day.AddDays(1))
+        {
+            if (await _counts.FindByIdAsync(DecisionCount.IdOf(productId, day), cancellationToken) is { } counted)
+            {
+                stats += counted.ToStats();
+            }
+        }
+
+        return stats;
     }
+
+    private sealed class Pending(RoutingDecisionDocument decision)
+    {
+        private readonly TaskCompletionSource<RoutingDecisionDocument> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public RoutingDecisionDocument Decision { get; } = decision;
+
+        public Task<RoutingDecisionDocument> Task => _done.Task;
+
+        public void Done(RoutingDecisionDocument standing) => _done.TrySetResult(standing);
+
+        public void Fail(Exception exception) => _done.TrySetException(exception);
+    }
+}
+
+/// <summary>Decisions counted for one product (or all, when <see cref="ProductId"/> is null) on one UTC day (or in all).</summary>
+public sealed record DecisionCount : IDocument
+{
+    public required string Id { get; init; }
+    public long Version { get; init; }
+    public string? ProductId { get; init; }
+    public DateTime? Day { get; init; }
+    public long Total { get; init; }
+    public long ReviewRequested { get; init; }
+    public long Audits { get; init; }
+    public long BudgetSkipped { get; init; }
+
+    public DecisionStats ToStats() => new(Total, Total - ReviewRequested, ReviewRequested, Audits, BudgetSkipped);
+
+    /// <summary>"all" or the day, then the product after a line break; no product id can make one key look like another.</summary>
+    public static string IdOf(string? productId, DateTime? day) =>
+        (day is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "all") + (productId is null ? "" : "\n" + productId);
+
+    public static DecisionCount For(string? productId, DateTime? day) => new() { Id = IdOf(productId, day), ProductId = productId, Day = day };
 }

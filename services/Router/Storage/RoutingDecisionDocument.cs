@@ -1,7 +1,6 @@
-using System.Text.Json.Serialization;
 using HitlLoop.Contracts;
 using HitlLoop.Router.Policy;
-using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Router.Storage;
 
@@ -15,7 +14,7 @@ public enum RoutingOutcome
 public sealed record ShadowDecision(string Version, bool NeedsReview, IReadOnlyList<string> Triggers);
 
 /// <summary>One decision per response id, with its reasons, scores and policy version.</summary>
-public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocument>
+public sealed record RoutingDecisionDocument : IDocument
 {
     /// <summary>The producer's response id.</summary>
     public required string Id { get; init; }
@@ -54,14 +53,4 @@ public sealed record RoutingDecisionDocument : IHasOutbox<RoutingDecisionDocumen
 
     /// <summary>The request sent to ReviewQueue.</summary>
     public ReviewRequested? ReviewRequest { get; init; }
-
-    /// <summary>The review request until it is known to be published; a duplicate response finds it empty.</summary>
-    /// <remarks>Stored, not shown: the decisions API leaves out the plumbing (<see cref="ReviewRequest"/> has it all).</remarks>
-    [JsonIgnore]
-    public IReadOnlyList<OutboxMessage> Outbox { get; init; } = [];
-
-    [JsonIgnore]
-    public bool OutboxPending { get; init; }
-
-    public RoutingDecisionDocument WithOutboxDelivered() => this with { Outbox = [], OutboxPending = false, Version = Version + 1 };
 }

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HitlLoop.IntegrationTests.Support;
 
 /// <summary>A service in-process on real RabbitMQ (its own virtual host) with an embedded store in a temp folder.</summary>
-public sealed class BrokerHostedApp<TEntryPoint>(Uri rabbitUri, IDictionary<string, string?>? settings = null) : WebApplicationFactory<TEntryPoint>
+public sealed class BrokerHostedApp<TEntryPoint>(
+    Uri rabbitUri, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-it", Guid.NewGuid().ToString("N"));
@@ -32,6 +33,11 @@ public sealed class BrokerHostedApp<TEntryPoint>(Uri rabbitUri, IDictionary<stri
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
         }
     }
 

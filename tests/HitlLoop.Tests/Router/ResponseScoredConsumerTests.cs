@@ -72,10 +72,6 @@ public sealed class ResponseScoredConsumerTests
     {
         await _harness.Bus.Bus.Publish(Scored("dup-2", 0.3));
         Assert.That(await _harness.Bus.Published.Any<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "dup-2"), Is.True);
-        await Eventually.Get(
-            () => _harness.Get<IDecisionStore>().FindAsync("dup-2", CancellationToken.None),
-            d => d is { OutboxPending: false },
-            what: "the first request to be known as sent");
 
         await _harness.Bus.Bus.Publish(Scored("dup-2", 0.3));
         var consumer = _harness.Bus.GetConsumerHarness<ResponseScoredConsumer>();
@@ -87,36 +83,36 @@ public sealed class ResponseScoredConsumerTests
     }
 
     [Test]
-    public async Task A_duplicate_re_sends_a_request_whose_first_send_is_not_known_to_have_happened()
+    public async Task A_retry_after_a_failed_publish_finds_the_decision_and_publishes_the_request()
     {
-        // As a crash between the decision's write and its publish leaves it: decided, the request still in the outbox.
-        var request = new ReviewRequested
-        {
-            Response = Scored("crashed-1", 0.3),
-            Triggers = [new ReviewTrigger { Code = "low_confidence", Priority = ReviewPriority.High }],
-            Priority = ReviewPriority.High,
-            PolicyVersion = "v1",
-        };
-        var decided = new RoutingDecisionDocument
-        {
-            Id = "crashed-1",
-            ProductId = "support-bot",
-            Outcome = RoutingOutcome.ReviewRequested,
-            PolicyVersion = "v1",
-            ReviewRequest = request,
-            Outbox = [HitlLoop.ServiceDefaults.Outbox.Outbox.Message(request, TimeProvider.System)],
-            OutboxPending = true,
-        };
-        Assert.That(await _harness.Get<IDecisionStore>().RecordOnceAsync(decided, CancellationToken.None), Is.SameAs(decided));
+        // As a broker that refuses the first publish leaves it: the decision is stored, the request has not left, and
+        // the message is not acknowledged; its retry must send the request, though the response is decided already.
+        using var refusal = _harness.Bus.Bus.ConnectPublishObserver(new RefuseFirstReviewRequest());
 
         await _harness.Bus.Bus.Publish(Scored("crashed-1", 0.3));
 
-        Assert.That(await _harness.Bus.Published.Any<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "crashed-1"), Is.True);
-        var after = await Eventually.Get(
-            () => _harness.Get<IDecisionStore>().FindAsync("crashed-1", CancellationToken.None),
-            d => d is { OutboxPending: false },
-            what: "the request to be known as sent");
-        Assert.That(after!.Outbox, Is.Empty);
+        var sent = await _harness.Bus.Published.SelectAsync<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "crashed-1" && m.Exception is null).FirstOrDefault();
+        Assert.That(sent, Is.Not.Null, "the retry sent the request");
+        var attempts = _harness.Bus.Published.Select<ReviewRequested>(m => m.Context.Message.Response.ResponseId == "crashed-1").Select(m => m.Exception?.Message).ToList();
+        Assert.That(attempts, Is.EqualTo(new[] { "the broker refused the publish", null }), "the first attempt was refused, its retry's went out");
+        Assert.That((await _harness.Get<IDecisionStore>().StatsAsync("support-bot", CancellationToken.None)).Total, Is.EqualTo(1), "decided once");
+    }
+
+    private sealed class RefuseFirstReviewRequest : IPublishObserver
+    {
+        private int _refused;
+
+        public Task PrePublish<T>(PublishContext<T> context)
+            where T : class =>
+            context.Message is ReviewRequested && Interlocked.Exchange(ref _refused, 1) == 0
+                ? throw new InvalidOperationException("the broker refused the publish")
+                : Task.CompletedTask;
+
+        public Task PostPublish<T>(PublishContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+            where T : class => Task.CompletedTask;
     }
 
     [Test]

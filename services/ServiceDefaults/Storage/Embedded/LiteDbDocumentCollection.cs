@@ -16,34 +16,41 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
             e => (e is LiteException { ErrorCode: LiteException.INDEX_DUPLICATE_KEY }, false),
             cancellationToken);
 
-    public Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default) =>
-        documents.Count == 0
-            ? Task.FromResult<IReadOnlyList<bool>>([])
-            : writer.WriteAsync<IReadOnlyList<bool>>(
-                () =>
-                {
-                    // One query for the ids already stored: a lookup by id runs LiteDB's whole query pipeline, each time.
-                    var ids = new BsonArray(documents.Select(d => new BsonValue(d.Id)));
-                    var taken = collection.Query().Where(Query.In("_id", ids)).Select(d => d.Id).ToList().ToHashSet(StringComparer.Ordinal);
-                    var inserted = new bool[documents.Count];
-                    var fresh = new List<T>(documents.Count);
-                    for (var i = 0; i < documents.Count; i++)
-                    {
-                        inserted[i] = taken.Add(documents[i].Id);
-                        if (inserted[i])
-                        {
-                            fresh.Add(documents[i]);
-                        }
-                    }
+    public Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default)
+    {
+        if (documents.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<bool>>([]);
+        }
 
-                    if (fresh.Count > 0)
-                    {
-                        collection.Insert(fresh);
-                    }
+        // A lookup by id runs LiteDB's whole query pipeline (about as much work as the insert), so the ids are not
+        // looked up unless an insert meets one that is stored; then the batch is undone and inserted with lookups.
+        var inserted = new bool[documents.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            inserted[i] = seen.Add(documents[i].Id);
+        }
 
-                    return inserted;
-                },
-                cancellationToken: cancellationToken);
+        IReadOnlyList<bool> Optimistic()
+        {
+            collection.Insert(documents.Where((_, i) => inserted[i]));
+            return inserted;
+        }
+
+        IReadOnlyList<bool> Careful()
+        {
+            for (var i = 0; i < documents.Count; i++)
+            {
+                inserted[i] = inserted[i] && collection.FindById(documents[i].Id) is null;
+            }
+
+            collection.Insert(documents.Where((_, i) => inserted[i]));
+            return inserted;
+        }
+
+        return writer.WriteAsync(Optimistic, Careful, cancellationToken);
+    }
 
     public Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default) =>
         writer.WriteAsync(

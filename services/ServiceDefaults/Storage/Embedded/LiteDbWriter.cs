@@ -50,10 +50,20 @@ internal sealed class LiteDbWriter : IDisposable
     /// Queues <paramref name="write"/>; the task completes once the transaction holding it is committed. Should the
     /// write throw, <paramref name="recover"/> may turn the exception into a result (it sees the write run alone).
     /// </summary>
-    public Task<T> WriteAsync<T>(Func<T> write, Func<Exception, (bool Recovered, T Result)>? recover = null, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<T> write, Func<Exception, (bool Recovered, T Result)>? recover = null, CancellationToken cancellationToken = default) =>
+        Enqueue(new Write<T>(write, careful: null, recover), cancellationToken);
+
+    /// <summary>
+    /// Queues a write that first runs <paramref name="optimistic"/>, a fast form that may throw where
+    /// <paramref name="careful"/> would not (an insert that meets a stored id, say); if it throws, everything it
+    /// wrote is undone and <paramref name="careful"/> runs alone instead.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<T> optimistic, Func<T> careful, CancellationToken cancellationToken = default) =>
+        Enqueue(new Write<T>(optimistic, careful, recover: null), cancellationToken);
+
+    private Task<T> Enqueue<T>(Write<T> queued, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var queued = new Write<T>(write, recover);
         try
         {
             _queue.Add(queued, CancellationToken.None);
@@ -123,6 +133,11 @@ internal sealed class LiteDbWriter : IDisposable
                 return false;
             }
 
+            if (batch[0].TakeCarefulPath())
+            {
+                return TryCommit(batch);
+            }
+
             batch[0].Fail(e);
             return true;
         }
@@ -176,19 +191,34 @@ internal sealed class LiteDbWriter : IDisposable
     {
         void Run();
 
+        /// <summary>True once, for a write with a careful form: its next run takes that form.</summary>
+        bool TakeCarefulPath();
+
         void Complete();
 
         void Fail(Exception exception);
     }
 
-    private sealed class Write<T>(Func<T> write, Func<Exception, (bool Recovered, T Result)>? recover) : IWrite
+    private sealed class Write<T>(Func<T> write, Func<T>? careful, Func<Exception, (bool Recovered, T Result)>? recover) : IWrite
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
+        private bool _careful;
 
         public Task<T> Task => _done.Task;
 
-        public void Run() => _result = write();
+        public void Run() => _result = _careful ? careful!() : write();
+
+        public bool TakeCarefulPath()
+        {
+            if (careful is null || _careful)
+            {
+                return false;
+            }
+
+            _careful = true;
+            return true;
+        }
 
         public void Complete() => _done.TrySetResult(_result);
 
