@@ -22,13 +22,13 @@ public sealed class ResponseRouter(
     ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
-    /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The decision
-    /// holds its review request, if any; the caller sends it (see <see cref="DecideAsync"/>).
+    /// Decides the response, once: a redelivery or duplicate gets the stored decision, never a new one. The caller
+    /// sends the review request, if any (see <see cref="DecideAsync"/>).
     /// </summary>
     public async Task<RoutingDecisionDocument> RouteAsync(ResponseScored response, CancellationToken cancellationToken) =>
         (await DecideAsync(response, cancellationToken)).Decision;
 
-    /// <summary><see cref="RouteAsync"/>, saying too whether this call made the decision.</summary>
+    /// <summary><see cref="RouteAsync"/>, saying too whether this call made the decision, with the review request to send.</summary>
     public async Task<RoutedResponse> DecideAsync(ResponseScored response, CancellationToken cancellationToken)
     {
         MessageValidationException.ThrowIfAny<ResponseScored>(ResponseScoredValidator.Problems(response));
@@ -53,7 +53,7 @@ public sealed class ResponseRouter(
             // A redelivery must not spend the budget twice: it gets the decision that stands.
             if (await decisions.FindAsync(response.ResponseId, cancellationToken) is { } earlier)
             {
-                return new RoutedResponse(earlier, Decided: false);
+                return new RoutedResponse(earlier, Decided: false, earlier.SentToReview() ? RequestFor(earlier, response) : null);
             }
 
             budget = await budgets.AdmitAsync(
@@ -61,29 +61,15 @@ public sealed class ResponseRouter(
         }
 
         var skipped = budget is { Admitted: false };
-        var request = decision.NeedsReview && !skipped
-            ? new ReviewRequested
-            {
-                // Reviewers, and the training data their corrections become, get the text with personal data redacted.
-                Response = redactor.Redact(response),
-                Triggers = decision.Triggers,
-                Priority = decision.Priority,
-                LearningValue = decision.LearningValue,
-                RequiredReviews = decision.RequiredReviews,
-                DueBy = now + policy.SlaFor(decision.Priority),
-                PolicyVersion = decision.PolicyVersion,
-                RequestedAt = now,
-            }
-            : null;
-
+        var sent = decision.NeedsReview && !skipped;
         var made = new RoutingDecisionDocument
         {
             Id = response.ResponseId,
             ProductId = response.ProductId,
             Category = ResponseKind.CategoryOf(category),
             // An audited response was approved like any confident one; a human checks it afterwards.
-            Outcome = request is not null && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
-            Audit = request is not null && decision.IsAudit,
+            Outcome = sent && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
+            Audit = sent && decision.IsAudit,
             BudgetSkipped = skipped,
             Budget = budget?.Detail,
             Confidence = response.Confidence,
@@ -96,7 +82,8 @@ public sealed class ResponseRouter(
             PolicyVersion = decision.PolicyVersion,
             DecidedAt = now.UtcDateTime,
             Shadow = shadow is null ? null : new ShadowDecision(shadow.PolicyVersion, shadow.NeedsReview, [.. shadow.Triggers.Select(t => t.Code)]),
-            ReviewRequest = request,
+            RequiredReviews = sent ? decision.RequiredReviews : 0,
+            DueBy = sent ? (now + policy.SlaFor(decision.Priority)).UtcDateTime : null,
         };
 
         var stored = await decisions.RecordOnceAsync(made, cancellationToken);
@@ -110,7 +97,7 @@ public sealed class ResponseRouter(
         if (ReferenceEquals(stored, made) && stored.Shadow is { } counted)
         {
             // Counted after the decision is stored: a crash in between leaves one decision out of the report.
-            var reviews = stored.ReviewRequest is not null;
+            var reviews = stored.SentToReview();
             await policies.CountAsync(
                 counted.Version,
                 new DocumentUpdate<ShadowTally>()
@@ -121,7 +108,7 @@ public sealed class ResponseRouter(
                 cancellationToken);
         }
 
-        if (ReferenceEquals(stored, made) && stored.ReviewRequest is not null)
+        if (ReferenceEquals(stored, made) && stored.SentToReview())
         {
             logger.LogInformation(
                 "Response {ResponseId} of {ProductId} sent to review ({Triggers})",
@@ -130,9 +117,28 @@ public sealed class ResponseRouter(
                 string.Join(", ", stored.Triggers.Select(t => t.Code)));
         }
 
-        return new RoutedResponse(stored, Decided: ReferenceEquals(stored, made));
+        return new RoutedResponse(stored, ReferenceEquals(stored, made), stored.SentToReview() ? RequestFor(stored, response) : null);
     }
+
+    /// <summary>The review request of a decision sent to review, built from the decision and the response it decided.</summary>
+    private ReviewRequested RequestFor(RoutingDecisionDocument decision, ResponseScored response) => new()
+    {
+        // Reviewers, and the training data their corrections become, get the text with personal data redacted.
+        Response = redactor.Redact(response),
+        Triggers = decision.Triggers,
+        Priority = decision.Priority,
+        LearningValue = decision.LearningValue,
+        RequiredReviews = decision.RequiredReviews,
+        DueBy = Utc(decision.DueBy ?? decision.DecidedAt),
+        PolicyVersion = decision.PolicyVersion,
+        RequestedAt = Utc(decision.DecidedAt),
+    };
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 }
 
-/// <summary>The decision that stands for a response, and whether this call made it (false for a duplicate or redelivery).</summary>
-public sealed record RoutedResponse(RoutingDecisionDocument Decision, bool Decided);
+/// <summary>
+/// The decision that stands for a response, whether this call made it (false for a duplicate or redelivery), and,
+/// when it sends the response to review, the request to publish.
+/// </summary>
+public sealed record RoutedResponse(RoutingDecisionDocument Decision, bool Decided, ReviewRequested? Request);

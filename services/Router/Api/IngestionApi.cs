@@ -60,9 +60,10 @@ internal static class IngestionApi
             // Side by side: the embedded store commits concurrent decisions together.
             var decided = await Task.WhenAll(responses.Select(async response =>
             {
-                var decision = await router.RouteAsync(response, cancellationToken);
+                var routed = await router.DecideAsync(response, cancellationToken);
+                var decision = routed.Decision;
                 // Stored before the answer: should the bus be away, the outbox sweeper sends the review request later.
-                await reviewRequests.SendAsync(decision, cancellationToken);
+                await reviewRequests.SendAsync(routed, cancellationToken);
                 return new AcceptedResponse(decision.Id, decision.Outcome, decision.Audit, DecisionPath(decision.Id));
             }));
 

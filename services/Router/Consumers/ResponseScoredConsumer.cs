@@ -15,8 +15,8 @@ public sealed class ResponseScoredConsumer(ResponseRouter router) : IConsumer<Re
 {
     public async Task Consume(ConsumeContext<ResponseScored> context)
     {
-        var (decision, decided) = await router.DecideAsync(context.Message, context.CancellationToken);
-        if (decision.ReviewRequest is { } request && (decided || context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0))
+        var (_, decided, request) = await router.DecideAsync(context.Message, context.CancellationToken);
+        if (request is not null && (decided || context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0))
         {
             await context.Publish(request, context.CancellationToken);
         }

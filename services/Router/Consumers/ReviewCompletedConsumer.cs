@@ -29,7 +29,7 @@ public sealed class ReviewCompletedConsumer(
         if (decision.Shadow is { } shadow && await decisions.RecordVerdictAsync(decision.Id, corrected, context.CancellationToken))
         {
             // A response needed a human when the reviewer corrected it: each policy was right when it agreed.
-            var liveReviewed = decision.ReviewRequest is not null;
+            var liveReviewed = decision.SentToReview();
             await policies.CountAsync(
                 shadow.Version,
                 new DocumentUpdate<ShadowTally>()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Router.Storage;
@@ -8,7 +9,7 @@ namespace HitlLoop.Router.Storage;
 /// many messages side by side) are stored in one store operation, and the counts the stats read are advanced once per
 /// batch, so neither a write nor a stats query costs more as history grows.
 /// </summary>
-internal sealed class DecisionStore : IDecisionStore, IStoreSetup
+internal sealed class DecisionStore : IDecisionStore, IStoreSetup, IAsyncDisposable, IDisposable
 {
     /// <summary>The most decisions one store operation takes.</summary>
     private const int MaxBatch = 128;
@@ -21,6 +22,10 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     private readonly ILogger<DecisionStore> _logger;
     private readonly ConcurrentQueue<Pending> _queue = new();
     private readonly ConcurrentDictionary<string, bool> _countsOpened = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _storingCounts = new(1, 1);
+    private readonly Lock _tallying = new();
+    private Dictionary<string, (DecisionCount Seed, DecisionStats Add)> _uncounted = new(StringComparer.Ordinal);
+    private long _countsStoredAt;
     private int _flushing;
 
     public DecisionStore(IDocumentStoreFactory stores, ILogger<DecisionStore> logger)
@@ -72,7 +77,9 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 
             if (batch.Count == 0)
             {
-                // Stand down; a decision queued after the last look, when every flush was busy, starts one again.
+                // Stand down, the counts stored; a decision queued after the last look, when every flush was busy,
+                // starts one again.
+                await StoreCountsAsync(wait: false);
                 Interlocked.Decrement(ref _flushing);
                 if (!_queue.IsEmpty)
                 {
@@ -85,10 +92,15 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
             try
             {
                 var standing = await _decisions.InsertManyOnceAsync([.. batch.Select(p => p.Decision)], CancellationToken.None);
-                await CountAsync(batch.Where((p, i) => ReferenceEquals(standing[i], p.Decision)).Select(p => p.Decision));
+                Tally(batch.Where((p, i) => ReferenceEquals(standing[i], p.Decision)).Select(p => p.Decision));
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done(standing[i]);
+                }
+
+                if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _countsStoredAt)) >= CountsInterval)
+                {
+                    await StoreCountsAsync(wait: false);
                 }
             }
             catch (Exception e)
@@ -104,30 +116,70 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     }
 
     /// <summary>
-    /// Adds the new decisions to their product's and to every product's counts, by day and in all. The counts follow
-    /// the decisions' write: should the process die in between, they fall short by that batch.
+    /// Adds the new decisions to their product's and to every product's counts, by day and in all, in memory; they are
+    /// stored at most <see cref="CountsInterval"/> later, when the writes pause, and before this replica's stats are
+    /// read. Should the process die first, the stored counts fall short by what was not stored yet.
     /// </summary>
-    private async Task CountAsync(IEnumerable<RoutingDecisionDocument> decided)
+    private void Tally(IEnumerable<RoutingDecisionDocument> decided)
     {
-        var byProductAndDay = decided
-            .GroupBy(d => (d.ProductId, Day: d.DecidedAt.Date))
-            .Select(g => (g.Key.ProductId, g.Key.Day, Add: new DecisionStats(
-                g.Count(),
-                g.Count(d => d.Outcome == RoutingOutcome.AutoApproved),
-                g.Count(d => d.Outcome == RoutingOutcome.ReviewRequested),
-                g.Count(d => d.Audit),
-                g.Count(d => d.BudgetSkipped))));
-        var tallies = new Dictionary<string, (DecisionCount Seed, DecisionStats Add)>(StringComparer.Ordinal);
-        foreach (var (productId, day, add) in byProductAndDay)
+        lock (_tallying)
         {
-            foreach (var seed in new[] { DecisionCount.For(productId, day), DecisionCount.For(null, day), DecisionCount.For(productId, null), DecisionCount.For(null, null) })
+            foreach (var decision in decided)
             {
-                tallies[seed.Id] = tallies.TryGetValue(seed.Id, out var tally) ? (seed, tally.Add + add) : (seed, add);
+                var add = new DecisionStats(
+                    1,
+                    decision.Outcome == RoutingOutcome.AutoApproved ? 1 : 0,
+                    decision.Outcome == RoutingOutcome.ReviewRequested ? 1 : 0,
+                    decision.Audit ? 1 : 0,
+                    decision.BudgetSkipped ? 1 : 0);
+                var day = decision.DecidedAt.Date;
+                Add(decision.ProductId, day, add);
+                Add(null, day, add);
+                Add(decision.ProductId, null, add);
+                Add(null, null, add);
             }
+        }
+
+        void Add(string? productId, DateTime? day, DecisionStats add)
+        {
+            var id = DecisionCount.IdOf(productId, day);
+            _uncounted[id] = _uncounted.TryGetValue(id, out var tally) ? (tally.Seed, tally.Add + add) : (DecisionCount.For(productId, day), add);
+        }
+    }
+
+    /// <summary>How long decisions' counts may wait in memory under a steady stream of decisions.</summary>
+    private static readonly TimeSpan CountsInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Stores the counts tallied so far; unless <paramref name="wait"/>, returns at once if another store is under way.</summary>
+    private async Task StoreCountsAsync(bool wait)
+    {
+        try
+        {
+            if (!await _storingCounts.WaitAsync(wait ? Timeout.InfiniteTimeSpan : TimeSpan.Zero))
+            {
+                return;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The store has closed: what is still tallied is lost, as in a crash.
+            return;
+        }
+
+        Dictionary<string, (DecisionCount Seed, DecisionStats Add)> tallies;
+        lock (_tallying)
+        {
+            tallies = _uncounted;
+            _uncounted = new Dictionary<string, (DecisionCount Seed, DecisionStats Add)>(StringComparer.Ordinal);
         }
 
         try
         {
+            if (tallies.Count == 0)
+            {
+                return;
+            }
+
             // Side by side, so the embedded store commits them together.
             await Task.WhenAll(tallies.Values.Where(t => !_countsOpened.ContainsKey(t.Seed.Id)).Select(t => _counts.TryInsertAsync(t.Seed)));
             foreach (var id in tallies.Keys)
@@ -146,13 +198,25 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         }
         catch (Exception e)
         {
-            // The decisions stand; only the stats miss them.
-            _logger.LogError(e, "Counting {Count} decisions into the stats failed", tallies.Count);
+            // The decisions stand; their counts wait for the next store (an increment that did land may count twice).
+            _logger.LogError(e, "Storing the counts of decisions failed; they are kept for the next try");
+            lock (_tallying)
+            {
+                foreach (var (id, tally) in tallies)
+                {
+                    _uncounted[id] = _uncounted.TryGetValue(id, out var later) ? (tally.Seed, tally.Add + later.Add) : tally;
+                }
+            }
         }
-
-        if (_countsOpened.Count > 10_000)
+        finally
         {
-            _countsOpened.Clear();
+            if (_countsOpened.Count > 10_000)
+            {
+                _countsOpened.Clear();
+            }
+
+            Interlocked.Exchange(ref _countsStoredAt, Stopwatch.GetTimestamp());
+            _storingCounts.Release();
         }
     }
 
@@ -173,11 +237,15 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         return recorded;
     }
 
-    public async Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken) =>
-        (await _counts.FindByIdAsync(DecisionCount.IdOf(productId, null), cancellationToken))?.ToStats() ?? DecisionStats.None;
+    public async Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken)
+    {
+        await StoreCountsAsync(wait: true);
+        return (await _counts.FindByIdAsync(DecisionCount.IdOf(productId, null), cancellationToken))?.ToStats() ?? DecisionStats.None;
+    }
 
     public async Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
+        await StoreCountsAsync(wait: true);
         var stats = DecisionStats.None;
         for (var day = from.Date; day < to; day = day.AddDays(1))
         {
@@ -189,6 +257,21 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 
         return stats;
     }
+
+    /// <summary>Stores what is tallied before the store closes, so a clean stop loses no counts.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StoreCountsAsync(wait: true);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    public void Dispose() => _storingCounts.Dispose();
 
     private sealed class Pending(RoutingDecisionDocument decision)
     {

@@ -35,12 +35,12 @@ public sealed class ReviewRequestOutbox(IDocumentStoreFactory stores, OutboxDisp
         Requests.EnsureIndexAsync(r => r.OutboxPending, cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Stores the decision's review request unless it was stored before, then publishes it if it is still pending.
-    /// A request sent once is not sent again when the same response is posted again.
+    /// Stores the routed response's review request unless it was stored before, then publishes it if it is still
+    /// pending. A request sent once is not sent again when the same response is posted again.
     /// </summary>
-    public async Task SendAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken)
+    public async Task SendAsync(RoutedResponse routed, CancellationToken cancellationToken)
     {
-        if (decision.ReviewRequest is not { } request)
+        if (routed is not { Decision: var decision, Request: { } request })
         {
             return;
         }

@@ -51,6 +51,15 @@ public sealed record RoutingDecisionDocument : IDocument
     /// <summary>The first review's verdict once it is known: true when the reviewer edited or rejected the response.</summary>
     public bool? Corrected { get; init; }
 
-    /// <summary>The request sent to ReviewQueue.</summary>
-    public ReviewRequested? ReviewRequest { get; init; }
+    /// <summary>Different reviewers the review asked for; 0 when the response was not sent to review.</summary>
+    public int RequiredReviews { get; init; }
+
+    /// <summary>When the review is due; null when the response was not sent to review.</summary>
+    public DateTime? DueBy { get; init; }
+
+    /// <summary>
+    /// Whether a review was asked for: to act on the response, or to audit it afterwards. The request itself is not
+    /// kept: it is the response's text (which ReviewQueue holds) with this decision's reasons, rebuilt when needed.
+    /// </summary>
+    public bool SentToReview() => Outcome == RoutingOutcome.ReviewRequested || Audit;
 }

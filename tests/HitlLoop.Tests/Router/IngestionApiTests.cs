@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using HitlLoop.Router;
+using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HitlLoop.Tests.Router;
 
@@ -58,7 +60,11 @@ public sealed class IngestionApiTests
         // No waiting: the decision was stored before the answer.
         var decision = await _lead.GetFromJsonAsync<JsonElement>(new Uri(posted.Headers.Location!.OriginalString, UriKind.Relative));
         Assert.That(decision.GetProperty("triggers")[0].GetProperty("code").GetString(), Is.EqualTo("low_confidence"));
-        Assert.That(decision.GetProperty("reviewRequest").GetProperty("response").GetProperty("responseId").GetString(), Is.EqualTo(id));
+        Assert.That(decision.GetProperty("requiredReviews").GetInt32(), Is.EqualTo(1));
+
+        // So was its review request, before the answer: the outbox sweeper would send it, were the bus away.
+        var request = await _app.Services.GetRequiredService<ReviewRequestOutbox>().Requests.FindByIdAsync(id);
+        Assert.That(request?.ProductId, Is.EqualTo("support-bot"));
     }
 
     [Test]

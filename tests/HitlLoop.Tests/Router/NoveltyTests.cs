@@ -282,7 +282,7 @@ public sealed class NoveltyTests
         Assert.That(novel.Triggers.Select(t => t.Code), Is.EqualTo(new[] { TriggerCodes.NovelInput }));
         Assert.That(novel.Learning, Is.EqualTo(new LearningValue(Uncertainty: 1 - 0.97, Novelty: 1, Impact: 0, Diversity: 1)).Using<LearningValue>((a, b) =>
             Math.Abs(a.Uncertainty - b.Uncertainty) < 1e-9 && a.Novelty == b.Novelty && a.Impact == b.Impact && a.Diversity == b.Diversity));
-        Assert.That(novel.ReviewRequest!.Triggers.Single().Code, Is.EqualTo(TriggerCodes.NovelInput));
+        Assert.That(novel.Priority, Is.EqualTo(ReviewPriority.Medium));
         Assert.That(again!.Outcome, Is.EqualTo(RoutingOutcome.AutoApproved));
         Assert.That(again.Learning!.Novelty, Is.EqualTo(0).Within(1e-9), "asked before, word for word");
     }

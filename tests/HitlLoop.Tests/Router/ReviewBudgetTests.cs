@@ -79,7 +79,7 @@ public sealed class ReviewBudgetTests
 
             Assert.That(sameTopicPastHalf.Outcome, Is.EqualTo(RoutingOutcome.AutoApproved));
             Assert.That(sameTopicPastHalf.BudgetSkipped, Is.True);
-            Assert.That(sameTopicPastHalf.ReviewRequest, Is.Null);
+            Assert.That(sameTopicPastHalf.SentToReview(), Is.False);
             Assert.That(sameTopicPastHalf.Triggers.Single().Code, Is.EqualTo("committee_disagreement"), "the decision still says what fired");
             Assert.That(sameTopicPastHalf.Budget, Does.StartWith("2 of the hourly review budget of 4 is spent: past 50% only a topic not yet reviewed"));
 
