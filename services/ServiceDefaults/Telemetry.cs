@@ -13,18 +13,24 @@ namespace HitlLoop.ServiceDefaults;
 internal static class Telemetry
 {
     /// <summary>
-    /// Traces, metrics and logs through OpenTelemetry; exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT
-    /// is configured, so a first run needs no collector.
+    /// Traces, metrics and logs through OpenTelemetry, exported over OTLP, when OTEL_EXPORTER_OTLP_ENDPOINT is
+    /// configured. Without it nothing listens, so no message or request pays for a span or a log record that would
+    /// go nowhere, and a first run needs no collector.
     /// </summary>
     public static void AddHitlTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
 
-        var otel = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddSource(DiagnosticHeaders.DefaultListenerName)
@@ -34,12 +40,8 @@ internal static class Telemetry
                 .AddMeter(InstrumentationOptions.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentationIfPresent());
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            otel.UseOtlpExporter();
-        }
+                .AddRuntimeInstrumentationIfPresent())
+            .UseOtlpExporter();
     }
 
     private static MeterProviderBuilder AddRuntimeInstrumentationIfPresent(this MeterProviderBuilder metrics) =>
