@@ -21,9 +21,6 @@ public sealed class DocumentUpdate<T>
     public DocumentUpdate<T> Increment(Expression<Func<T, int>> field, int by) =>
         Add(new Change<int>(FieldChangeKind.Increment, field, PropertyOf(field), by));
 
-    public DocumentUpdate<T> Increment(Expression<Func<T, long>> field, long by) =>
-        Add(new Change<long>(FieldChangeKind.Increment, field, PropertyOf(field), by));
-
     public DocumentUpdate<T> Append<TElement>(Expression<Func<T, IReadOnlyList<TElement>>> field, TElement element) =>
         Add(new Change<TElement>(FieldChangeKind.Append, null, PropertyOf(field), element));
 

@@ -18,7 +18,6 @@ public sealed record ContractDocument : IHasOutbox<ContractDocument>
     public string Name { get; init; } = "";
     public ContractStatus Status { get; init; }
     public int Count { get; init; }
-    public long Total { get; init; }
     public decimal Amount { get; init; }
     public DateTime At { get; init; }
     public string? Owner { get; init; }

@@ -83,19 +83,6 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
-    public async Task A_long_counter_increments_past_the_range_of_an_int()
-    {
-        await _documents.TryInsertAsync(Doc("counter"));
-
-        var update = new DocumentUpdate<ContractDocument>().Increment(d => d.Total, 3_000_000_000L).Increment(d => d.Count, 1);
-        await _documents.FindOneAndUpdateAsync(d => d.Id == "counter", d => d.Id, update);
-        var twice = await _documents.FindOneAndUpdateAsync(d => d.Id == "counter", d => d.Id, update);
-
-        Assert.That((twice!.Total, twice.Count), Is.EqualTo((6_000_000_000L, 2)));
-        Assert.That((await _documents.FindByIdAsync("counter"))!.Total, Is.EqualTo(6_000_000_000L));
-    }
-
-    [Test]
     public async Task A_document_reads_back_exactly_as_written()
     {
         var written = Doc("full") with

@@ -134,7 +134,6 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
             document[name] = kind switch
             {
                 FieldChangeKind.Set => given,
-                FieldChangeKind.Increment when given.IsInt64 => new BsonValue(stored.AsInt64 + given.AsInt64),
                 FieldChangeKind.Increment => stored.AsInt32 + given.AsInt32,
                 FieldChangeKind.Append => new BsonArray(stored.IsArray ? stored.AsArray.Append(given) : [given]),
                 FieldChangeKind.Lower => stored.IsNull || given.CompareTo(stored) < 0 ? given : stored,
