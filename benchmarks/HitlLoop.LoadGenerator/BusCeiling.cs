@@ -78,11 +78,12 @@ internal static class BusCeiling
             await Task.WhenAll(batch.Select(i => channel.BasicPublishAsync("", queue, false, properties, Body($"{name}-{i:D7}", i)).AsTask()));
         }
 
-        var before = consumed.Value;
+        // The wait is set up while the bus is stopped, so no message is counted against the last round's target.
+        var done = consumed.ReachedAsync(consumed.Value + count);
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         await bus.StartAsync();
-        await consumed.ReachedAsync(before + count);
+        await done;
         var elapsed = clock.Elapsed;
         return new Measured(count / elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)count);
     }
@@ -182,6 +183,7 @@ internal sealed class ConsumedCount : IConsumeObserver
 
     public Task ReachedAsync(long target)
     {
+        Interlocked.Exchange(ref _target, long.MaxValue);
         _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Interlocked.Exchange(ref _target, target);
         if (Value >= target)

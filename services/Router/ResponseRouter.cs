@@ -72,6 +72,8 @@ public sealed class ResponseRouter(
             Audit = sent && decision.IsAudit,
             BudgetSkipped = skipped,
             Budget = budget?.Detail,
+            StatsKey = RoutingDecisionDocument.StatsKeyOf(
+                sent && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved, sent && decision.IsAudit, skipped, response.ProductId),
             Confidence = response.Confidence,
             ConfidenceThreshold = decision.ConfidenceThreshold,
             Sentiment = response.Sentiment,

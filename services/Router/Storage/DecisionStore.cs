@@ -26,12 +26,25 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         _decisions = stores.ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
     }
 
-    /// <summary>The stats' indexes: decisions are otherwise only read by id.</summary>
+    /// <summary>The stats' two indexes (what a decision counts as, for which product; when): decisions are otherwise only read by id.</summary>
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
-        await _decisions.EnsureIndexAsync(d => d.ProductId, cancellationToken: cancellationToken);
-        await _decisions.EnsureIndexAsync(d => d.Outcome, cancellationToken: cancellationToken);
+        await _decisions.EnsureIndexAsync(d => d.StatsKey, cancellationToken: cancellationToken);
         await _decisions.EnsureIndexAsync(d => d.DecidedAt, cancellationToken: cancellationToken);
+
+        // Decisions stored before the key existed get it once, so the stats count them too.
+        while (await _decisions.FindAsync(d => d.StatsKey == null || d.StatsKey == "", limit: 500, cancellationToken) is { Count: > 0 } unkeyed)
+        {
+            foreach (var decision in unkeyed)
+            {
+                var keyed = decision with
+                {
+                    StatsKey = RoutingDecisionDocument.StatsKeyOf(decision.Outcome, decision.Audit, decision.BudgetSkipped, decision.ProductId),
+                    Version = decision.Version + 1,
+                };
+                await _decisions.TryReplaceAsync(keyed, decision.Version, cancellationToken);
+            }
+        }
     }
 
     public Task<RoutingDecisionDocument> RecordOnceAsync(RoutingDecisionDocument decision, CancellationToken cancellationToken)
@@ -120,21 +133,27 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     }
 
     public Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken) =>
-        CountAsync(productId is null ? null : d => d.ProductId == productId, cancellationToken);
+        CountAsync(productId, during: null, cancellationToken);
 
     public Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
-        CountAsync(
-            productId is null
-                ? d => d.DecidedAt >= from && d.DecidedAt < to
-                : d => d.ProductId == productId && d.DecidedAt >= from && d.DecidedAt < to,
-            cancellationToken);
+        CountAsync(productId, d => d.DecidedAt >= from && d.DecidedAt < to, cancellationToken);
 
-    private async Task<DecisionStats> CountAsync(Expression<Func<RoutingDecisionDocument, bool>>? scope, CancellationToken cancellationToken)
+    /// <summary>Counts each kind of decision on the stats index: the product's key, or every product's by its prefix.</summary>
+    private async Task<DecisionStats> CountAsync(
+        string? productId, Expression<Func<RoutingDecisionDocument, bool>>? during, CancellationToken cancellationToken)
     {
-        var total = await _decisions.CountAsync(scope ?? (d => true), cancellationToken);
-        var review = await _decisions.CountAsync(Filters.And(scope, d => d.Outcome == RoutingOutcome.ReviewRequested), cancellationToken);
-        var audits = await _decisions.CountAsync(Filters.And(scope, d => d.Audit), cancellationToken);
-        var skipped = await _decisions.CountAsync(Filters.And(scope, d => d.BudgetSkipped), cancellationToken);
+        async Task<long> Count(string kind)
+        {
+            var key = RoutingDecisionDocument.StatsKeyOf(kind, productId ?? "");
+            Expression<Func<RoutingDecisionDocument, bool>> ofKind = productId is null ? d => d.StatsKey.StartsWith(key) : d => d.StatsKey == key;
+            return await _decisions.CountAsync(Filters.And(during, ofKind), cancellationToken);
+        }
+
+        var review = await Count(StatsKinds.Review);
+        var audits = await Count(StatsKinds.Audit);
+        var skipped = await Count(StatsKinds.Skipped);
+        var approved = await Count(StatsKinds.Approved);
+        var total = review + audits + skipped + approved;
         return new DecisionStats(total, total - review, review, audits, skipped);
     }
 

@@ -33,6 +33,12 @@ public sealed record RoutingDecisionDocument : IDocument
 
     /// <summary>What the product's review budget did with the response, when it has one and a trigger fired.</summary>
     public string? Budget { get; init; }
+
+    /// <summary>
+    /// What the stats count this decision as, then its product: "review", "audit", "skipped" or "approved", a line
+    /// break, the product id. One index on it answers every count the stats need, per product or for all.
+    /// </summary>
+    public string StatsKey { get; init; } = "";
     public double Confidence { get; init; }
     public double ConfidenceThreshold { get; init; }
     public double Sentiment { get; init; }
@@ -62,4 +68,19 @@ public sealed record RoutingDecisionDocument : IDocument
     /// kept: it is the response's text (which ReviewQueue holds) with this decision's reasons, rebuilt when needed.
     /// </summary>
     public bool SentToReview() => Outcome == RoutingOutcome.ReviewRequested || Audit;
+
+    public static string StatsKeyOf(string kind, string productId) => kind + "\n" + productId;
+
+    /// <summary>The <see cref="StatsKey"/> of a decision with this outcome.</summary>
+    public static string StatsKeyOf(RoutingOutcome outcome, bool audit, bool budgetSkipped, string productId) =>
+        StatsKeyOf(outcome == RoutingOutcome.ReviewRequested ? StatsKinds.Review : audit ? StatsKinds.Audit : budgetSkipped ? StatsKinds.Skipped : StatsKinds.Approved, productId);
+}
+
+/// <summary>The kinds of decision the stats count apart; every decision is exactly one.</summary>
+public static class StatsKinds
+{
+    public const string Review = "review";
+    public const string Audit = "audit";
+    public const string Skipped = "skipped";
+    public const string Approved = "approved";
 }

@@ -1,0 +1,43 @@
+using HitlLoop.Contracts;
+using HitlLoop.Router;
+using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults.Storage;
+using HitlLoop.Tests.Support;
+
+namespace HitlLoop.Tests.Router;
+
+/// <summary>The stats count every kind of decision, per product and for all, decisions from before their index included.</summary>
+public sealed class DecisionStatsTests
+{
+    [Test]
+    public async Task Each_product_s_decisions_and_all_of_them_are_counted_by_kind_including_ones_stored_before_the_stats_key()
+    {
+        await using var harness = await ServiceHarness.StartAsync([new RouterService()], new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0" });
+        var router = harness.Get<ResponseRouter>();
+        var decisions = harness.Get<IDecisionStore>();
+        await router.RouteAsync(new ResponseScored { ResponseId = "a-low", ProductId = "shop/é", Confidence = 0.3 }, CancellationToken.None);
+        await router.RouteAsync(new ResponseScored { ResponseId = "a-high", ProductId = "shop/é", Confidence = 0.99 }, CancellationToken.None);
+        await router.RouteAsync(new ResponseScored { ResponseId = "b-low", ProductId = "shop", Confidence = 0.2 }, CancellationToken.None);
+
+        // As an older version stored it: no stats key. Start-up gives it one.
+        var legacy = harness.Get<IDocumentStoreFactory>().ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
+        await legacy.TryInsertAsync(new RoutingDecisionDocument
+        {
+            Id = "old-1",
+            ProductId = "shop",
+            Outcome = RoutingOutcome.AutoApproved,
+            Audit = true,
+            PolicyVersion = "p-old",
+            DecidedAt = DateTime.UtcNow,
+        });
+        Assert.That((await decisions.StatsAsync("shop", CancellationToken.None)).Total, Is.EqualTo(1), "not counted before it has a key");
+        await ((IStoreSetup)decisions).SetUpAsync(CancellationToken.None);
+
+        Assert.That(await decisions.StatsAsync("shop/é", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 2, AutoApproved: 1, ReviewRequested: 1, Audits: 0)));
+        Assert.That(await decisions.StatsAsync("shop", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 2, AutoApproved: 1, ReviewRequested: 1, Audits: 1)), "a product whose id begins another's is its own");
+        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 4, AutoApproved: 2, ReviewRequested: 2, Audits: 1)));
+        var today = DateTime.UtcNow.Date;
+        Assert.That((await decisions.StatsAsync("shop", today, today.AddDays(1), CancellationToken.None)).Total, Is.EqualTo(2));
+        Assert.That((await decisions.StatsAsync(null, today.AddDays(1), today.AddDays(2), CancellationToken.None)).Total, Is.Zero);
+    }
+}
