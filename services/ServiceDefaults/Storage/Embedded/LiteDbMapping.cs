@@ -70,5 +70,12 @@ internal static class LiteDbMapping
         {
             Walk(mapper, property.PropertyType, seen);
         }
+
+        // LiteDB builds a type's mapping on first use and publishes it before its members are filled in: a read racing
+        // that first use finds no members, picks no constructor for a record without a parameterless one, and keeps
+        // failing for that type until the process ends. Built here, once, before the store is used, no read races it.
+        BuildEntity.MakeGenericMethod(type).Invoke(mapper, null);
     }
+
+    private static readonly MethodInfo BuildEntity = typeof(BsonMapper).GetMethod(nameof(BsonMapper.Entity))!;
 }
