@@ -92,8 +92,13 @@ public sealed class ResponseRouter(
         if (ReferenceEquals(stored, made) && assessed is not null)
         {
             // Counted once the decision stands, so a redelivery does not count the query twice.
-            await novelty.CountAsync(
+            var opened = await novelty.CountAsync(
                 response.ProductId, assessed, reviewed: stored.Outcome == RoutingOutcome.ReviewRequested, () => redactor.Redact(response.Query), cancellationToken);
+            if (opened is { } slot && budget is { Admitted: true })
+            {
+                // A new topic, reviewed under the budget: the next query alike is no longer one.
+                budgets.Cover(response.ProductId, product, slot, now.UtcDateTime);
+            }
         }
 
         if (ReferenceEquals(stored, made) && stored.Shadow is { } counted)

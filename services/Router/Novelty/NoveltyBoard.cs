@@ -27,12 +27,13 @@ public sealed class NoveltyBoard(IDocumentStoreFactory stores, IOptions<RouterOp
     /// Counts the assessed query into its cluster, or opens a cluster for it led by <paramref name="example"/>
     /// (the query as reviewers may see it).
     /// </summary>
-    public async Task CountAsync(string productId, NoveltyAssessment assessed, bool reviewed, Func<string> example, CancellationToken cancellationToken)
+    /// <returns>The slot of the cluster the query opened; null when it joined one.</returns>
+    public async Task<int?> CountAsync(string productId, NoveltyAssessment assessed, bool reviewed, Func<string> example, CancellationToken cancellationToken)
     {
         var product = For(productId);
         if (product.Memory.Count(assessed.Terms, reviewed, _options.JoinSimilarity) is null)
         {
-            return;
+            return null;
         }
 
         // Opening is one at a time per product, so two alike novel queries make one cluster, not two in one slot.
@@ -41,7 +42,7 @@ public sealed class NoveltyBoard(IDocumentStoreFactory stores, IOptions<RouterOp
         {
             if (product.Memory.Count(assessed.Terms, reviewed, _options.JoinSimilarity) is not { } slot)
             {
-                return;
+                return null;
             }
 
             // The slot is free or reclaimed from a cluster not matched lately; another replica may have taken it first.
@@ -59,6 +60,8 @@ public sealed class NoveltyBoard(IDocumentStoreFactory stores, IOptions<RouterOp
             {
                 Keep(theirs);
             }
+
+            return slot;
         }
         finally
         {

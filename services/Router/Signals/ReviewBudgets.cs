@@ -70,10 +70,25 @@ public sealed class ReviewBudgets : IStoreSetup
     /// </summary>
     public string? TopicOf(NoveltyAssessment? assessed, string? category) => assessed switch
     {
-        { Terms.Count: > 0, Nearest: { } slot } when assessed.Similarity >= _joinSimilarity => "topic " + slot.ToString(CultureInfo.InvariantCulture),
+        { Terms.Count: > 0, Nearest: { } slot } when assessed.Similarity >= _joinSimilarity => TopicOf(slot),
         { Terms.Count: > 0 } => null,
         _ => "kind " + ResponseKind.CategoryOf(category),
     };
+
+    /// <summary>The topic of the query cluster in <paramref name="slot"/>.</summary>
+    public static string TopicOf(int slot) => "topic " + slot.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Marks a topic as reviewed in the product's current window: a query reviewed as new opened the cluster in
+    /// <paramref name="slot"/>, so the next alike one is no longer new.
+    /// </summary>
+    public void Cover(string productId, ProductPolicyOptions? product, int slot, DateTime now)
+    {
+        if (WindowsOf(productId, product, now) is [var first, ..])
+        {
+            Cover(first, TopicOf(slot));
+        }
+    }
 
     /// <summary>
     /// Counts a review against the product's budget, or turns it away: urgent and high always count; medium and low
@@ -148,7 +163,7 @@ public sealed class ReviewBudgets : IStoreSetup
     private string Skipped(Window window, int spent, int cap, double value)
     {
         var adjective = window.Period == Hour ? "hourly" : "daily";
-        if (cap >= window.Limit)
+        if (cap >= window.Limit || spent >= window.Limit)
         {
             return $"the {adjective} review budget of {window.Limit} is spent; medium and low items are auto-approved until {window.End:yyyy-MM-dd HH:mm} UTC";
         }

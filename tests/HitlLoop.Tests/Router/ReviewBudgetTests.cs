@@ -165,4 +165,22 @@ public sealed class ReviewBudgetTests
             string.Join(" | ", new[] { refund, refundAgain, refundPastHalf, hours }.Select(d => d.Budget)) + "; " +
             "one category, but the third refund question is a topic already reviewed this hour and the opening-hours one is not");
     }
+
+    [Test]
+    public async Task A_new_topic_reviewed_under_the_budget_is_covered_so_the_next_query_alike_is_not_new()
+    {
+        await Start(new()
+        {
+            [$"Router:Products:{Product}:ReviewBudgetPerHour"] = "2",
+            ["Router:Novelty:Enabled"] = "true",
+        });
+
+        var first = await Route(Disputed("q-1", "general", "how do I get a refund for my order"));
+        var alike = await Route(Disputed("q-2", "general", "how can I get a refund for my order"));
+        var other = await Route(Disputed("q-3", "general", "what are the opening hours of your store in Lyon"));
+
+        Assert.That(first.Budget, Is.EqualTo("a new topic"));
+        Assert.That(alike.BudgetSkipped, Is.True, "its topic opened with the first query and was reviewed this hour: " + alike.Budget);
+        Assert.That(other.Budget, Is.EqualTo("a new topic"));
+    }
 }
