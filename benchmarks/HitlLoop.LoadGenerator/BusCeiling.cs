@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HitlLoop.Contracts;
 using HitlLoop.Router;
+using HitlLoop.Router.Consumers;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Messaging;
 using MassTransit;
@@ -229,7 +230,7 @@ internal sealed class DoNothingConsumerDefinition : ConsumerDefinition<DoNothing
     public DoNothingConsumerDefinition()
     {
         EndpointName = "load-ceiling-response-scored";
-        ConcurrentMessageLimit = 64;
+        ConcurrentMessageLimit = ResponseScoredConsumerDefinition.Concurrency;
     }
 
     protected override void ConfigureConsumer(
@@ -237,7 +238,7 @@ internal sealed class DoNothingConsumerDefinition : ConsumerDefinition<DoNothing
     {
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
-            rabbit.PrefetchCount = 128;
+            rabbit.PrefetchCount = ResponseScoredConsumerDefinition.Prefetch;
         }
     }
 }

@@ -53,7 +53,7 @@ public sealed class ResponseRouter(
             // A redelivery must not spend the budget twice: it gets the decision that stands.
             if (await decisions.FindAsync(response.ResponseId, cancellationToken) is { } earlier)
             {
-                return new RoutedResponse(earlier, Decided: false, earlier.SentToReview() ? RequestFor(earlier, response) : null);
+                return Routed(earlier, decided: false, response);
             }
 
             budget = await budgets.AdmitAsync(
@@ -62,18 +62,20 @@ public sealed class ResponseRouter(
 
         var skipped = budget is { Admitted: false };
         var sent = decision.NeedsReview && !skipped;
+
+        // An audited response was approved like any confident one; a human checks it afterwards.
+        var outcome = sent && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved;
+        var audit = sent && decision.IsAudit;
         var made = new RoutingDecisionDocument
         {
             Id = response.ResponseId,
             ProductId = response.ProductId,
             Category = ResponseKind.CategoryOf(category),
-            // An audited response was approved like any confident one; a human checks it afterwards.
-            Outcome = sent && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved,
-            Audit = sent && decision.IsAudit,
+            Outcome = outcome,
+            Audit = audit,
             BudgetSkipped = skipped,
             Budget = budget?.Detail,
-            StatsKey = RoutingDecisionDocument.StatsKeyOf(
-                sent && !decision.IsAudit ? RoutingOutcome.ReviewRequested : RoutingOutcome.AutoApproved, sent && decision.IsAudit, skipped, response.ProductId),
+            StatsKey = RoutingDecisionDocument.StatsKeyOf(outcome, audit, skipped, response.ProductId),
             Confidence = response.Confidence,
             ConfidenceThreshold = decision.ConfidenceThreshold,
             Sentiment = response.Sentiment,
@@ -89,7 +91,8 @@ public sealed class ResponseRouter(
         };
 
         var stored = await decisions.RecordOnceAsync(made, cancellationToken);
-        if (ReferenceEquals(stored, made) && assessed is not null)
+        var decided = ReferenceEquals(stored, made);
+        if (decided && assessed is not null)
         {
             // Counted once the decision stands, so a redelivery does not count the query twice.
             var opened = await novelty.CountAsync(
@@ -101,7 +104,7 @@ public sealed class ResponseRouter(
             }
         }
 
-        if (ReferenceEquals(stored, made) && stored.Shadow is { } counted)
+        if (decided && stored.Shadow is { } counted)
         {
             // Counted after the decision is stored: a crash in between leaves one decision out of the report.
             var reviews = stored.SentToReview();
@@ -115,7 +118,7 @@ public sealed class ResponseRouter(
                 cancellationToken);
         }
 
-        if (ReferenceEquals(stored, made) && stored.SentToReview())
+        if (decided && stored.SentToReview())
         {
             logger.LogInformation(
                 "Response {ResponseId} of {ProductId} sent to review ({Triggers})",
@@ -124,8 +127,11 @@ public sealed class ResponseRouter(
                 string.Join(", ", stored.Triggers.Select(t => t.Code)));
         }
 
-        return new RoutedResponse(stored, ReferenceEquals(stored, made), stored.SentToReview() ? RequestFor(stored, response) : null);
+        return Routed(stored, decided, response);
     }
+
+    private RoutedResponse Routed(RoutingDecisionDocument decision, bool decided, ResponseScored response) =>
+        new(decision, decided, decision.SentToReview() ? RequestFor(decision, response) : null);
 
     /// <summary>The review request of a decision sent to review, built from the decision and the response it decided.</summary>
     private ReviewRequested RequestFor(RoutingDecisionDocument decision, ResponseScored response) => new()

@@ -25,12 +25,16 @@ public sealed class ResponseScoredConsumer(ResponseRouter router) : IConsumer<Re
 
 public sealed class ResponseScoredConsumerDefinition : ConsumerDefinition<ResponseScoredConsumer>
 {
+    /// <summary>Messages decided at once: decisions made side by side are stored together (see DecisionStore), so the more, the fuller each write.</summary>
+    public const int Concurrency = 64;
+
+    /// <summary>Messages the broker hands over ahead, so the next ones are there when a batch is written.</summary>
+    public const ushort Prefetch = 128;
+
     public ResponseScoredConsumerDefinition()
     {
         EndpointName = "router-response-scored";
-
-        // Decisions made side by side are stored together (see DecisionStore): the more at once, the fuller each write.
-        ConcurrentMessageLimit = 64;
+        ConcurrentMessageLimit = Concurrency;
     }
 
     protected override void ConfigureConsumer(
@@ -38,7 +42,7 @@ public sealed class ResponseScoredConsumerDefinition : ConsumerDefinition<Respon
     {
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
-            rabbit.PrefetchCount = 128;
+            rabbit.PrefetchCount = Prefetch;
         }
     }
 }

@@ -14,14 +14,13 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     /// <summary>The most decisions one store operation takes.</summary>
     private const int MaxBatch = 128;
 
-    /// <summary>
-    /// Batches in flight at once. One: while it is written the next fills, and the store's single writer would take
-    /// concurrent batches one after another anyway (two or four measured no faster, with smaller batches).
-    /// </summary>
-    private const int MaxFlushes = 1;
-
     private readonly IDocumentCollection<RoutingDecisionDocument> _decisions;
     private readonly ConcurrentQueue<Pending> _queue = new();
+
+    /// <summary>
+    /// 1 while a flush runs. One at a time: while a batch is written the next fills, and the store's single writer
+    /// would take concurrent batches one after another anyway (four at once measured no faster, with smaller batches).
+    /// </summary>
     private int _flushing;
 
     public DecisionStore(IDocumentStoreFactory stores)
@@ -61,17 +60,9 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 
     private void StartFlush()
     {
-        var running = Volatile.Read(ref _flushing);
-        while (running < MaxFlushes)
+        if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
         {
-            var seen = Interlocked.CompareExchange(ref _flushing, running + 1, running);
-            if (seen == running)
-            {
-                _ = Task.Run(FlushAsync, CancellationToken.None);
-                return;
-            }
-
-            running = seen;
+            _ = Task.Run(FlushAsync, CancellationToken.None);
         }
     }
 
@@ -88,8 +79,8 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 
             if (batch.Count == 0)
             {
-                // Stand down; a decision queued after the last look, when every flush was busy, starts one again.
-                Interlocked.Decrement(ref _flushing);
+                // Stand down; a decision queued after the last look, while this flush still ran, starts one again.
+                Volatile.Write(ref _flushing, 0);
                 if (!_queue.IsEmpty)
                 {
                     StartFlush();

@@ -45,8 +45,7 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
                 inserted[i] = inserted[i] && collection.FindById(documents[i].Id) is null;
             }
 
-            collection.Insert(documents.Where((_, i) => inserted[i]));
-            return inserted;
+            return Optimistic();
         }
 
         return writer.WriteAsync(Optimistic, Careful, cancellationToken);
