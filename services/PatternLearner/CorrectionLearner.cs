@@ -1,5 +1,6 @@
 using HitlLoop.Contracts;
 using HitlLoop.PatternLearner.Learning;
+using HitlLoop.PatternLearner.Retrieval;
 using HitlLoop.PatternLearner.Storage;
 using HitlLoop.ServiceDefaults;
 using Microsoft.Extensions.Options;
@@ -9,26 +10,35 @@ namespace HitlLoop.PatternLearner;
 /// <summary>Indexes each accepted correction and folds it into the patterns it belongs to, learning rules as they recur.</summary>
 public sealed class CorrectionLearner(
     CorrectionAnalyzer analyzer,
-    ICorrectionIndex corrections,
+    ICorrectionStore corrections,
+    CorrectionIndexFeed index,
     IPatternStore patterns,
     IOptions<PatternLearnerOptions> options,
     TimeProvider clock,
     ILogger<CorrectionLearner> logger)
 {
     private readonly int _minExamples = options.Value.MinExamplesPerPattern;
+    private readonly RecurrenceOptions _recurrence = options.Value.Recurrence;
 
     /// <summary>Lower-cased and trimmed so "Billing" and "billing " make one pattern; blank means no category.</summary>
     public static string? NormalizeCategory(string? category) =>
         string.IsNullOrWhiteSpace(category) ? null : category.Trim().ToLowerInvariant();
 
-    /// <returns>The rules this correction caused to be (re-)learned, to publish.</returns>
-    public async Task<IReadOnlyList<PatternLearned>> LearnAsync(CorrectionAccepted correction, CancellationToken cancellationToken)
+    /// <returns>The rules this correction caused to be (re-)learned, and the recurrences it measured, to publish.</returns>
+    public async Task<Lessons> LearnAsync(CorrectionAccepted correction, CancellationToken cancellationToken)
     {
         MessageValidationException.ThrowIfAny<CorrectionAccepted>(CorrectionAcceptedValidator.Problems(correction));
 
         // Whole milliseconds, as both stores keep them: a rule re-announced from the store equals the first announcement.
         var utcNow = clock.GetUtcNow().UtcDateTime;
         var now = utcNow.AddTicks(-(utcNow.Ticks % TimeSpan.TicksPerMillisecond));
+
+        var category = NormalizeCategory(correction.Context?.Category);
+        var acceptedAt = correction.AcceptedAt == default ? now : correction.AcceptedAt.UtcDateTime;
+        var day = DateOnly.FromDateTime(acceptedAt);
+        var issues = analyzer.Analyze(correction.OriginalText, correction.CorrectedText);
+        var repeated = await RepeatedAsync(correction.ProductId, category, issues, acceptedAt, cancellationToken);
+        var dayKey = CorrectionRecord.DayKeyOf(correction.ProductId, day);
 
         // The first delivery's analysis stands. Every step after this one is idempotent by its own key, so a
         // redelivery (after a crash part-way, or a plain duplicate) completes the work without counting twice.
@@ -37,17 +47,21 @@ public sealed class CorrectionLearner(
             {
                 Id = correction.GoldenExampleId,
                 ProductId = correction.ProductId,
-                Category = NormalizeCategory(correction.Context?.Category),
+                Category = category,
                 Query = correction.Query,
                 OriginalText = correction.OriginalText,
                 CorrectedText = correction.CorrectedText,
-                Issues = analyzer.Analyze(correction.OriginalText, correction.CorrectedText),
+                Issues = issues,
                 ResponseId = correction.ResponseId,
                 ReviewerId = correction.ReviewerId,
-                AcceptedAt = correction.AcceptedAt == default ? now : correction.AcceptedAt.UtcDateTime,
+                AcceptedAt = acceptedAt,
                 RecordedAt = now,
+                RepeatedPatternIds = repeated,
+                DayKey = dayKey,
+                RepeatDayKey = repeated.Count > 0 ? dayKey : null,
             },
             cancellationToken);
+        index.Indexed(record);
 
         var learned = new List<PatternLearned>();
         foreach (var issue in record.Issues)
@@ -66,8 +80,74 @@ public sealed class CorrectionLearner(
             }
         }
 
-        return learned;
+        var recurrences = new List<PatternRecurrenceMeasured>();
+        foreach (var patternId in record.RepeatedPatternIds)
+        {
+            recurrences.Add(await MeasureRecurrenceAsync(record, patternId, now, cancellationToken));
+        }
+
+        return new Lessons(learned, recurrences);
     }
+
+    /// <summary>The patterns of <paramref name="issues"/> whose rule shipped before the correction was accepted.</summary>
+    private async Task<List<string>> RepeatedAsync(
+        string productId, string? category, IReadOnlyList<CorrectionIssue> issues, DateTime acceptedAt, CancellationToken cancellationToken)
+    {
+        var repeated = new List<string>();
+        foreach (var issue in issues)
+        {
+            var patternId = Pattern.IdFor(productId, category, issue.PatternType);
+            if (await patterns.FindAsync(patternId, cancellationToken) is { Serves: true } pattern && (pattern.FirstLearnedAt ?? pattern.LearnedAt) <= acceptedAt)
+            {
+                repeated.Add(patternId);
+            }
+        }
+
+        return repeated;
+    }
+
+    /// <summary>The pattern's and its product's same-mistake figures over the window ending on the correction's day; flags the rule when its mistakes keep recurring.</summary>
+    private async Task<PatternRecurrenceMeasured> MeasureRecurrenceAsync(CorrectionRecord record, string patternId, DateTime now, CancellationToken cancellationToken)
+    {
+        var last = DateOnly.FromDateTime(record.AcceptedAt);
+        var window = Enumerable.Range(0, _recurrence.WindowDays).Select(back => last.AddDays(-back)).ToList();
+        var repeats = await patterns.CountRepeatsAsync(patternId, window, cancellationToken);
+        var (productCorrections, productRepeats) = await corrections.CountAsync(record.ProductId, window, cancellationToken);
+        var working = repeats < _recurrence.NotWorkingRepeats;
+
+        var pattern = await patterns.UpdateAsync(
+            new Pattern { Id = patternId, ProductId = record.ProductId, Category = record.Category, PatternType = PatternTypeOf(patternId) },
+            current => current.Working == working && current.RecentRepeats == repeats
+                ? null
+                : current with { Version = current.Version + 1, Working = working, RecentRepeats = repeats, UpdatedAt = now },
+            cancellationToken);
+        if (!working)
+        {
+            logger.LogWarning(
+                "Rule {PatternId} v{RuleVersion} is not working: its mistake recurred {Repeats} times in {Days} days",
+                patternId, pattern.RuleVersion, repeats, _recurrence.WindowDays);
+        }
+
+        return new PatternRecurrenceMeasured
+        {
+            PatternId = patternId,
+            PatternType = pattern.PatternType,
+            ProductId = record.ProductId,
+            Category = record.Category,
+            RuleVersion = pattern.RuleVersion,
+            CorrectionId = record.Id,
+            Day = last,
+            WindowDays = _recurrence.WindowDays,
+            Repeats = repeats,
+            ProductRepeats = productRepeats,
+            ProductCorrections = productCorrections,
+            SameMistakeRate = productCorrections == 0 ? 0 : (double)productRepeats / productCorrections,
+            Working = working,
+            MeasuredAt = new DateTimeOffset(now, TimeSpan.Zero),
+        };
+    }
+
+    private static string PatternTypeOf(string patternId) => patternId[(patternId.LastIndexOf(':') + 1)..];
 
     private async Task<Pattern> AddToPatternAsync(CorrectionRecord record, CorrectionIssue issue, DateTime now, CancellationToken cancellationToken)
     {
@@ -80,6 +160,9 @@ public sealed class CorrectionLearner(
                 CorrectionId = record.Id,
                 Issue = issue,
                 AcceptedAt = record.AcceptedAt,
+                RepeatKey = record.RepeatedPatternIds.Contains(patternId, StringComparer.Ordinal)
+                    ? CorrectionRecord.DayKeyOf(patternId, DateOnly.FromDateTime(record.AcceptedAt))
+                    : null,
             },
             cancellationToken);
 
@@ -123,6 +206,10 @@ public sealed class CorrectionLearner(
             RuleExampleCount = count,
             LearnedFromCorrectionId = correctionId,
             LearnedAt = now,
+            FirstLearnedAt = current.FirstLearnedAt ?? now,
         };
     }
 }
+
+/// <summary>What one correction taught: rules (re-)learned, and the recurrences of shipped rules it measured.</summary>
+public sealed record Lessons(IReadOnlyList<PatternLearned> Learned, IReadOnlyList<PatternRecurrenceMeasured> Recurrences);

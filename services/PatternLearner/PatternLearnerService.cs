@@ -1,10 +1,12 @@
 using HitlLoop.PatternLearner.Api;
 using HitlLoop.PatternLearner.Consumers;
 using HitlLoop.PatternLearner.Learning;
+using HitlLoop.PatternLearner.Retrieval;
 using HitlLoop.PatternLearner.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace HitlLoop.PatternLearner;
 
@@ -19,8 +21,13 @@ public sealed class PatternLearnerService : IHitlService
     {
         builder.AddSectionOptions<PatternLearnerOptions>(PatternLearnerOptions.Section)
             .Validate(o => o.OverVerboseRatio < 1 && o.UnderDetailedRatio > 1, "PatternLearner:OverVerboseRatio must be below 1 and PatternLearner:UnderDetailedRatio above 1.");
-        builder.Services.AddStore<ICorrectionIndex, CorrectionIndex>();
+        builder.Services.AddStore<ICorrectionStore, CorrectionStore>();
         builder.Services.AddStore<IPatternStore, PatternStore>();
+        builder.Services.AddSingleton(sp => CorrectionSearch.Open(
+            sp.GetRequiredService<IOptions<PatternLearnerOptions>>().Value.Index.Directory
+            ?? Path.Combine(sp.GetRequiredService<IOptions<HitlOptions>>().Value.Embedded.DataDirectory, "pattern-learner-index")));
+        builder.Services.AddSingleton<CorrectionIndexFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CorrectionIndexFeed>());
         builder.Services.AddSingleton<CorrectionAnalyzer>();
         builder.Services.AddSingleton<CorrectionLearner>();
     }

@@ -11,6 +11,9 @@ public sealed record GuidanceCorrection
     public required IReadOnlyList<string> PatternTypes { get; init; }
     public DateTime AcceptedAt { get; init; }
 
-    /// <summary>Content words this correction's query shares with the caller's; 0 when picked for recency alone.</summary>
-    public int SharedWords { get; init; }
+    /// <summary>
+    /// How well this correction matches the caller's query (BM25 over its query, original and corrected text); only
+    /// comparable within one answer. Without a query, corrections come newest first.
+    /// </summary>
+    public double Relevance { get; init; }
 }

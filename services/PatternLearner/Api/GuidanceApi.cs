@@ -1,5 +1,5 @@
 using HitlLoop.Contracts.Guidance;
-using HitlLoop.PatternLearner.Learning;
+using HitlLoop.PatternLearner.Retrieval;
 using HitlLoop.PatternLearner.Storage;
 using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Security;
@@ -13,10 +13,6 @@ internal static class GuidanceApi
     private const int MaxLimit = 20;
     private const int MaxPatterns = 500;
 
-    // Relevance is ranked in memory over this many of the latest corrections: a bounded read per request, and the
-    // latest corrections speak to the model version the product runs now.
-    private const int CandidateWindow = 200;
-
     public static void MapGuidanceApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/guidance", async Task<Results<Ok<GuidanceAnswer>, ValidationProblem>> (
@@ -24,7 +20,8 @@ internal static class GuidanceApi
             string? query,
             string? category,
             int? limit,
-            ICorrectionIndex corrections,
+            CorrectionSearch search,
+            ICorrectionStore corrections,
             IPatternStore patterns,
             CancellationToken cancellationToken) =>
         {
@@ -39,8 +36,16 @@ internal static class GuidanceApi
             }
 
             var scope = CorrectionLearner.NormalizeCategory(category);
-            var candidates = await corrections.RecentAsync(productId, scope, CandidateWindow, cancellationToken);
-            var ranked = RelevanceRanker.Rank(query, candidates, c => c.Query, c => c.AcceptedAt, limit ?? DefaultLimit);
+            var ranked = new List<(CorrectionRecord Item, float Score)>();
+            foreach (var hit in search.Search(productId, scope, query, draft: null, limit ?? DefaultLimit))
+            {
+                // Found in this replica's index, so stored: only a correction deleted since would be missing.
+                if (await corrections.FindAsync(hit.CorrectionId, cancellationToken) is { } correction)
+                {
+                    ranked.Add((correction, hit.Score));
+                }
+            }
+
             var rules = await patterns.WithRulesAsync(productId, cancellationToken);
 
             return TypedResults.Ok(new GuidanceAnswer
@@ -56,7 +61,7 @@ internal static class GuidanceApi
                     Category = r.Item.Category,
                     PatternTypes = [.. r.Item.Issues.Select(i => i.PatternType)],
                     AcceptedAt = r.Item.AcceptedAt,
-                    SharedWords = r.SharedWords,
+                    Relevance = r.Score,
                 })],
 
                 // Without a category every rule of the product may apply; with one, its own and the category-less ones.

@@ -7,9 +7,15 @@ public sealed class CorrectionAcceptedConsumer(CorrectionLearner learner) : ICon
 {
     public async Task Consume(ConsumeContext<CorrectionAccepted> context)
     {
-        foreach (var learned in await learner.LearnAsync(context.Message, context.CancellationToken))
+        var lessons = await learner.LearnAsync(context.Message, context.CancellationToken);
+        foreach (var learned in lessons.Learned)
         {
             await context.Publish(learned, context.CancellationToken);
+        }
+
+        foreach (var recurrence in lessons.Recurrences)
+        {
+            await context.Publish(recurrence, context.CancellationToken);
         }
     }
 }

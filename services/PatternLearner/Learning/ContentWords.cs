@@ -24,5 +24,8 @@ public static class ContentWords
 
     /// <summary>Distinct content words in order of first appearance, so lists built from them read naturally and repeat exactly.</summary>
     public static IReadOnlyList<string> Of(string? text) =>
-        [.. Tokens(text).Where(w => w.Length > 1 && !StopWords.Contains(w)).Distinct(StringComparer.Ordinal)];
+        [.. Tokens(text).Where(IsContent).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Whether the word carries meaning of its own: not a stop word, not a single letter.</summary>
+    public static bool IsContent(string word) => word.Length > 1 && !StopWords.Contains(word);
 }

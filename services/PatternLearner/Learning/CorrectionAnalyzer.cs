@@ -19,14 +19,14 @@ public sealed record CorrectionIssue
 
     public string? FromTone { get; init; }
     public string? ToTone { get; init; }
+
+    /// <summary>Facts the reviewer swapped (wrong_claim): what the bot said, and what it should have said.</summary>
+    public IReadOnlyList<ClaimChange> Claims { get; init; } = [];
 }
 
 /// <summary>Diffs an original response against its correction into the kinds of mistake patterns are made of.</summary>
 public sealed class CorrectionAnalyzer(IOptions<PatternLearnerOptions> options)
 {
-    /// <summary>One new word can be a synonym; two or more is content the bot left out (or put in).</summary>
-    public const int MinChangedWords = 2;
-
     private const int MaxWordsInDetail = 10;
 
     private readonly PatternLearnerOptions _options = options.Value;
@@ -55,18 +55,21 @@ public sealed class CorrectionAnalyzer(IOptions<PatternLearnerOptions> options)
             issues.Add(Issue(PatternTypes.UnderDetailed, $"expanded to {Percent(ratio)} of the original ({before.Length} → {after.Length} chars)"));
         }
 
-        var originalWords = ContentWords.Of(before);
-        var correctedWords = ContentWords.Of(after);
-        var added = correctedWords.Except(originalWords, StringComparer.Ordinal).ToList();
-        var removed = originalWords.Except(correctedWords, StringComparer.Ordinal).ToList();
-        if (added.Count >= MinChangedWords)
+        var content = ContentChanges.Between(before, after);
+        if (content.Claims.Count > 0)
         {
-            issues.Add(Issue(PatternTypes.MissingContent, "added: " + List(added)) with { Words = added });
+            issues.Add(Issue(PatternTypes.WrongClaim, "replaced: " + string.Join("; ", content.Claims.Take(MaxWordsInDetail).Select(c => $"{c.Wrong} → {c.Right}")))
+                with { Claims = content.Claims, Words = [.. content.Claims.SelectMany(c => ContentWords.Of(c.Wrong)).Distinct(StringComparer.Ordinal)] });
         }
 
-        if (removed.Count >= MinChangedWords)
+        if (content.Added.Count > 0)
         {
-            issues.Add(Issue(PatternTypes.RemovedContent, "removed: " + List(removed)) with { Words = removed });
+            issues.Add(Issue(PatternTypes.MissingContent, "added: " + List(content.Added)) with { Words = content.Added });
+        }
+
+        if (content.Removed.Count > 0)
+        {
+            issues.Add(Issue(PatternTypes.RemovedContent, "removed: " + List(content.Removed)) with { Words = content.Removed });
         }
 
         return issues;
@@ -77,6 +80,6 @@ public sealed class CorrectionAnalyzer(IOptions<PatternLearnerOptions> options)
 
     private static string Percent(double ratio) => ratio.ToString("0%", CultureInfo.InvariantCulture);
 
-    private static string List(List<string> words) =>
+    private static string List(IReadOnlyList<string> words) =>
         string.Join(", ", words.Take(MaxWordsInDetail)) + (words.Count > MaxWordsInDetail ? $" (+{words.Count - MaxWordsInDetail} more)" : "");
 }

@@ -8,4 +8,5 @@ public static class PatternTypes
     public const string UnderDetailed = "under_detailed";
     public const string MissingContent = "missing_content";
     public const string RemovedContent = "removed_content";
+    public const string WrongClaim = "wrong_claim";
 }

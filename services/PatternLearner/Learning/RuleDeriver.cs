@@ -14,6 +14,9 @@ public static class RuleDeriver
 
     private const int MaxWordsInRule = 5;
 
+    // Words of a signature a response must contain to repeat the mistake: one can be chance, two is the mistake.
+    private const int MinSignatureHits = 2;
+
     /// <param name="examples">The pattern's latest issues, newest first; at most <see cref="MaxExamples"/> are used.</param>
     /// <param name="exampleCount">How many corrections the pattern holds in all.</param>
     public static PatternRule Derive(string patternType, string productId, string? category, IReadOnlyList<CorrectionIssue> examples, int exampleCount)
@@ -58,6 +61,13 @@ public static class RuleDeriver
                 Reason = $"reviewers removed content from {exampleCount} responses{sample}; the words they removed most: {MostCommonWords(used)}",
             },
             PatternTypes.ToneAdjustment => ToneRule(when, used, exampleCount, sample),
+            PatternTypes.WrongClaim => new PatternRule
+            {
+                When = when,
+                InsteadOf = $"saying {MostCommonClaims(used, c => c.Wrong)}",
+                Do = $"say {MostCommonClaims(used, c => c.Right)}, or check before stating figures and terms",
+                Reason = $"reviewers corrected facts in {exampleCount} responses{sample}: {string.Join("; ", CommonClaims(used).Select(c => $"{c.Wrong} → {c.Right}"))}",
+            },
             _ => throw new ArgumentOutOfRangeException(nameof(patternType), patternType, "No rule template for this pattern type."),
         };
     }
@@ -95,9 +105,9 @@ public static class RuleDeriver
                 return new PatternSignature { LongerThan = halfway };
             case PatternTypes.UnderDetailed:
                 return new PatternSignature { ShorterThan = halfway };
-            case PatternTypes.RemovedContent:
+            case PatternTypes.RemovedContent or PatternTypes.WrongClaim:
                 var removed = CommonWords(used);
-                return new PatternSignature { Words = removed, MinWordHits = Math.Min(CorrectionAnalyzer.MinChangedWords, removed.Count) };
+                return removed.Count == 0 ? null : new PatternSignature { Words = removed, MinWordHits = Math.Min(MinSignatureHits, removed.Count) };
             case PatternTypes.ToneAdjustment:
                 var from = used.GroupBy(e => e.FromTone ?? Tones.Neutral).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
                 var markers = ToneClassifier.MarkersOf(from);
@@ -115,6 +125,19 @@ public static class RuleDeriver
         .ThenBy(g => g.Key, StringComparer.Ordinal)
         .Take(MaxWordsInRule)
         .Select(g => g.Key)];
+
+    /// <summary>Swaps found in the most examples, ties alphabetical.</summary>
+    private static IReadOnlyList<ClaimChange> CommonClaims(List<CorrectionIssue> used) => [.. used
+        .SelectMany(e => e.Claims.Distinct())
+        .GroupBy(c => c)
+        .OrderByDescending(g => g.Count())
+        .ThenBy(g => g.Key.Wrong, StringComparer.Ordinal)
+        .ThenBy(g => g.Key.Right, StringComparer.Ordinal)
+        .Take(MaxWordsInRule)
+        .Select(g => g.Key)];
+
+    private static string MostCommonClaims(List<CorrectionIssue> used, Func<ClaimChange, string> side) =>
+        string.Join(", ", CommonClaims(used).Select(side).Distinct(StringComparer.Ordinal).Select(s => $"\"{s}\""));
 
     private static string MostCommonWords(List<CorrectionIssue> used) => string.Join(", ", CommonWords(used));
 

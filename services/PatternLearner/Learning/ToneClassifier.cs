@@ -31,6 +31,9 @@ public static class ToneClassifier
         ["hey", "hi", "hiya", "yeah", "yep", "yup", "nope", "cool", "awesome", "gonna", "wanna", "gotta", "btw",
          "lol", "ok", "okay", "oops", "thanks", "cheers", "folks"];
 
+    /// <summary>Every word that marks a tone.</summary>
+    public static IReadOnlySet<string> AllMarkers { get; } = Apologetic.Concat(Formal).Concat(Casual).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The words that mark <paramref name="tone"/>, sorted; none for neutral.</summary>
     public static IReadOnlyList<string> MarkersOf(string tone) => tone switch
     {

@@ -23,4 +23,15 @@ public sealed record CorrectionRecord : IDocument
     public string ReviewerId { get; init; } = "";
     public DateTime AcceptedAt { get; init; }
     public DateTime RecordedAt { get; init; }
+
+    /// <summary>The patterns whose rule had shipped before this correction, and whose mistake it repeated.</summary>
+    public IReadOnlyList<string> RepeatedPatternIds { get; init; } = [];
+
+    /// <summary>"{product}\n{accepted day}": the product's corrections are counted per day on it.</summary>
+    public string DayKey { get; init; } = "";
+
+    /// <summary>The <see cref="DayKey"/> when the correction repeated a shipped rule's mistake, else null.</summary>
+    public string? RepeatDayKey { get; init; }
+
+    public static string DayKeyOf(string id, DateOnly day) => id + "\n" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

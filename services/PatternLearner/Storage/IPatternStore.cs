@@ -6,6 +6,9 @@ public interface IPatternStore
     /// <summary>Adds the correction to the pattern; a no-op when it is already a member.</summary>
     Task AddExampleAsync(PatternExample example, CancellationToken cancellationToken);
 
+    /// <summary>Corrections repeating the pattern's mistake on each of <paramref name="days"/>.</summary>
+    Task<long> CountRepeatsAsync(string patternId, IEnumerable<DateOnly> days, CancellationToken cancellationToken);
+
     Task<int> CountExamplesAsync(string patternId, CancellationToken cancellationToken);
 
     /// <summary>Newest first.</summary>

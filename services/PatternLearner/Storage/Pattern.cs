@@ -34,7 +34,20 @@ public sealed record Pattern : IDocument
     public string? LearnedFromCorrectionId { get; init; }
 
     public DateTime? LearnedAt { get; init; }
+
+    /// <summary>When the pattern's first rule shipped: a correction accepted after it that falls in the pattern repeats the mistake.</summary>
+    public DateTime? FirstLearnedAt { get; init; }
+
+    /// <summary>False once the rule's mistakes keep recurring; set again by each measurement.</summary>
+    public bool Working { get; init; } = true;
+
+    /// <summary>Repeats in the last measurement's window.</summary>
+    public long RecentRepeats { get; init; }
+
     public DateTime UpdatedAt { get; init; }
+
+    /// <summary>Whether a rule is served to products (and so a mistake of this kind, made again, is a repeat).</summary>
+    public bool Serves => RuleVersion > 0;
 
     public static string IdFor(string productId, string? category, string patternType) => $"{productId}:{category ?? "any"}:{patternType}";
 

@@ -16,5 +16,8 @@ public sealed record PatternExample : IDocument
     public required CorrectionIssue Issue { get; init; }
     public DateTime AcceptedAt { get; init; }
 
+    /// <summary>"{pattern}\n{accepted day}" when the correction repeated the pattern's mistake after its rule shipped, else null.</summary>
+    public string? RepeatKey { get; init; }
+
     public static string IdFor(string patternId, string correctionId) => $"{patternId}/{correctionId}";
 }

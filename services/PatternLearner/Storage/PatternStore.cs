@@ -17,11 +17,24 @@ internal sealed class PatternStore : IPatternStore, IStoreSetup
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
         await _examples.EnsureIndexAsync(e => e.PatternId, cancellationToken: cancellationToken);
+        await _examples.EnsureIndexAsync(e => e.RepeatKey, cancellationToken: cancellationToken);
         await _patterns.EnsureIndexAsync(p => p.ProductId, cancellationToken: cancellationToken);
     }
 
     public Task AddExampleAsync(PatternExample example, CancellationToken cancellationToken) =>
         _examples.TryInsertAsync(example, cancellationToken);
+
+    public async Task<long> CountRepeatsAsync(string patternId, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
+    {
+        long repeats = 0;
+        foreach (var day in days)
+        {
+            var key = CorrectionRecord.DayKeyOf(patternId, day);
+            repeats += await _examples.CountAsync(e => e.RepeatKey == key, cancellationToken);
+        }
+
+        return repeats;
+    }
 
     public async Task<int> CountExamplesAsync(string patternId, CancellationToken cancellationToken) =>
         checked((int)await _examples.CountAsync(e => e.PatternId == patternId, cancellationToken));

@@ -75,7 +75,7 @@ public sealed class CorrectionAcceptedConsumerTests
     {
         await ConsumeAsync(Correction("ge-1"));
 
-        var record = await _harness.Get<ICorrectionIndex>().FindAsync("ge-1", CancellationToken.None);
+        var record = await _harness.Get<ICorrectionStore>().FindAsync("ge-1", CancellationToken.None);
         Assert.That(record, Is.Not.Null);
         Assert.That(record!.Category, Is.EqualTo("billing"));
         Assert.That(record.Issues.Select(i => i.PatternType), Is.EqualTo(new[] { PatternTypes.OverVerbose, PatternTypes.RemovedContent }));

@@ -119,21 +119,4 @@ public sealed class RuleDeriverTests
     {
         Assert.That(RuleSchedule.IsDue(derivedAt, examples, minExamples: 3), Is.EqualTo(due));
     }
-
-    [Test]
-    public void Relevant_corrections_rank_by_shared_words_then_recency()
-    {
-        var now = new DateTime(2025, 6, 12, 0, 0, 0, DateTimeKind.Utc);
-        (string Query, DateTime At)[] stored =
-        [
-            ("Where is my parcel?", now),
-            ("I was charged twice, refund please", now.AddDays(-3)),
-            ("Refund for a duplicate charge", now.AddDays(-1)),
-        ];
-
-        var ranked = RelevanceRanker.Rank("Can I get a refund for a duplicate charge?", stored, s => s.Query, s => s.At, limit: 3);
-
-        Assert.That(ranked.Select(r => r.Item.Query), Is.EqualTo(new[] { "Refund for a duplicate charge", "I was charged twice, refund please", "Where is my parcel?" }));
-        Assert.That(ranked.Select(r => r.SharedWords), Is.EqualTo(new[] { 3, 1, 0 }));
-    }
 }

@@ -1,12 +1,14 @@
-namespace HitlLoop.PatternLearner.Learning;
+using HitlLoop.PatternLearner.Learning;
+
+namespace HitlLoop.Tests.PatternLearner;
 
 public sealed record Ranked<T>(T Item, int SharedWords);
 
 /// <summary>
-/// Orders stored corrections for few-shot prompting: most content words shared with the caller's query first,
-/// then the most recent. Word overlap needs no model and explains itself through the shared-word count.
+/// How guidance ranked corrections before the search index: most content words shared with the caller's query, then
+/// the most recent. Kept as the baseline the retrieval evaluation measures the index against.
 /// </summary>
-public static class RelevanceRanker
+public static class WordOverlapBaseline
 {
     public static IReadOnlyList<Ranked<T>> Rank<T>(string? query, IEnumerable<T> candidates, Func<T, string> queryOf, Func<T, DateTime> timeOf, int limit)
     {

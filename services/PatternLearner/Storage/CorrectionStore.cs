@@ -1,0 +1,42 @@
+using HitlLoop.ServiceDefaults.Storage;
+
+namespace HitlLoop.PatternLearner.Storage;
+
+internal sealed class CorrectionStore : ICorrectionStore, IStoreSetup
+{
+    private readonly IDocumentCollection<CorrectionRecord> _corrections;
+
+    public CorrectionStore(IDocumentStoreFactory stores)
+    {
+        _corrections = stores.ForService(PatternLearnerService.ServiceName).GetCollection<CorrectionRecord>("corrections");
+    }
+
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await _corrections.EnsureIndexAsync(c => c.RecordedAt, cancellationToken: cancellationToken);
+        await _corrections.EnsureIndexAsync(c => c.DayKey, cancellationToken: cancellationToken);
+        await _corrections.EnsureIndexAsync(c => c.RepeatDayKey, cancellationToken: cancellationToken);
+    }
+
+    public Task<CorrectionRecord> RecordOnceAsync(CorrectionRecord correction, CancellationToken cancellationToken) =>
+        _corrections.InsertOnceAsync(correction, cancellationToken);
+
+    public Task<CorrectionRecord?> FindAsync(string correctionId, CancellationToken cancellationToken) =>
+        _corrections.FindByIdAsync(correctionId, cancellationToken);
+
+    public Task<IReadOnlyList<CorrectionRecord>> RecordedSinceAsync(DateTime from, int limit, CancellationToken cancellationToken) =>
+        _corrections.FindAsync(c => c.RecordedAt >= from, c => c.RecordedAt, limit: limit, cancellationToken: cancellationToken);
+
+    public async Task<(long Corrections, long Repeats)> CountAsync(string productId, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
+    {
+        long corrections = 0, repeats = 0;
+        foreach (var day in days)
+        {
+            var key = CorrectionRecord.DayKeyOf(productId, day);
+            corrections += await _corrections.CountAsync(c => c.DayKey == key, cancellationToken);
+            repeats += await _corrections.CountAsync(c => c.RepeatDayKey == key, cancellationToken);
+        }
+
+        return (corrections, repeats);
+    }
+}

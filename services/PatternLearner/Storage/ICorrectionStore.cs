@@ -1,0 +1,16 @@
+namespace HitlLoop.PatternLearner.Storage;
+
+/// <summary>Accepted corrections as PatternLearner analysed them: the record the search index is built from.</summary>
+public interface ICorrectionStore
+{
+    /// <summary>Stores the correction unless it was stored before; returns the record that stands.</summary>
+    Task<CorrectionRecord> RecordOnceAsync(CorrectionRecord correction, CancellationToken cancellationToken);
+
+    Task<CorrectionRecord?> FindAsync(string correctionId, CancellationToken cancellationToken);
+
+    /// <summary>Corrections recorded at or after <paramref name="from"/>, in order of recording: what a search index reads on from.</summary>
+    Task<IReadOnlyList<CorrectionRecord>> RecordedSinceAsync(DateTime from, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The product's corrections on each of <paramref name="days"/>, and how many of them repeated a shipped rule's mistake.</summary>
+    Task<(long Corrections, long Repeats)> CountAsync(string productId, IEnumerable<DateOnly> days, CancellationToken cancellationToken);
+}
