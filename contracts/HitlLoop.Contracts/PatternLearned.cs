@@ -13,5 +13,12 @@ public sealed record PatternLearned
     public PatternSignature? Signature { get; init; }
     public int ExampleCount { get; init; }
     public int Version { get; init; }
+
+    /// <summary>True when a lead retired the rule: it is no longer served, and a response like it is no known mistake.</summary>
+    public bool Retired { get; init; }
+
+    /// <summary>Who wrote the rule's text: "template", "llm:{model}" or "lead:{name}".</summary>
+    public string? Source { get; init; }
+
     public DateTimeOffset LearnedAt { get; init; }
 }

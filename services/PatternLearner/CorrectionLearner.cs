@@ -12,6 +12,8 @@ public sealed class CorrectionLearner(
     CorrectionAnalyzer analyzer,
     ICorrectionStore corrections,
     CorrectionIndexFeed index,
+    RuleWriter writer,
+    TextEmbedder embedder,
     IPatternStore patterns,
     IOptions<PatternLearnerOptions> options,
     TimeProvider clock,
@@ -42,16 +44,20 @@ public sealed class CorrectionLearner(
 
         // The first delivery's analysis stands. Every step after this one is idempotent by its own key, so a
         // redelivery (after a crash part-way, or a plain duplicate) completes the work without counting twice.
+        var meaning = new CorrectionRecord
+        {
+            Id = correction.GoldenExampleId,
+            ProductId = correction.ProductId,
+            Query = correction.Query,
+            OriginalText = correction.OriginalText,
+            CorrectedText = correction.CorrectedText,
+        };
         var record = await corrections.RecordOnceAsync(
-            new CorrectionRecord
+            meaning with
             {
-                Id = correction.GoldenExampleId,
-                ProductId = correction.ProductId,
                 Category = category,
-                Query = correction.Query,
-                OriginalText = correction.OriginalText,
-                CorrectedText = correction.CorrectedText,
                 Issues = issues,
+                Embedding = TextEmbedder.ToBytes(embedder.Embed(CorrectionSearch.MeaningOf(meaning))),
                 ResponseId = correction.ResponseId,
                 ReviewerId = correction.ReviewerId,
                 AcceptedAt = acceptedAt,
@@ -71,6 +77,7 @@ public sealed class CorrectionLearner(
             // True for the correction that tipped the pattern over, on its first delivery and on any redelivery.
             if (pattern.LearnedFromCorrectionId == record.Id)
             {
+                pattern = await WordRuleAsync(pattern, cancellationToken);
                 logger.LogInformation(
                     "Pattern {PatternId} has rule version {RuleVersion} from {ExampleCount} corrections",
                     pattern.Id,
@@ -87,6 +94,45 @@ public sealed class CorrectionLearner(
         }
 
         return new Lessons(learned, recurrences);
+    }
+
+    /// <summary>
+    /// Has the language model word a rule the template just derived, when one is configured. The template rule is
+    /// stored first, so a model that is slow, down or wrong never holds a rule back; on a redelivery the model is
+    /// asked again if its wording never landed.
+    /// </summary>
+    private async Task<Pattern> WordRuleAsync(Pattern pattern, CancellationToken cancellationToken)
+    {
+        if (!writer.UsesModel || pattern.RuleSource != RuleSources.Template || pattern.Rule is null)
+        {
+            return pattern;
+        }
+
+        var examples = new List<RuleExample>();
+        foreach (var correctionId in pattern.RecentExampleIds)
+        {
+            if (await corrections.FindAsync(correctionId, cancellationToken) is { } example)
+            {
+                var detail = example.Issues.FirstOrDefault(i => i.PatternType == pattern.PatternType)?.Detail ?? "";
+                examples.Add(new RuleExample(example.Query, example.OriginalText, example.CorrectedText, detail));
+            }
+        }
+
+        var written = await writer.WriteAsync(
+            new RuleRequest(pattern.PatternType, pattern.ProductId, pattern.Category, pattern.Rule, examples, pattern.RuleExampleCount),
+            cancellationToken);
+        if (written.Source == RuleSources.Template)
+        {
+            return pattern;
+        }
+
+        // Only onto the rule it was written for: a newer derivation or a lead's edit since stands.
+        return await patterns.UpdateAsync(
+            pattern,
+            current => current.RuleVersion == pattern.RuleVersion && current.RuleSource == RuleSources.Template
+                ? current with { Version = current.Version + 1, Rule = written.Rule, RuleSource = written.Source }
+                : null,
+            cancellationToken);
     }
 
     /// <summary>The patterns of <paramref name="issues"/> whose rule shipped before the correction was accepted.</summary>
@@ -193,7 +239,8 @@ public sealed class CorrectionLearner(
             UpdatedAt = now,
         };
 
-        if (!RuleSchedule.IsDue(current.RuleExampleCount, count, _minExamples))
+        // A rule a lead wrote or retired is theirs: more examples do not re-derive it.
+        if (!RuleSchedule.IsDue(current.RuleExampleCount, count, _minExamples) || current.RuleSource.StartsWith(RuleSources.LeadPrefix, StringComparison.Ordinal) || current.Retired)
         {
             return next;
         }
@@ -207,6 +254,7 @@ public sealed class CorrectionLearner(
             LearnedFromCorrectionId = correctionId,
             LearnedAt = now,
             FirstLearnedAt = current.FirstLearnedAt ?? now,
+            RuleSource = RuleSources.Template,
         };
     }
 }

@@ -19,9 +19,58 @@ public sealed class PatternLearnerOptions
     [Range(1.0, 100.0)]
     public double UnderDetailedRatio { get; set; } = 1.5;
 
+    /// <summary>When true, guidance serves only rules a lead approved (or wrote) in their current version.</summary>
+    public bool RequireApproval { get; set; }
+
     public CorrectionIndexOptions Index { get; set; } = new();
 
     public RecurrenceOptions Recurrence { get; set; } = new();
+
+    public RuleWriterOptions RuleWriter { get; set; } = new();
+}
+
+public enum RuleModelProvider
+{
+    /// <summary>Rules come from the templates only.</summary>
+    None,
+
+    /// <summary>An OpenAI-compatible chat completions endpoint (OpenAI, Azure OpenAI's v1 API, vLLM, LM Studio, ...).</summary>
+    OpenAI,
+
+    /// <summary>An Ollama server.</summary>
+    Ollama,
+}
+
+/// <summary>The "PatternLearner:RuleWriter" section: the language model that words rules, if any.</summary>
+public sealed class RuleWriterOptions : IValidatableObject
+{
+    public RuleModelProvider Provider { get; set; } = RuleModelProvider.None;
+
+    /// <summary>The server: for OpenAI, its API by default; for Ollama, http://localhost:11434 by default.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>The model's name, e.g. "gpt-4o-mini" or "llama3.1".</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The API key an OpenAI-compatible endpoint wants; servers that want none may leave it out.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>How long a rule may take to write before the template rule is kept instead.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider != RuleModelProvider.None && string.IsNullOrWhiteSpace(Model))
+        {
+            yield return new ValidationResult($"is required with Provider {Provider}.", [nameof(Model)]);
+        }
+
+        if (Provider == RuleModelProvider.OpenAI && Endpoint is null && string.IsNullOrWhiteSpace(ApiKey))
+        {
+            yield return new ValidationResult("is required for OpenAI's own API (set Endpoint for a server that needs none).", [nameof(ApiKey)]);
+        }
+    }
 }
 
 /// <summary>The "PatternLearner:Recurrence" section: how a rule's repeated mistakes are measured.</summary>

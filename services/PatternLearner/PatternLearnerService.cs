@@ -4,8 +4,10 @@ using HitlLoop.PatternLearner.Learning;
 using HitlLoop.PatternLearner.Retrieval;
 using HitlLoop.PatternLearner.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace HitlLoop.PatternLearner;
@@ -23,17 +25,49 @@ public sealed class PatternLearnerService : IHitlService
             .Validate(o => o.OverVerboseRatio < 1 && o.UnderDetailedRatio > 1, "PatternLearner:OverVerboseRatio must be below 1 and PatternLearner:UnderDetailedRatio above 1.");
         builder.Services.AddStore<ICorrectionStore, CorrectionStore>();
         builder.Services.AddStore<IPatternStore, PatternStore>();
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<IPatternStore>().Patterns);
+        builder.Services.AddSingleton(TextEmbedder.Shared);
         builder.Services.AddSingleton(sp => CorrectionSearch.Open(
             sp.GetRequiredService<IOptions<PatternLearnerOptions>>().Value.Index.Directory
-            ?? Path.Combine(sp.GetRequiredService<IOptions<HitlOptions>>().Value.Embedded.DataDirectory, "pattern-learner-index")));
+            ?? Path.Combine(sp.GetRequiredService<IOptions<HitlOptions>>().Value.Embedded.DataDirectory, "pattern-learner-index"),
+            sp.GetRequiredService<TextEmbedder>()));
         builder.Services.AddSingleton<CorrectionIndexFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CorrectionIndexFeed>());
+        AddRuleModel(builder);
+        builder.Services.AddSingleton(sp => new RuleWriter(
+            sp.GetRequiredService<IOptions<PatternLearnerOptions>>(),
+            sp.GetRequiredService<ILogger<RuleWriter>>(),
+            sp.GetKeyedService<IChatClient>(ServiceName)));
         builder.Services.AddSingleton<CorrectionAnalyzer>();
         builder.Services.AddSingleton<CorrectionLearner>();
+    }
+
+    /// <summary>The chat client that words rules, when PatternLearner:RuleWriter names a provider; keyed by this service's name.</summary>
+    private static void AddRuleModel(IHostApplicationBuilder builder)
+    {
+        var model = builder.Configuration.GetSection(PatternLearnerOptions.Section).GetSection("RuleWriter").Get<RuleWriterOptions>() ?? new();
+        switch (model.Provider)
+        {
+            case RuleModelProvider.OpenAI:
+                builder.Services.AddKeyedSingleton(ServiceName, (_, _) => new OpenAI.Chat.ChatClient(
+                        model.Model,
+                        new System.ClientModel.ApiKeyCredential(model.ApiKey ?? "none"),
+                        new OpenAI.OpenAIClientOptions { Endpoint = model.Endpoint })
+                    .AsIChatClient());
+                break;
+            case RuleModelProvider.Ollama:
+                builder.Services.AddKeyedSingleton<IChatClient>(ServiceName, (_, _) =>
+                    new OllamaSharp.OllamaApiClient(model.Endpoint ?? new Uri("http://localhost:11434"), model.Model!));
+                break;
+        }
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus) =>
         bus.AddConsumer<CorrectionAcceptedConsumer, CorrectionAcceptedConsumerDefinition>();
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGuidanceApi();
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGuidanceApi();
+        endpoints.MapPatternsApi();
+    }
 }

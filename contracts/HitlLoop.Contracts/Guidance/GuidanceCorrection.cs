@@ -12,8 +12,8 @@ public sealed record GuidanceCorrection
     public DateTime AcceptedAt { get; init; }
 
     /// <summary>
-    /// How well this correction matches the caller's query (BM25 over its query, original and corrected text); only
-    /// comparable within one answer. Without a query, corrections come newest first.
+    /// How close in meaning this correction is to the caller's query and draft: the cosine similarity, -1..1, of
+    /// their sentence embeddings. 0 when there was no query and corrections came newest first.
     /// </summary>
     public double Relevance { get; init; }
 }

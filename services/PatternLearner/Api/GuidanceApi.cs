@@ -4,6 +4,7 @@ using HitlLoop.PatternLearner.Storage;
 using HitlLoop.ServiceDefaults.Http;
 using HitlLoop.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace HitlLoop.PatternLearner.Api;
 
@@ -11,7 +12,6 @@ internal static class GuidanceApi
 {
     private const int DefaultLimit = 3;
     private const int MaxLimit = 20;
-    private const int MaxPatterns = 500;
 
     public static void MapGuidanceApi(this IEndpointRouteBuilder endpoints)
     {
@@ -23,6 +23,7 @@ internal static class GuidanceApi
             CorrectionSearch search,
             ICorrectionStore corrections,
             IPatternStore patterns,
+            IOptions<PatternLearnerOptions> options,
             CancellationToken cancellationToken) =>
         {
             if (string.IsNullOrWhiteSpace(productId))
@@ -66,7 +67,7 @@ internal static class GuidanceApi
 
                 // Without a category every rule of the product may apply; with one, its own and the category-less ones.
                 Rules = [.. rules
-                    .Where(p => scope is null || p.Category is null || p.Category == scope)
+                    .Where(p => p.ServedUnder(options.Value.RequireApproval) && (scope is null || p.Category is null || p.Category == scope))
                     .Select(p => new GuidanceRule
                     {
                         PatternId = p.Id,
@@ -78,11 +79,6 @@ internal static class GuidanceApi
                     })],
             });
         }).RequireAuthorization(HitlPolicies.Product).RequireRateLimiting(ProductRateLimit.Policy).WithTags("Guidance");
-
-        endpoints.MapGet("/api/patterns", async (string? productId, IPatternStore patterns, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await patterns.ListAsync(productId, MaxPatterns, cancellationToken)))
-            .RequireAuthorization(HitlPolicies.Lead)
-            .WithTags("Guidance");
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

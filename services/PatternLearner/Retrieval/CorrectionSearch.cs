@@ -13,15 +13,21 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace HitlLoop.PatternLearner.Retrieval;
 
-/// <summary>One correction found for a query, with its BM25 score.</summary>
+/// <summary>One correction found for a query, with its score: cosine similarity for meaning, BM25 for words.</summary>
 public sealed record CorrectionHit(string CorrectionId, float Score);
 
 /// <summary>
-/// A full-text index of the accepted corrections, ranked by BM25 (Lucene): what the end user asked weighs most, then
-/// what the bot answered and what the reviewer kept, read through Lucene's English analysis (stems, stop words).
-/// Each product's corrections are searched apart, optionally one category's only. The index is a cache of the store:
-/// each replica keeps its own on disk, with the time up to which it has read the store in each commit, and reads on
-/// from there (see <see cref="CorrectionIndexFeed"/>).
+/// The accepted corrections, searched by meaning: each is a MiniLM sentence embedding of what was asked, what the bot
+/// answered and what the reviewer kept (<see cref="TextEmbedder"/>), compared by cosine with the caller's query and
+/// draft, so a question in other words still finds the correction. Each product's corrections are held apart in
+/// memory, one contiguous block of vectors per product, and searched exhaustively: exact, and a product's few
+/// thousand corrections take well under a millisecond. A BM25 word search (Lucene, English analysis) is kept
+/// beside it for comparison.
+/// <para>
+/// The index is a cache of the store. Each replica keeps its own on disk (Lucene, with the vectors as stored
+/// fields), with the time up to which it has read the store in each commit, and reads on from there
+/// (see <see cref="CorrectionIndexFeed"/>); on opening, it loads the vectors back.
+/// </para>
 /// </summary>
 public sealed class CorrectionSearch : IDisposable
 {
@@ -38,6 +44,7 @@ public sealed class CorrectionSearch : IDisposable
     private const string QueryField = "query";
     private const string OriginalField = "original";
     private const string CorrectedField = "corrected";
+    private const string VectorField = "vector";
     private const string ReadUpToKey = "readUpTo";
 
     // What a query's words are matched against, and how much each match counts. The user's question is what
@@ -53,14 +60,17 @@ public sealed class CorrectionSearch : IDisposable
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
+    private readonly TextEmbedder _embedder;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ProductVectors> _products = new(StringComparer.Ordinal);
     private readonly System.Threading.Lock _commit = new();
 
     /// <summary>1 when something was added since searchers last reopened: the next search reopens them first.</summary>
     private int _added;
 
-    private CorrectionSearch(LuceneDirectory directory)
+    private CorrectionSearch(LuceneDirectory directory, TextEmbedder embedder)
     {
         _directory = directory;
+        _embedder = embedder;
         _writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer)
         {
             Similarity = Bm25,
@@ -71,17 +81,22 @@ public sealed class CorrectionSearch : IDisposable
             && long.TryParse(stored, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
             ? new DateTime(ticks, DateTimeKind.Utc)
             : DateTime.MinValue;
+        LoadVectors();
     }
 
     /// <summary>Opens the index kept in <paramref name="path"/>, creating it when there is none.</summary>
-    public static CorrectionSearch Open(string path)
+    public static CorrectionSearch Open(string path, TextEmbedder embedder)
     {
         System.IO.Directory.CreateDirectory(path);
-        return new CorrectionSearch(FSDirectory.Open(new DirectoryInfo(path)));
+        return new CorrectionSearch(FSDirectory.Open(new DirectoryInfo(path)), embedder);
     }
 
     /// <summary>An index held in memory only, for tests and evaluations.</summary>
-    public static CorrectionSearch InMemory() => new(new RAMDirectory());
+    public static CorrectionSearch InMemory(TextEmbedder embedder) => new(new RAMDirectory(), embedder);
+
+    /// <summary>What a correction's embedding is made of: the question, the answer, and its correction.</summary>
+    public static string MeaningOf(CorrectionRecord correction) =>
+        correction.Query + "\n" + correction.OriginalText + "\n" + correction.CorrectedText;
 
     /// <summary>The store's recording time up to which every correction is in the last commit.</summary>
     public DateTime ReadUpTo { get; private set; }
@@ -103,14 +118,33 @@ public sealed class CorrectionSearch : IDisposable
         }
     }
 
-    /// <summary>Adds the corrections, or replaces them when already indexed; the next search finds them.</summary>
-    public void Add(IEnumerable<CorrectionRecord> corrections)
+    /// <summary>
+    /// Adds the corrections, or replaces them when already indexed; the next search finds them. A correction stored
+    /// without its embedding (before embeddings were kept) gets one here.
+    /// </summary>
+    public void Add(IReadOnlyList<CorrectionRecord> corrections)
     {
+        var unembedded = corrections.Where(c => c.Embedding is null).ToList();
+        var computed = unembedded.Count == 0 ? [] : _embedder.Embed([.. unembedded.Select(MeaningOf)]);
+        var late = unembedded.Select((c, i) => (c.Id, Vector: computed[i])).ToDictionary(e => e.Id, e => e.Vector, StringComparer.Ordinal);
         foreach (var correction in corrections)
         {
-            _writer.UpdateDocument(new Term(IdField, correction.Id), DocumentOf(correction));
+            var vector = correction.Embedding is { } stored ? TextEmbedder.FromBytes(stored) : late[correction.Id];
+            _writer.UpdateDocument(new Term(IdField, correction.Id), DocumentOf(correction, vector));
+            VectorsOf(correction.ProductId).Put(correction.Id, correction.Category, correction.AcceptedAt.Ticks, vector);
             Volatile.Write(ref _added, 1);
         }
+    }
+
+    /// <summary>
+    /// The product's corrections (the category's only, when one is given) closest in meaning to the query and draft,
+    /// best first, the newest first among equals. Without either, the newest.
+    /// </summary>
+    public IReadOnlyList<CorrectionHit> Search(string productId, string? category, string? query, string? draft, int limit)
+    {
+        var text = string.Join("\n", new[] { query, draft }.Where(t => !string.IsNullOrWhiteSpace(t)));
+        var vector = text.Length == 0 ? null : _embedder.Embed(text);
+        return _products.TryGetValue(productId, out var vectors) ? vectors.Nearest(vector, category, limit) : [];
     }
 
     /// <summary>Makes what was added durable, noting that the store has been read up to <paramref name="readUpTo"/>.</summary>
@@ -126,10 +160,10 @@ public sealed class CorrectionSearch : IDisposable
     }
 
     /// <summary>
-    /// The product's corrections (the category's only, when one is given) most relevant to the query and draft,
-    /// best first, the newest first among equals. Without words to match, the newest.
+    /// The product's corrections (the category's only, when one is given) sharing the most telling words with the
+    /// query and draft by BM25, best first, the newest first among equals. Without words to match, the newest.
     /// </summary>
-    public IReadOnlyList<CorrectionHit> Search(string productId, string? category, string? query, string? draft, int limit)
+    public IReadOnlyList<CorrectionHit> SearchByWords(string productId, string? category, string? query, string? draft, int limit)
     {
         var search = new BooleanQuery { { new TermQuery(new Term(ProductField, productId)), Occur.MUST } };
         if (category is not null)
@@ -205,11 +239,45 @@ public sealed class CorrectionSearch : IDisposable
         return terms;
     }
 
-    private static Document DocumentOf(CorrectionRecord correction) =>
+    private ProductVectors VectorsOf(string productId) => _products.GetOrAdd(productId, _ => new ProductVectors());
+
+    /// <summary>Reads every indexed correction's vector back into memory.</summary>
+    private void LoadVectors()
+    {
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var reader = searcher.IndexReader;
+            var live = MultiFields.GetLiveDocs(reader);
+            var accepted = MultiDocValues.GetNumericValues(reader, AcceptedField);
+            for (var doc = 0; doc < reader.MaxDoc; doc++)
+            {
+                if (live is not null && !live.Get(doc))
+                {
+                    continue;
+                }
+
+                var stored = reader.Document(doc);
+                var category = stored.Get(CategoryField);
+                VectorsOf(stored.Get(ProductField)).Put(
+                    stored.Get(IdField),
+                    string.IsNullOrEmpty(category) ? null : category,
+                    accepted?.Get(doc) ?? 0,
+                    TextEmbedder.FromBytes(stored.GetBinaryValue(VectorField).Bytes));
+            }
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    private static Document DocumentOf(CorrectionRecord correction, float[] vector) =>
     [
         new StringField(IdField, correction.Id, Field.Store.YES),
-        new StringField(ProductField, correction.ProductId, Field.Store.NO),
-        new StringField(CategoryField, correction.Category ?? "", Field.Store.NO),
+        new StringField(ProductField, correction.ProductId, Field.Store.YES),
+        new StringField(CategoryField, correction.Category ?? "", Field.Store.YES),
+        new StoredField(VectorField, TextEmbedder.ToBytes(vector)),
         new NumericDocValuesField(AcceptedField, correction.AcceptedAt.Ticks),
         new TextField(QueryField, Bounded(correction.Query), Field.Store.NO),
         new TextField(OriginalField, Bounded(correction.OriginalText), Field.Store.NO),
@@ -229,5 +297,73 @@ public sealed class CorrectionSearch : IDisposable
     private sealed class Bm25Searchers : SearcherFactory
     {
         public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = Bm25 };
+    }
+
+    /// <summary>One product's vectors, one row each, searched exhaustively; rows are replaced in place.</summary>
+    private sealed class ProductVectors
+    {
+        private readonly Dictionary<string, int> _rows = new(StringComparer.Ordinal);
+        private readonly List<string> _ids = [];
+        private readonly List<string?> _categories = [];
+        private readonly List<long> _accepted = [];
+        private float[] _matrix = new float[TextEmbedder.Dimensions * 16];
+
+        public void Put(string id, string? category, long acceptedTicks, float[] vector)
+        {
+            lock (_rows)
+            {
+                if (!_rows.TryGetValue(id, out var row))
+                {
+                    row = _ids.Count;
+                    _rows[id] = row;
+                    _ids.Add(id);
+                    _categories.Add(category);
+                    _accepted.Add(acceptedTicks);
+                    if ((row + 1) * TextEmbedder.Dimensions > _matrix.Length)
+                    {
+                        Array.Resize(ref _matrix, _matrix.Length * 2);
+                    }
+                }
+
+                _categories[row] = category;
+                _accepted[row] = acceptedTicks;
+                vector.CopyTo(_matrix, row * TextEmbedder.Dimensions);
+            }
+        }
+
+        /// <summary>The <paramref name="limit"/> rows closest to <paramref name="query"/> (the newest, without one), best first.</summary>
+        public List<CorrectionHit> Nearest(float[]? query, string? category, int limit)
+        {
+            var best = new List<(float Score, long Accepted, string Id)>(limit + 1);
+            lock (_rows)
+            {
+                for (var row = 0; row < _ids.Count; row++)
+                {
+                    if (category is not null && _categories[row] != category)
+                    {
+                        continue;
+                    }
+
+                    var score = query is null ? 0 : System.Numerics.Tensors.TensorPrimitives.Dot(query, _matrix.AsSpan(row * TextEmbedder.Dimensions, TextEmbedder.Dimensions));
+                    var candidate = (score, _accepted[row], _ids[row]);
+                    if (best.Count == limit && !Better(candidate, best[^1]))
+                    {
+                        continue;
+                    }
+
+                    var at = best.FindIndex(b => Better(candidate, b));
+                    best.Insert(at < 0 ? best.Count : at, candidate);
+                    if (best.Count > limit)
+                    {
+                        best.RemoveAt(limit);
+                    }
+                }
+            }
+
+            return [.. best.Select(b => new CorrectionHit(b.Id, b.Score))];
+        }
+
+        private static bool Better((float Score, long Accepted, string Id) a, (float Score, long Accepted, string Id) b) =>
+            a.Score > b.Score || (a.Score == b.Score && a.Accepted > b.Accepted);
     }
 }

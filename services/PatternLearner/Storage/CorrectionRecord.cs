@@ -24,6 +24,12 @@ public sealed record CorrectionRecord : IDocument
     public DateTime AcceptedAt { get; init; }
     public DateTime RecordedAt { get; init; }
 
+    /// <summary>
+    /// The correction's sentence embedding (384 little-endian floats), computed once by the replica that records it,
+    /// so the other replicas' search indexes need not compute it again.
+    /// </summary>
+    public byte[]? Embedding { get; init; }
+
     /// <summary>The patterns whose rule had shipped before this correction, and whose mistake it repeated.</summary>
     public IReadOnlyList<string> RepeatedPatternIds { get; init; } = [];
 

@@ -25,6 +25,9 @@ public interface IPatternStore
     /// <summary>Most examples first.</summary>
     Task<IReadOnlyList<Pattern>> ListAsync(string? productId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The collection, for the outbox of lead's changes.</summary>
+    HitlLoop.ServiceDefaults.Storage.IDocumentCollection<Pattern> Patterns { get; }
+
     /// <summary>The product's patterns that have a rule.</summary>
     Task<IReadOnlyList<Pattern>> WithRulesAsync(string productId, CancellationToken cancellationToken);
 }

@@ -7,6 +7,8 @@ internal sealed class PatternStore : IPatternStore, IStoreSetup
     private readonly IDocumentCollection<PatternExample> _examples;
     private readonly IDocumentCollection<Pattern> _patterns;
 
+    public IDocumentCollection<Pattern> Patterns => _patterns;
+
     public PatternStore(IDocumentStoreFactory stores)
     {
         var store = stores.ForService(PatternLearnerService.ServiceName);
@@ -19,6 +21,7 @@ internal sealed class PatternStore : IPatternStore, IStoreSetup
         await _examples.EnsureIndexAsync(e => e.PatternId, cancellationToken: cancellationToken);
         await _examples.EnsureIndexAsync(e => e.RepeatKey, cancellationToken: cancellationToken);
         await _patterns.EnsureIndexAsync(p => p.ProductId, cancellationToken: cancellationToken);
+        await _patterns.EnsureIndexAsync(p => p.OutboxPending, cancellationToken: cancellationToken);
     }
 
     public Task AddExampleAsync(PatternExample example, CancellationToken cancellationToken) =>

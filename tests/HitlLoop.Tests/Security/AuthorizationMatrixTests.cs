@@ -80,7 +80,12 @@ public sealed class AuthorizationMatrixTests(string host)
     private static readonly Dictionary<string, string[]> PatternLearner = new()
     {
         ["GET /api/guidance"] = [Product, Admin],
-        ["GET /api/patterns"] = [Lead, Admin],
+        ["GET /api/patterns/"] = [Lead, Admin],
+        ["GET /api/patterns/recurrence"] = [Lead, Admin],
+        ["GET /api/patterns/{patternId}"] = [Lead, Admin],
+        ["POST /api/patterns/{patternId}/approve"] = [Lead, Admin],
+        ["PUT /api/patterns/{patternId}/rule"] = [Lead, Admin],
+        ["POST /api/patterns/{patternId}/retire"] = [Lead, Admin],
     };
 
     private static readonly Dictionary<string, string[]> TrainingOrchestrator = new()
