@@ -23,6 +23,9 @@ public sealed record KnownPattern : ISignal
     /// <summary>The announcement's version: an older or repeated one changes nothing.</summary>
     public int PatternVersion { get; init; }
 
+    /// <summary>A lead retired the rule: a response like it is no longer a known mistake.</summary>
+    public bool Retired { get; init; }
+
     public DateTime UpdatedAt { get; init; }
 
     public static KnownPattern From(PatternLearned learned, DateTime now) => new()
@@ -35,6 +38,7 @@ public sealed record KnownPattern : ISignal
         Signature = learned.Signature,
         ExampleCount = learned.ExampleCount,
         PatternVersion = learned.Version,
+        Retired = learned.Retired,
         UpdatedAt = now,
     };
 
@@ -46,7 +50,7 @@ public sealed record KnownPattern : ISignal
     /// <param name="words">The response's words (<see cref="ServiceDefaults.Text.Words"/>), computed once per response.</param>
     public string? Evidence(ResponseScored response, IReadOnlySet<string> words)
     {
-        if (Signature is not { } signature || (Category is not null && Category != response.Context.Category))
+        if (Retired || Signature is not { } signature || (Category is not null && Category != response.Context.Category))
         {
             return null;
         }

@@ -64,6 +64,10 @@ public sealed class KnownMistakeTests
         Assert.That(Evidence(Learned("p-short", new PatternSignature { ShorterThan = 20 }, category: null), Answer("Yes.", "shipping")), Is.EqualTo("removed_content pattern p-short (4 corrections): 4 chars < 20"));
 
     [Test]
+    public void A_retired_rule_matches_nothing() =>
+        Assert.That(Evidence(Learned("p-retired", SurveyWords, version: 2) with { Retired = true }, Answer("Fill in our survey for a newsletter voucher")), Is.Null);
+
+    [Test]
     public void A_pattern_without_a_signature_matches_nothing() =>
         Assert.That(Evidence(Learned("p-missing", null), Answer("anything")), Is.Null);
 
