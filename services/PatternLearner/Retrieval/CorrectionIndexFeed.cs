@@ -94,7 +94,7 @@ public sealed class CorrectionIndexFeed(
         }
 
         search.Commit(readUpTo);
-        Forget(before: readUpTo - ClockSlack);
+        Forget(before: readUpTo == DateTime.MinValue ? DateTime.MinValue : readUpTo - ClockSlack);
         if (read > 0)
         {
             logger.LogDebug("Read {Count} corrections into the search index, up to {ReadUpTo:O}", read, readUpTo);
