@@ -38,6 +38,7 @@ public sealed class PatternLearnerService : IHitlService
             sp.GetRequiredService<IOptions<PatternLearnerOptions>>(),
             sp.GetRequiredService<ILogger<RuleWriter>>(),
             sp.GetKeyedService<IChatClient>(ServiceName)));
+        builder.Services.AddSingleton<GuidanceApi.Guidance>();
         builder.Services.AddSingleton<CorrectionAnalyzer>();
         builder.Services.AddSingleton<CorrectionLearner>();
     }

@@ -9,4 +9,7 @@ public sealed record GuidanceRule
     public required PatternRule Rule { get; init; }
     public int ExampleCount { get; init; }
     public int Version { get; init; }
+
+    /// <summary>Who wrote the rule's text: "template", "llm:{model}" or "lead:{name}".</summary>
+    public string? Source { get; init; }
 }

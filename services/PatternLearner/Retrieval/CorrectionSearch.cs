@@ -31,6 +31,9 @@ public sealed record CorrectionHit(string CorrectionId, float Score);
 /// </summary>
 public sealed class CorrectionSearch : IDisposable
 {
+    /// <summary>How <see cref="Search"/> ranks, as guidance answers name it.</summary>
+    public const string Method = "minilm-l6-cosine";
+
     /// <summary>Words of a query or draft past this many add little but cost; a megabyte query costs no more than a long one.</summary>
     public const int MaxTermsPerText = 64;
 

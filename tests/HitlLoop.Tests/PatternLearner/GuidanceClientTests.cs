@@ -1,4 +1,5 @@
 using HitlLoop.Client;
+using HitlLoop.Contracts.Guidance;
 using HitlLoop.PatternLearner;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
@@ -31,6 +32,33 @@ public sealed class GuidanceClientTests
     }
 
     [Test]
+    public async Task A_product_posts_its_query_and_draft_and_gets_a_prompt_block_naming_what_it_holds()
+    {
+        await using var app = new HitlApp<PatternLearnerService>();
+        var learner = app.Services.GetRequiredService<CorrectionLearner>();
+        foreach (var id in new[] { "ge-1", "ge-2", "ge-3" })
+        {
+            await learner.LearnAsync(CorrectionAcceptedConsumerTests.Correction(id, $"Refund the duplicate charge {id}", "billing", 0), CancellationToken.None);
+        }
+
+        var client = HitlClientRegistration.CreateGuidanceClient(app.ClientAs("support-bot", HitlRoles.Product));
+        var guidance = await client.GetGuidanceAsync(new GuidanceRequest
+        {
+            ProductId = "support-bot",
+            Category = "Billing",
+            Query = "I paid twice for one order, can I have the money back?",
+            Draft = new string('x', 20_000) + " thank you so much for reaching out",
+            Limit = 1,
+        });
+
+        Assert.That(guidance.Retrieval, Is.EqualTo("minilm-l6-cosine"));
+        var rule = guidance.Rules.Single(r => r.PatternType == "over_verbose");
+        Assert.That((rule.PatternId, rule.Version, rule.Source), Is.EqualTo(("support-bot:billing:over_verbose", 1, "template")));
+        Assert.That(guidance.Prompt, Does.StartWith("Lessons from human review of earlier answers (support-bot, billing)."));
+        Assert.That(guidance.Prompt, Does.Contain(rule.Rule.Do).And.Contain(CorrectionAcceptedConsumerTests.Concise).And.Contain(guidance.Corrections.Single().Query));
+    }
+
+    [Test]
     public async Task A_bad_request_surfaces_as_an_api_exception_with_the_problem()
     {
         await using var app = new HitlApp<PatternLearnerService>();
@@ -45,7 +73,7 @@ public sealed class GuidanceClientTests
     [Test]
     public async Task The_registered_client_asks_the_configured_address_with_the_query_encoded_and_its_key()
     {
-        var recorder = new RecordingHandler("""{"productId":"support-bot","corrections":[],"rules":[]}""");
+        var recorder = new RecordingHandler("""{"productId":"support-bot","corrections":[],"rules":[],"prompt":"","retrieval":"minilm-l6-cosine"}""");
         var services = new ServiceCollection();
         services.AddHitlGuidanceClient(new Uri("http://pattern-learner:8080"), apiKey: "support-bot-key").ConfigurePrimaryHttpMessageHandler(() => recorder);
         await using var provider = services.BuildServiceProvider();

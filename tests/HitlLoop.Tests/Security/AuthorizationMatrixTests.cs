@@ -80,6 +80,7 @@ public sealed class AuthorizationMatrixTests(string host)
     private static readonly Dictionary<string, string[]> PatternLearner = new()
     {
         ["GET /api/guidance"] = [Product, Admin],
+        ["POST /api/guidance"] = [Product, Admin],
         ["GET /api/patterns/"] = [Lead, Admin],
         ["GET /api/patterns/recurrence"] = [Lead, Admin],
         ["GET /api/patterns/{patternId}"] = [Lead, Admin],
