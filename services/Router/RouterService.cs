@@ -43,6 +43,7 @@ public sealed class RouterService : IHitlService
         bus.AddConsumer<ResponseScoredConsumer, ResponseScoredConsumerDefinition>();
         bus.AddConsumer<UserFeedbackSubmittedConsumer, UserFeedbackSubmittedConsumerDefinition>();
         bus.AddConsumer<PatternLearnedConsumer, PatternLearnedConsumerDefinition>();
+        bus.AddConsumer<PatternRecurrenceMeasuredConsumer, PatternRecurrenceMeasuredConsumerDefinition>();
         bus.AddConsumer<ReviewCompletedConsumer, ReviewCompletedConsumerDefinition>();
     }
 

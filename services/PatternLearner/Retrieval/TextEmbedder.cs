@@ -24,13 +24,17 @@ public sealed class TextEmbedder
     /// <summary>The texts' embeddings, in order, each of unit length.</summary>
     public float[][] Embed(IReadOnlyList<string> texts)
     {
-        var bounded = texts.Select(t => t.Length > MaxChars ? t[..MaxChars] : t).ToArray();
-        float[][] vectors;
-
-        // One text at a time through the model: its tokenizer is not documented as safe to share.
-        lock (_encoding)
+        var vectors = new float[texts.Count][];
+        for (var i = 0; i < texts.Count; i++)
         {
-            vectors = Encoder.Value.Encode(bounded);
+            var text = texts[i].Length > MaxChars ? texts[i][..MaxChars] : texts[i];
+
+            // One text at a time through the model (its tokenizer is not documented as safe to share), so that a
+            // guidance request waits for one text ahead of it, not for a whole batch.
+            lock (_encoding)
+            {
+                vectors[i] = Encoder.Value.Encode([text])[0];
+            }
         }
 
         foreach (var vector in vectors)

@@ -94,9 +94,10 @@ public sealed class RoutingPolicy
             triggers.Add(Trigger(TriggerCodes.CommitteeDisagreement, ReviewPriority.Medium, $"committee scores {F(spread)} apart"));
         }
 
-        if (KnownMistake(response, signals?.Patterns) is { } mistake)
+        if (KnownMistake(response, signals?.Patterns) is var (mistake, failing))
         {
-            triggers.Add(Trigger(TriggerCodes.KnownMistake, ReviewPriority.High, mistake));
+            // A mistake its rule has not stopped is the one to catch before it reaches the user.
+            triggers.Add(Trigger(TriggerCodes.KnownMistake, failing ? ReviewPriority.Urgent : ReviewPriority.High, mistake));
         }
 
         if (NegativeReactions(signals?.Reactions) is { } reactions)
@@ -148,8 +149,11 @@ public sealed class RoutingPolicy
         _ => _options.ReviewSla.Low,
     };
 
-    /// <summary>The first of the product's known mistakes (in pattern id order) the response repeats, with what shows it.</summary>
-    private static string? KnownMistake(ResponseScored response, IReadOnlyList<KnownPattern>? patterns)
+    /// <summary>
+    /// The first of the product's known mistakes (in pattern id order) the response repeats, with what shows it, and
+    /// whether its rule is known not to be working.
+    /// </summary>
+    private static (string Evidence, bool Failing)? KnownMistake(ResponseScored response, IReadOnlyList<KnownPattern>? patterns)
     {
         if (patterns is not { Count: > 0 })
         {
@@ -157,7 +161,15 @@ public sealed class RoutingPolicy
         }
 
         var words = Words.Of(response.Response).ToHashSet(StringComparer.Ordinal);
-        return patterns.Select(p => p.Evidence(response, words)).FirstOrDefault(e => e is not null);
+        foreach (var pattern in patterns)
+        {
+            if (pattern.Evidence(response, words) is { } evidence)
+            {
+                return (evidence, pattern.NotWorking);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The evidence when more than the configured share of enough recent reactions to this kind were negative.</summary>

@@ -26,6 +26,17 @@ public sealed record KnownPattern : ISignal
     /// <summary>A lead retired the rule: a response like it is no longer a known mistake.</summary>
     public bool Retired { get; init; }
 
+    /// <summary>PatternLearner's last measure of the rule (<see cref="PatternRecurrenceMeasured"/>): its mistake keeps recurring.</summary>
+    public bool NotWorking { get; init; }
+
+    /// <summary>Repeats of the mistake in the last measurement's window, and its length in days.</summary>
+    public long RecentRepeats { get; init; }
+
+    public int RepeatWindowDays { get; init; }
+
+    /// <summary>When the last measurement was taken: an older one changes nothing.</summary>
+    public DateTime? RecurrenceMeasuredAt { get; init; }
+
     public DateTime UpdatedAt { get; init; }
 
     public static KnownPattern From(PatternLearned learned, DateTime now) => new()
@@ -44,7 +55,30 @@ public sealed record KnownPattern : ISignal
 
     /// <summary>This pattern replaced by a newer announcement of it, or null when <paramref name="newer"/> is not newer.</summary>
     public KnownPattern? ReplacedBy(KnownPattern newer) =>
-        newer.PatternVersion > PatternVersion ? newer with { Version = Version + 1 } : null;
+        newer.PatternVersion > PatternVersion
+            ? newer with
+            {
+                Version = Version + 1,
+                NotWorking = NotWorking,
+                RecentRepeats = RecentRepeats,
+                RepeatWindowDays = RepeatWindowDays,
+                RecurrenceMeasuredAt = RecurrenceMeasuredAt,
+            }
+            : null;
+
+    /// <summary>This pattern with a newer recurrence measurement, or null when <paramref name="measured"/> is not newer.</summary>
+    public KnownPattern? Measured(PatternRecurrenceMeasured measured, DateTime now) =>
+        RecurrenceMeasuredAt is { } last && last >= measured.MeasuredAt.UtcDateTime
+            ? null
+            : this with
+            {
+                Version = Version + 1,
+                NotWorking = !measured.Working,
+                RecentRepeats = measured.Repeats,
+                RepeatWindowDays = measured.WindowDays,
+                RecurrenceMeasuredAt = measured.MeasuredAt.UtcDateTime,
+                UpdatedAt = now,
+            };
 
     /// <summary>What in the response repeats the mistake, or null when it does not (or the pattern cannot tell).</summary>
     /// <param name="words">The response's words (<see cref="ServiceDefaults.Text.Words"/>), computed once per response.</param>
@@ -88,6 +122,12 @@ public sealed record KnownPattern : ISignal
             found.Add($"words {string.Join(", ", hits)}");
         }
 
-        return found.Count == 0 ? null : $"{PatternType} pattern {Id} ({ExampleCount} corrections): {string.Join("; ", found)}";
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var failing = NotWorking ? $"; its rule is not working ({RecentRepeats} repeats in {RepeatWindowDays} days)" : "";
+        return $"{PatternType} pattern {Id} ({ExampleCount} corrections): {string.Join("; ", found)}{failing}";
     }
 }

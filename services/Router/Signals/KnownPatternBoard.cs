@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HitlLoop.Contracts;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Router.Signals;
@@ -19,6 +20,18 @@ public sealed class KnownPatternBoard(IDocumentStoreFactory stores) : SignalBoar
     {
         var stored = await Documents.UpsertAsync(announced with { PatternVersion = int.MinValue }, held => held.ReplacedBy(announced), cancellationToken);
         Keep(stored);
+        return stored;
+    }
+
+    /// <summary>Records PatternLearner's measure of how often the pattern's mistake recurs; a pattern not known here is left alone.</summary>
+    public async Task<KnownPattern?> MeasuredAsync(PatternRecurrenceMeasured measured, DateTime now, CancellationToken cancellationToken)
+    {
+        var stored = await Documents.UpdateAsync(measured.PatternId, held => held.Measured(measured, now), cancellationToken);
+        if (stored is not null)
+        {
+            Keep(stored);
+        }
+
         return stored;
     }
 

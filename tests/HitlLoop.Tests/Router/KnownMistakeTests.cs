@@ -115,4 +115,53 @@ public sealed class KnownMistakeTests
         var latest = await Eventually.Get(() => Task.FromResult(board.For("support-bot").Single()), p => p.PatternVersion == 3, what: "version 3");
         Assert.That(latest.Signature?.ShorterThan, Is.EqualTo(10));
     }
+
+    private static PatternRecurrenceMeasured Recurred(string patternId, bool working, long repeats, DateTimeOffset at) => new()
+    {
+        PatternId = patternId,
+        PatternType = "removed_content",
+        ProductId = "support-bot",
+        Category = "billing",
+        RuleVersion = 1,
+        CorrectionId = "ge-9",
+        Day = DateOnly.FromDateTime(at.UtcDateTime),
+        WindowDays = 7,
+        Repeats = repeats,
+        ProductRepeats = repeats,
+        ProductCorrections = 40,
+        SameMistakeRate = repeats / 40.0,
+        Working = working,
+        MeasuredAt = at,
+    };
+
+    [Test]
+    public async Task A_repeat_of_a_mistake_whose_rule_is_not_working_goes_to_review_urgently_until_it_works_again()
+    {
+        await using var harness = await ServiceHarness.StartAsync([new RouterService()]);
+        var board = harness.Get<KnownPatternBoard>();
+        var policy = new RoutingPolicy(Options.Create(new RouterOptions { AuditSampleRate = 0 }));
+        await harness.Bus.Bus.Publish(Learned("p-words", SurveyWords));
+        await Eventually.Get(() => Task.FromResult(board.For("support-bot").Count), n => n == 1, what: "the pattern");
+
+        await harness.Bus.Bus.Publish(Recurred("p-words", working: false, repeats: 3, at: Noon));
+        var failing = await Eventually.Get(() => Task.FromResult(board.For("support-bot").Single()), p => p.NotWorking, what: "flagged not working");
+        var urgent = policy.Decide(Answer("Take the survey, get a voucher."), new RoutingSignals(null, board.For("support-bot")));
+
+        Assert.That(urgent.Triggers.Single().Priority, Is.EqualTo(ReviewPriority.Urgent));
+        Assert.That(urgent.Triggers.Single().Detail, Does.EndWith("its rule is not working (3 repeats in 7 days)"));
+
+        // An older measurement arriving late changes nothing; a newer one that says it works lowers the priority again.
+        await harness.Bus.Bus.Publish(Recurred("p-words", working: true, repeats: 1, at: Noon.AddHours(-1)));
+        await harness.Bus.Bus.Publish(Recurred("p-words", working: true, repeats: 1, at: Noon.AddDays(8)));
+        await HarnessPolling.EventuallyAsync(() => harness.Bus.Consumed.SoFar<PatternRecurrenceMeasured>(), seen => seen.Count == 3);
+        var working = await Eventually.Get(() => Task.FromResult(board.For("support-bot").Single()), p => !p.NotWorking, what: "working again");
+        Assert.That(working.RecurrenceMeasuredAt, Is.EqualTo(Noon.AddDays(8)));
+        Assert.That(policy.Decide(Answer("Take the survey, get a voucher."), new RoutingSignals(null, board.For("support-bot"))).Triggers.Single().Priority, Is.EqualTo(ReviewPriority.High));
+        Assert.That(failing.RecentRepeats, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void A_malformed_recurrence_names_its_field() =>
+        Assert.That(PatternRecurrenceMeasuredConsumer.Problems(Recurred("", working: true, repeats: -1, at: Noon) with { SameMistakeRate = double.NaN }),
+            Has.Some.StartsWith("patternId").And.Some.StartsWith("repeats").And.Some.StartsWith("sameMistakeRate"));
 }
