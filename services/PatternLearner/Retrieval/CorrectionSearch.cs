@@ -37,6 +37,9 @@ public sealed class CorrectionSearch : IDisposable
     /// <summary>Words of a query or draft past this many add little but cost; a megabyte query costs no more than a long one.</summary>
     public const int MaxTermsPerText = 64;
 
+    // A query and its draft are embedded up to this many characters (about 120 word pieces).
+    private const int MaxSearchChars = 600;
+
     // Each text is read up to this many characters, into the index and from a query: enough for any real answer.
     private const int MaxIndexedChars = 8_000;
 
@@ -145,7 +148,9 @@ public sealed class CorrectionSearch : IDisposable
     /// </summary>
     public IReadOnlyList<CorrectionHit> Search(string productId, string? category, string? query, string? draft, int limit)
     {
+        // The model's cost grows with the text: a long draft is read by its beginning, so a request stays fast.
         var text = string.Join("\n", new[] { query, draft }.Where(t => !string.IsNullOrWhiteSpace(t)));
+        text = text.Length > MaxSearchChars ? text[..MaxSearchChars] : text;
         var vector = text.Length == 0 ? null : _embedder.Embed(text);
         return _products.TryGetValue(productId, out var vectors) ? vectors.Nearest(vector, category, limit) : [];
     }
