@@ -70,9 +70,14 @@ public sealed class CorrectionLearner(
         index.Indexed(record);
 
         var learned = new List<PatternLearned>();
+        var recurrences = new List<PatternRecurrenceMeasured>();
         foreach (var issue in record.Issues)
         {
             var pattern = await AddToPatternAsync(record, issue, now, cancellationToken);
+            if (record.RepeatedPatternIds.Contains(pattern.Id, StringComparer.Ordinal))
+            {
+                recurrences.Add(await MeasureRecurrenceAsync(record, pattern, now, cancellationToken));
+            }
 
             // True for the correction that tipped the pattern over, on its first delivery and on any redelivery.
             if (pattern.LearnedFromCorrectionId == record.Id)
@@ -85,12 +90,6 @@ public sealed class CorrectionLearner(
                     pattern.RuleExampleCount);
                 learned.Add(pattern.ToEvent());
             }
-        }
-
-        var recurrences = new List<PatternRecurrenceMeasured>();
-        foreach (var patternId in record.RepeatedPatternIds)
-        {
-            recurrences.Add(await MeasureRecurrenceAsync(record, patternId, now, cancellationToken));
         }
 
         return new Lessons(learned, recurrences);
@@ -153,8 +152,9 @@ public sealed class CorrectionLearner(
     }
 
     /// <summary>The pattern's and its product's same-mistake figures over the window ending on the correction's day; flags the rule when its mistakes keep recurring.</summary>
-    private async Task<PatternRecurrenceMeasured> MeasureRecurrenceAsync(CorrectionRecord record, string patternId, DateTime now, CancellationToken cancellationToken)
+    private async Task<PatternRecurrenceMeasured> MeasureRecurrenceAsync(CorrectionRecord record, Pattern repeated, DateTime now, CancellationToken cancellationToken)
     {
+        var patternId = repeated.Id;
         var last = DateOnly.FromDateTime(record.AcceptedAt);
         var window = Enumerable.Range(0, _recurrence.WindowDays).Select(back => last.AddDays(-back)).ToList();
         var repeats = await patterns.CountRepeatsAsync(patternId, window, cancellationToken);
@@ -162,7 +162,7 @@ public sealed class CorrectionLearner(
         var working = repeats < _recurrence.NotWorkingRepeats;
 
         var pattern = await patterns.UpdateAsync(
-            new Pattern { Id = patternId, ProductId = record.ProductId, Category = record.Category, PatternType = PatternTypeOf(patternId) },
+            repeated,
             current => current.Working == working && current.RecentRepeats == repeats
                 ? null
                 : current with { Version = current.Version + 1, Working = working, RecentRepeats = repeats, UpdatedAt = now },
@@ -192,8 +192,6 @@ public sealed class CorrectionLearner(
             MeasuredAt = new DateTimeOffset(now, TimeSpan.Zero),
         };
     }
-
-    private static string PatternTypeOf(string patternId) => patternId[(patternId.LastIndexOf(':') + 1)..];
 
     private async Task<Pattern> AddToPatternAsync(CorrectionRecord record, CorrectionIssue issue, DateTime now, CancellationToken cancellationToken)
     {

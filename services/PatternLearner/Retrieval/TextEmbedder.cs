@@ -39,7 +39,12 @@ public sealed class TextEmbedder
 
     private readonly Lock _encoding = new();
 
+    /// <summary>The one instance: the model and the lock that guards it are the process's.</summary>
     public static TextEmbedder Shared { get; } = new();
+
+    private TextEmbedder()
+    {
+    }
 
     /// <summary>The texts' embeddings, in order, each of unit length.</summary>
     public float[][] Embed(IReadOnlyList<string> texts)
