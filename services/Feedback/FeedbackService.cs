@@ -28,6 +28,7 @@ public sealed class FeedbackService : IHitlService
     {
         bus.AddConsumer<ReviewCompletedConsumer, ReviewCompletedConsumerDefinition>();
         bus.AddConsumer<UserFeedbackSubmittedConsumer, UserFeedbackSubmittedConsumerDefinition>();
+        bus.AddConsumer<PatternRecurrenceMeasuredConsumer, PatternRecurrenceMeasuredConsumerDefinition>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapFeedbackApi();

@@ -15,13 +15,14 @@ internal static class FeedbackApi
     {
         var api = endpoints.MapGroup("/api/feedback").WithTags("Feedback");
 
-        api.MapGet("/metrics", async (string? productId, IFeedbackStore store, CancellationToken cancellationToken) =>
+        api.MapGet("/metrics", async (string? productId, IFeedbackStore store, TimeProvider clock, CancellationToken cancellationToken) =>
             TypedResults.Ok(LoopMetrics.Compute(
                 productId,
                 await store.CountReviewsAsync(productId, cancellationToken),
                 await store.ReviewTimeAsync(productId, LoopMetrics.ReviewTimeWindow, cancellationToken),
                 await store.ReviewersAsync(cancellationToken),
-                await store.CountUserFeedbackAsync(productId, cancellationToken))))
+                await store.CountUserFeedbackAsync(productId, cancellationToken),
+                SameMistakeCounts.Of(await store.LatestSameMistakesAsync(productId, cancellationToken), clock.GetUtcNow().UtcDateTime))))
             .RequireAuthorization(HitlPolicies.Metrics);
 
         // Should fall as the bot learns: the share of reviews in which the reviewer had to change the answer, per UTC day.
@@ -37,12 +38,14 @@ internal static class FeedbackApi
             foreach (var day in UtcDays.Ending(clock, days))
             {
                 var counts = await store.CountReviewsAsync(productId, day, day.AddDays(1), cancellationToken);
+                var sameMistake = productId is null ? null : await store.SameMistakeOnAsync(productId, day, cancellationToken);
                 series.Add(new CorrectionDay(
                     DateOnly.FromDateTime(day),
                     counts.Reviews,
                     counts.Edited,
                     counts.CorrectionsAccepted,
-                    counts.Reviews == 0 ? null : (double)counts.Edited / counts.Reviews));
+                    counts.Reviews == 0 ? null : (double)counts.Edited / counts.Reviews,
+                    sameMistake?.Rate));
             }
 
             return TypedResults.Ok(new DailyCorrectionRate(productId, series));
@@ -76,5 +79,8 @@ internal static class FeedbackApi
 
 public sealed record DailyCorrectionRate(string? ProductId, IReadOnlyList<CorrectionDay> Days);
 
-/// <summary>One UTC day of reviews; the correction rate is null on a day without reviews.</summary>
-public sealed record CorrectionDay(DateOnly Date, long Reviews, long Edited, long CorrectionsAccepted, double? CorrectionRate);
+/// <summary>
+/// One UTC day of reviews; the correction rate is null on a day without reviews. The same-mistake rate is the one
+/// PatternLearner measured over its window ending that day, for one product, on a day a mistake repeated; else null.
+/// </summary>
+public sealed record CorrectionDay(DateOnly Date, long Reviews, long Edited, long CorrectionsAccepted, double? CorrectionRate, double? SameMistakeRate);

@@ -48,7 +48,8 @@ public static class LoopMetrics
         ReviewCounts counts,
         ReviewTime reviewTime,
         IReadOnlyList<ReviewerStats> reviewers,
-        UserFeedbackCounts userFeedback)
+        UserFeedbackCounts userFeedback,
+        SameMistakeCounts? sameMistake = null)
     {
         var rated = userFeedback.Positive + userFeedback.Negative;
         var positiveRate = rated == 0 ? (double?)null : (double)userFeedback.Positive / rated;
@@ -97,12 +98,7 @@ public static class LoopMetrics
                 Target = "< 10%",
                 Note = "measured by Router (GET /api/router/stats); Feedback only sees the reviewed responses",
             },
-            SameMistakeRate = new TargetedRate
-            {
-                Value = null,
-                Target = "< 1%",
-                Note = "to come from PatternLearner once it tracks whether a pattern recurs after its rule shipped",
-            },
+            SameMistakeRate = SameMistake(sameMistake ?? SameMistakeCounts.None),
             PositiveFeedbackRate = new TargetedRate
             {
                 Value = positiveRate,
@@ -112,6 +108,36 @@ public static class LoopMetrics
                     CultureInfo.InvariantCulture,
                     $"end users' thumbs up and 4-5 star ratings among {rated:N0} rated reactions ({userFeedback.Total - rated:N0} neutral)"),
             },
+        };
+    }
+
+    /// <summary>
+    /// PatternLearner's figures (<c>PatternRecurrenceMeasured</c>): corrections that repeated a mistake whose rule had
+    /// shipped, among the corrections of the same window. A product with no repeat in its window counts as none.
+    /// </summary>
+    private static TargetedRate SameMistake(SameMistakeCounts counts)
+    {
+        const string target = "< 1%";
+        if (!counts.Reported)
+        {
+            return new TargetedRate
+            {
+                Target = target,
+                Note = "not measured yet: PatternLearner reports it (PatternRecurrenceMeasured) from the first mistake repeated after its rule shipped",
+            };
+        }
+
+        var rate = counts.Corrections == 0 ? 0 : (double)counts.Repeats / counts.Corrections;
+        return new TargetedRate
+        {
+            Value = rate,
+            Target = target,
+            MeetsTarget = rate < MaxSameMistakeRate,
+            Note = counts.Corrections == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"no mistake repeated in the last {counts.WindowDays} days (the latest repeat was on {counts.LatestDay:yyyy-MM-dd})")
+                : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{counts.Repeats:N0} of {counts.Corrections:N0} corrections in the last {counts.WindowDays} days repeated a mistake whose rule had shipped, as PatternLearner measured them"),
         };
     }
 }

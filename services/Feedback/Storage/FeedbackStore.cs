@@ -6,10 +6,14 @@ namespace HitlLoop.Feedback.Storage;
 
 internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
 {
+    /// <summary>The most products whose same-mistake figures the overall rate adds up.</summary>
+    private const int MaxProducts = 10_000;
+
     private readonly IDocumentCollection<ReviewRecord> _reviews;
     private readonly IDocumentCollection<GoldenExample> _golden;
     private readonly IDocumentCollection<ReviewerStats> _reviewers;
     private readonly IDocumentCollection<UserFeedbackRecord> _userFeedback;
+    private readonly IDocumentCollection<SameMistakeMeasure> _sameMistakes;
 
     public FeedbackStore(IDocumentStoreFactory stores)
     {
@@ -18,6 +22,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         _golden = store.GetCollection<GoldenExample>("golden-examples");
         _reviewers = store.GetCollection<ReviewerStats>("reviewers");
         _userFeedback = store.GetCollection<UserFeedbackRecord>("user-feedback");
+        _sameMistakes = store.GetCollection<SameMistakeMeasure>("same-mistakes");
     }
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
@@ -28,6 +33,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         await _golden.EnsureIndexAsync(g => g.ProductId, cancellationToken: cancellationToken);
         await _golden.EnsureIndexAsync(g => g.AcceptedAt, cancellationToken: cancellationToken);
         await _userFeedback.EnsureIndexAsync(f => f.ProductId, cancellationToken: cancellationToken);
+        await _sameMistakes.EnsureIndexAsync(m => m.Latest, cancellationToken: cancellationToken);
     }
 
     public Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken) =>
@@ -113,6 +119,26 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
             Positive: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == true), cancellationToken),
             Negative: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == false), cancellationToken));
     }
+
+    public async Task RecordSameMistakeAsync(SameMistakeMeasure measured, CancellationToken cancellationToken)
+    {
+        await KeepLatestAsync(measured);
+        await KeepLatestAsync(measured with { Id = SameMistakeMeasure.DayIdOf(measured.ProductId, measured.Day), Latest = false });
+
+        // A measure older than the stored one (a late or redelivered event) changes nothing.
+        Task KeepLatestAsync(SameMistakeMeasure measure) => _sameMistakes.UpsertAsync(
+            measure,
+            stored => measure.Supersedes(stored) ? measure with { Version = stored.Version + 1 } : null,
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SameMistakeMeasure>> LatestSameMistakesAsync(string? productId, CancellationToken cancellationToken) =>
+        productId is null
+            ? await _sameMistakes.FindAsync(m => m.Latest, limit: MaxProducts, cancellationToken)
+            : await _sameMistakes.FindByIdAsync(SameMistakeMeasure.LatestIdOf(productId), cancellationToken) is { } latest ? [latest] : [];
+
+    public Task<SameMistakeMeasure?> SameMistakeOnAsync(string productId, DateTime day, CancellationToken cancellationToken) =>
+        _sameMistakes.FindByIdAsync(SameMistakeMeasure.DayIdOf(productId, day), cancellationToken);
 
     private static Expression<Func<ReviewRecord, bool>>? ProductScope(string? productId) =>
         productId is null ? null : r => r.ProductId == productId;

@@ -32,6 +32,15 @@ public interface IFeedbackStore
 
     Task<UserFeedbackCounts> CountUserFeedbackAsync(string? productId, CancellationToken cancellationToken);
 
+    /// <summary>Keeps PatternLearner's same-mistake figures as the product's latest and its day's, unless later ones are stored.</summary>
+    Task RecordSameMistakeAsync(SameMistakeMeasure measured, CancellationToken cancellationToken);
+
+    /// <summary>The product's latest same-mistake figures, or every product's when <paramref name="productId"/> is null.</summary>
+    Task<IReadOnlyList<SameMistakeMeasure>> LatestSameMistakesAsync(string? productId, CancellationToken cancellationToken);
+
+    /// <summary>The product's last same-mistake figures of the UTC day, if a repeat was reported that day.</summary>
+    Task<SameMistakeMeasure?> SameMistakeOnAsync(string productId, DateTime day, CancellationToken cancellationToken);
+
     /// <summary>Review durations over the latest <paramref name="window"/> reviews.</summary>
     Task<ReviewTime> ReviewTimeAsync(string? productId, int window, CancellationToken cancellationToken);
 }

@@ -13,20 +13,9 @@ public sealed class PatternRecurrenceMeasuredConsumer(KnownPatternBoard patterns
 {
     public async Task Consume(ConsumeContext<PatternRecurrenceMeasured> context)
     {
-        MessageValidationException.ThrowIfAny<PatternRecurrenceMeasured>(Problems(context.Message));
+        MessageValidationException.ThrowIfAny<PatternRecurrenceMeasured>(RecurrenceChecks.Problems(context.Message));
         await patterns.MeasuredAsync(context.Message, clock.GetUtcNow().UtcDateTime, context.CancellationToken);
     }
-
-    public static IReadOnlyList<string> Problems(PatternRecurrenceMeasured? measured) =>
-        measured is null
-            ? ["the message body is empty"]
-            : new FieldChecks()
-                .Id("patternId", measured.PatternId)
-                .Id("productId", measured.ProductId)
-                .Range("repeats", measured.Repeats, 0, long.MaxValue)
-                .Range("windowDays", measured.WindowDays, 1, 366)
-                .Range("sameMistakeRate", measured.SameMistakeRate, 0, 1)
-                .Messages;
 }
 
 public sealed class PatternRecurrenceMeasuredConsumerDefinition : ConsumerDefinition<PatternRecurrenceMeasuredConsumer>

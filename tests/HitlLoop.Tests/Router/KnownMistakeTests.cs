@@ -3,6 +3,7 @@ using HitlLoop.Router;
 using HitlLoop.Router.Consumers;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
+using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Text;
 using HitlLoop.Testing;
 using HitlLoop.Tests.Support;
@@ -162,6 +163,6 @@ public sealed class KnownMistakeTests
 
     [Test]
     public void A_malformed_recurrence_names_its_field() =>
-        Assert.That(PatternRecurrenceMeasuredConsumer.Problems(Recurred("", working: true, repeats: -1, at: Noon) with { SameMistakeRate = double.NaN }),
+        Assert.That(RecurrenceChecks.Problems(Recurred("", working: true, repeats: -1, at: Noon) with { SameMistakeRate = double.NaN }),
             Has.Some.StartsWith("patternId").And.Some.StartsWith("repeats").And.Some.StartsWith("sameMistakeRate"));
 }
