@@ -18,4 +18,8 @@ public sealed class FeedbackOptions
     /// <summary>Corrections from reviewers whose measured agreement is below this are rejected.</summary>
     [Range(0.0, 1.0)]
     public double MinReviewerAgreement { get; set; } = 0.7;
+
+    /// <summary>Multi-reviewed items a reviewer's agreement must rest on before it can reject their corrections.</summary>
+    [Range(1, 100_000)]
+    public int MinAgreementItems { get; set; } = 20;
 }

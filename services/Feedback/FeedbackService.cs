@@ -1,3 +1,4 @@
+using HitlLoop.Feedback.Agreement;
 using HitlLoop.Feedback.Api;
 using HitlLoop.Feedback.Consumers;
 using HitlLoop.Feedback.Corrections;
@@ -21,6 +22,7 @@ public sealed class FeedbackService : IHitlService
         builder.Services.AddStore<IFeedbackStore, FeedbackStore>();
         builder.Services.AddSingleton<CorrectionValidator>();
         builder.Services.AddSingleton<ReviewIntake>();
+        builder.Services.AddSingleton<ReviewerAgreement>();
         builder.Services.AddSingleton<UserFeedbackIntake>();
     }
 

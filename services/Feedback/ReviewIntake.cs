@@ -3,11 +3,13 @@ using HitlLoop.Feedback.Corrections;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Privacy;
+using Microsoft.Extensions.Options;
 
 namespace HitlLoop.Feedback;
 
 /// <summary>Records each completed review once, and turns good corrections into golden examples.</summary>
-public sealed class ReviewIntake(CorrectionValidator validator, IFeedbackStore store, ITextRedactor redactor, TimeProvider clock, ILogger<ReviewIntake> logger)
+public sealed class ReviewIntake(
+    CorrectionValidator validator, IFeedbackStore store, ITextRedactor redactor, IOptions<FeedbackOptions> options, TimeProvider clock, ILogger<ReviewIntake> logger)
 {
     /// <returns>The accepted correction to publish, or null when the review taught nothing new.</returns>
     public async Task<CorrectionAccepted?> RecordAsync(ReviewCompleted review, CancellationToken cancellationToken)
@@ -59,6 +61,8 @@ public sealed class ReviewIntake(CorrectionValidator validator, IFeedbackStore s
             ReviewDurationSeconds = review.ReviewDurationSeconds,
             TriggerCodes = review.TriggerCodes,
             ModelVersion = review.ModelVersion,
+            RequiredReviews = review.RequiredReviews,
+            ReviewNumber = review.ReviewNumber,
             CompletedAt = completedAt,
             RecordedAt = now,
             Outcome = CorrectionOutcome.NotApplicable,
@@ -70,7 +74,8 @@ public sealed class ReviewIntake(CorrectionValidator validator, IFeedbackStore s
         }
 
         var reviewer = await store.FindReviewerAsync(review.ReviewerId, cancellationToken);
-        var validation = validator.Validate(review.OriginalText, corrected, reviewer?.AgreementRate);
+        // Agreement judges a reviewer only once it rests on enough shared items.
+        var validation = validator.Validate(review.OriginalText, corrected, reviewer?.Reliability(options.Value.MinAgreementItems));
         if (!validation.IsAccepted)
         {
             logger.LogInformation(

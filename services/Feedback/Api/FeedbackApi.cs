@@ -1,3 +1,4 @@
+using HitlLoop.Feedback.Agreement;
 using HitlLoop.Feedback.Metrics;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults.Security;
@@ -20,7 +21,7 @@ internal static class FeedbackApi
                 productId,
                 await store.CountReviewsAsync(productId, cancellationToken),
                 await store.ReviewTimeAsync(productId, LoopMetrics.ReviewTimeWindow, cancellationToken),
-                await store.ReviewersAsync(cancellationToken),
+                AgreementFigures.Of(await store.ReviewedItemsAsync(productId, clock.GetUtcNow().UtcDateTime.AddDays(-LoopMetrics.AgreementWindowDays), DateTime.MaxValue, AgreementReport.MaxItems, cancellationToken)),
                 await store.CountUserFeedbackAsync(productId, cancellationToken),
                 SameMistakeCounts.Of(await store.LatestSameMistakesAsync(productId, cancellationToken), clock.GetUtcNow().UtcDateTime))))
             .RequireAuthorization(HitlPolicies.Metrics);
@@ -49,6 +50,20 @@ internal static class FeedbackApi
             }
 
             return TypedResults.Ok(new DailyCorrectionRate(productId, series));
+        }).RequireAuthorization(HitlPolicies.Metrics);
+
+        // How far reviewers of the same items agree: raw agreement, Krippendorff's alpha, Cohen's kappa; per day, reviewer and pair.
+        api.MapGet("/agreement", async Task<Results<Ok<AgreementReport>, ValidationProblem>> (
+            string? productId, int? days, IFeedbackStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            if (UtcDays.Problem(days) is { } problem)
+            {
+                return TypedResults.ValidationProblem(problem);
+            }
+
+            var window = UtcDays.Ending(clock, days).ToList();
+            var items = await store.ReviewedItemsAsync(productId, window[0], window[^1].AddDays(1), AgreementReport.MaxItems, cancellationToken);
+            return TypedResults.Ok(AgreementReport.Build(productId, window, items));
         }).RequireAuthorization(HitlPolicies.Metrics);
 
         api.MapGet("/golden", async Task<Results<Ok<IReadOnlyList<GoldenExample>>, ValidationProblem>> (

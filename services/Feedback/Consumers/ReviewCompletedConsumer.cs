@@ -1,16 +1,27 @@
 using HitlLoop.Contracts;
+using HitlLoop.Feedback.Agreement;
 using MassTransit;
 
 namespace HitlLoop.Feedback.Consumers;
 
-public sealed class ReviewCompletedConsumer(ReviewIntake intake) : IConsumer<ReviewCompleted>
+/// <remarks>
+/// What it publishes (the accepted correction; each reviewer's agreement once an item's reviews are all in) is
+/// published again on a redelivery: both are rebuilt from what is stored, and their consumers keep the latest.
+/// </remarks>
+public sealed class ReviewCompletedConsumer(ReviewIntake intake, ReviewerAgreement agreement) : IConsumer<ReviewCompleted>
 {
     public async Task Consume(ConsumeContext<ReviewCompleted> context)
     {
-        var accepted = await intake.RecordAsync(context.Message, context.CancellationToken);
+        var review = context.Message;
+        var accepted = await intake.RecordAsync(review, context.CancellationToken);
         if (accepted is not null)
         {
             await context.Publish(accepted, context.CancellationToken);
+        }
+
+        foreach (var measured in await agreement.ItemReviewedAsync(review.ResponseId, review.RequiredReviews, context.CancellationToken))
+        {
+            await context.Publish(measured, context.CancellationToken);
         }
     }
 }

@@ -5,6 +5,9 @@ namespace HitlLoop.Feedback.Corrections;
 /// <summary>Rejects reviews that can never be recorded; the reasons become the error-queue fault message.</summary>
 public static class ReviewCompletedValidator
 {
+    /// <summary>The most reviewers one item can ask for.</summary>
+    public const int MaxRequiredReviews = 20;
+
     public static IReadOnlyList<string> Problems(ReviewCompleted? message)
     {
         if (message is null)
@@ -26,6 +29,16 @@ public static class ReviewCompletedValidator
         if (message.Verdict == ReviewVerdict.Edited && string.IsNullOrWhiteSpace(message.CorrectedText))
         {
             problems.Add("correctedText is required when the verdict is edited");
+        }
+
+        if (message.RequiredReviews is < 1 or > MaxRequiredReviews)
+        {
+            problems.Add($"requiredReviews must lie in 1..{MaxRequiredReviews} (was {message.RequiredReviews})");
+        }
+
+        if (message.ReviewNumber < 1 || message.ReviewNumber > Math.Max(1, message.RequiredReviews))
+        {
+            problems.Add($"reviewNumber must lie in 1..requiredReviews (was {message.ReviewNumber} of {message.RequiredReviews})");
         }
 
         if (!(message.ReviewDurationSeconds >= 0))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HitlLoop.Feedback.Agreement;
 using HitlLoop.Feedback.Storage;
 
 namespace HitlLoop.Feedback.Metrics;
@@ -40,6 +41,9 @@ public static class LoopMetrics
     public const double MaxSameMistakeRate = 0.01;
     public const double MinPositiveFeedbackRate = 0.80;
 
+    /// <summary>Reviewer agreement is measured over the items of the last this many days.</summary>
+    public const int AgreementWindowDays = 30;
+
     /// <summary>Time to review is averaged over the latest reviews, so it follows the team as it gets faster.</summary>
     public const int ReviewTimeWindow = 1_000;
 
@@ -47,7 +51,7 @@ public static class LoopMetrics
         string? productId,
         ReviewCounts counts,
         ReviewTime reviewTime,
-        IReadOnlyList<ReviewerStats> reviewers,
+        AgreementFigures agreement,
         UserFeedbackCounts userFeedback,
         SameMistakeCounts? sameMistake = null)
     {
@@ -55,8 +59,6 @@ public static class LoopMetrics
         var positiveRate = rated == 0 ? (double?)null : (double)userFeedback.Positive / rated;
         var correctionRate = counts.Reviews == 0 ? (double?)null : (double)counts.Edited / counts.Reviews;
         var judged = counts.Reviews >= CorrectionRateJudgedAfter;
-        var agreements = reviewers.Where(r => r.AgreementRate is not null).Select(r => r.AgreementRate!.Value).ToList();
-        var agreement = agreements.Count == 0 ? (double?)null : agreements.Average();
 
         return new LoopMetricsReport
         {
@@ -85,12 +87,14 @@ public static class LoopMetrics
             },
             ReviewerAgreement = new TargetedRate
             {
-                Value = agreement,
+                Value = agreement.RawAgreement,
                 Target = "> 85%",
-                MeetsTarget = agreement is { } measured ? measured > MinReviewerAgreement : null,
-                Note = agreements.Count == 0
-                    ? "not measured yet: needs items reviewed by more than one reviewer"
-                    : string.Create(CultureInfo.InvariantCulture, $"mean agreement of {agreements.Count} reviewers, across all products"),
+                MeetsTarget = agreement.RawAgreement is { } measured ? measured > MinReviewerAgreement : null,
+                Note = agreement.RawAgreement is null
+                    ? "not measured yet: needs items reviewed blind by more than one reviewer"
+                    : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"verdicts agreeing, over {agreement.Items:N0} multi-reviewed items of the last {AgreementWindowDays} days; Krippendorff's alpha {agreement.KrippendorffAlpha:0.000} (GET /api/feedback/agreement)"),
             },
             ReviewRate = new TargetedRate
             {

@@ -14,6 +14,8 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
     private readonly IDocumentCollection<ReviewerStats> _reviewers;
     private readonly IDocumentCollection<UserFeedbackRecord> _userFeedback;
     private readonly IDocumentCollection<SameMistakeMeasure> _sameMistakes;
+    private readonly IDocumentCollection<ReviewedItem> _items;
+    private readonly IDocumentCollection<PeerComparison> _comparisons;
 
     public FeedbackStore(IDocumentStoreFactory stores)
     {
@@ -23,6 +25,8 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         _reviewers = store.GetCollection<ReviewerStats>("reviewers");
         _userFeedback = store.GetCollection<UserFeedbackRecord>("user-feedback");
         _sameMistakes = store.GetCollection<SameMistakeMeasure>("same-mistakes");
+        _items = store.GetCollection<ReviewedItem>("reviewed-items");
+        _comparisons = store.GetCollection<PeerComparison>("peer-comparisons");
     }
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
@@ -34,6 +38,10 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         await _golden.EnsureIndexAsync(g => g.AcceptedAt, cancellationToken: cancellationToken);
         await _userFeedback.EnsureIndexAsync(f => f.ProductId, cancellationToken: cancellationToken);
         await _sameMistakes.EnsureIndexAsync(m => m.Latest, cancellationToken: cancellationToken);
+        await _reviews.EnsureIndexAsync(r => r.ResponseId, cancellationToken: cancellationToken);
+        await _items.EnsureIndexAsync(i => i.CompletedAt, cancellationToken: cancellationToken);
+        await _items.EnsureIndexAsync(i => i.ProductId, cancellationToken: cancellationToken);
+        await _comparisons.EnsureIndexAsync(c => c.ReviewerId, cancellationToken: cancellationToken);
     }
 
     public Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken) =>
@@ -119,6 +127,42 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
             Positive: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == true), cancellationToken),
             Negative: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == false), cancellationToken));
     }
+
+    public Task<IReadOnlyList<ReviewRecord>> ReviewsOfResponseAsync(string responseId, int limit, CancellationToken cancellationToken) =>
+        _reviews.FindAsync(r => r.ResponseId == responseId, r => r.CompletedAt, limit: limit, cancellationToken: cancellationToken);
+
+    public Task<ReviewedItem> RecordReviewedItemOnceAsync(ReviewedItem item, CancellationToken cancellationToken) =>
+        _items.InsertOnceAsync(item, cancellationToken);
+
+    public async Task RecordComparisonsAsync(IReadOnlyList<PeerComparison> comparisons, CancellationToken cancellationToken) =>
+        await _comparisons.InsertManyOnceAsync(comparisons, cancellationToken);
+
+    public async Task<PeerCounts> CountComparisonsAsync(string reviewerId, CancellationToken cancellationToken) => new(
+        Items: await _comparisons.CountAsync(c => c.ReviewerId == reviewerId && c.FirstPeer, cancellationToken),
+        Pairs: await _comparisons.CountAsync(c => c.ReviewerId == reviewerId, cancellationToken),
+        Agreed: await _comparisons.CountAsync(c => c.ReviewerId == reviewerId && c.Agreed, cancellationToken));
+
+    public Task<ReviewerStats> RecordAgreementAsync(string reviewerId, PeerCounts counts, DateTime measuredAt, CancellationToken cancellationToken) =>
+        // Counted from the stored comparisons, so the larger count is the later: a stale refresh changes nothing.
+        _reviewers.UpsertAsync(
+            new ReviewerStats { Id = reviewerId },
+            current => current.PairsCompared >= counts.Pairs
+                ? null
+                : current with
+                {
+                    Version = current.Version + 1,
+                    ItemsCompared = counts.Items,
+                    PairsCompared = counts.Pairs,
+                    PairsAgreed = counts.Agreed,
+                    AgreementRate = counts.Agreement,
+                    AgreementMeasuredAt = measuredAt,
+                },
+            cancellationToken);
+
+    public Task<IReadOnlyList<ReviewedItem>> ReviewedItemsAsync(string? productId, DateTime from, DateTime to, int limit, CancellationToken cancellationToken) =>
+        productId is null
+            ? _items.FindAsync(i => i.CompletedAt >= from && i.CompletedAt < to, i => i.CompletedAt, descending: true, limit, cancellationToken)
+            : _items.FindAsync(i => i.ProductId == productId && i.CompletedAt >= from && i.CompletedAt < to, i => i.CompletedAt, descending: true, limit, cancellationToken);
 
     public async Task RecordSameMistakeAsync(SameMistakeMeasure measured, CancellationToken cancellationToken)
     {

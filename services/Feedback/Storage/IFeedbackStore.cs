@@ -32,6 +32,23 @@ public interface IFeedbackStore
 
     Task<UserFeedbackCounts> CountUserFeedbackAsync(string? productId, CancellationToken cancellationToken);
 
+    /// <summary>The reviews of one response (several when it needed more than one reviewer), oldest first.</summary>
+    Task<IReadOnlyList<ReviewRecord>> ReviewsOfResponseAsync(string responseId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Stores the item unless it was stored before; returns the item that stands.</summary>
+    Task<ReviewedItem> RecordReviewedItemOnceAsync(ReviewedItem item, CancellationToken cancellationToken);
+
+    /// <summary>Stores the comparisons not stored before.</summary>
+    Task RecordComparisonsAsync(IReadOnlyList<PeerComparison> comparisons, CancellationToken cancellationToken);
+
+    Task<PeerCounts> CountComparisonsAsync(string reviewerId, CancellationToken cancellationToken);
+
+    /// <summary>Sets the reviewer's agreement from <paramref name="counts"/>, unless it already rests on as many comparisons.</summary>
+    Task<ReviewerStats> RecordAgreementAsync(string reviewerId, PeerCounts counts, DateTime measuredAt, CancellationToken cancellationToken);
+
+    /// <summary>Fully reviewed items completed in [<paramref name="from"/>, <paramref name="to"/>), newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<ReviewedItem>> ReviewedItemsAsync(string? productId, DateTime from, DateTime to, int limit, CancellationToken cancellationToken);
+
     /// <summary>Keeps PatternLearner's same-mistake figures as the product's latest and its day's, unless later ones are stored.</summary>
     Task RecordSameMistakeAsync(SameMistakeMeasure measured, CancellationToken cancellationToken);
 

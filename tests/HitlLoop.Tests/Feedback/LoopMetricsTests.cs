@@ -1,3 +1,4 @@
+using HitlLoop.Feedback.Agreement;
 using HitlLoop.Feedback.Metrics;
 using HitlLoop.Feedback.Storage;
 
@@ -13,7 +14,7 @@ public sealed class LoopMetricsTests
     [Test]
     public void The_correction_rate_is_not_judged_before_1000_reviews()
     {
-        var metrics = LoopMetrics.Compute("support-bot", Counts(999, 10), NoReviewTime, [], NoUserFeedback);
+        var metrics = LoopMetrics.Compute("support-bot", Counts(999, 10), NoReviewTime, AgreementFigures.None, NoUserFeedback);
 
         Assert.That(metrics.CorrectionRate.Value, Is.EqualTo(10.0 / 999).Within(1e-12));
         Assert.That(metrics.CorrectionRate.MeetsTarget, Is.Null);
@@ -24,7 +25,7 @@ public sealed class LoopMetricsTests
     [TestCase(50, false)]
     public void From_1000_reviews_the_correction_rate_must_stay_under_5_percent(int edited, bool meets)
     {
-        var metrics = LoopMetrics.Compute("support-bot", Counts(1_000, edited), NoReviewTime, [], NoUserFeedback);
+        var metrics = LoopMetrics.Compute("support-bot", Counts(1_000, edited), NoReviewTime, AgreementFigures.None, NoUserFeedback);
 
         Assert.That(metrics.CorrectionRate.MeetsTarget, Is.EqualTo(meets));
     }
@@ -32,7 +33,7 @@ public sealed class LoopMetricsTests
     [Test]
     public void Without_reviews_nothing_is_reported_as_met_or_missed()
     {
-        var metrics = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, [], NoUserFeedback);
+        var metrics = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, AgreementFigures.None, NoUserFeedback);
 
         Assert.That(
             new[] { metrics.CorrectionRate, metrics.AverageReviewSeconds, metrics.ReviewerAgreement, metrics.ReviewRate, metrics.SameMistakeRate }
@@ -41,36 +42,31 @@ public sealed class LoopMetricsTests
     }
 
     [Test]
-    public void Reviewer_agreement_averages_only_reviewers_whose_agreement_is_known()
+    public void Reviewer_agreement_is_the_raw_agreement_of_multi_reviewed_items_against_85_percent()
     {
-        ReviewerStats[] reviewers =
-        [
-            new() { Id = "anna", AgreementRate = 0.875 },
-            new() { Id = "ben", AgreementRate = 0.75 },
-            new() { Id = "new-reviewer" },
-        ];
+        var figures = new AgreementFigures(Items: 40, RawAgreement: 0.8125, KrippendorffAlpha: 0.61, CohenKappa: 0.6, KappaItems: 40);
 
-        var agreement = LoopMetrics.Compute(null, Counts(10, 1), NoReviewTime, reviewers, NoUserFeedback).ReviewerAgreement;
+        var agreement = LoopMetrics.Compute(null, Counts(10, 1), NoReviewTime, figures, NoUserFeedback).ReviewerAgreement;
 
         Assert.That(agreement.Value, Is.EqualTo(0.8125));
         Assert.That(agreement.MeetsTarget, Is.False, "below the 85% target");
-        Assert.That(agreement.Note, Does.Contain("2 reviewers"));
+        Assert.That(agreement.Note, Does.Contain("40 multi-reviewed items").And.Contain("alpha 0.610"));
     }
 
     [Test]
     public void Reviews_averaging_two_minutes_or_more_miss_the_time_target()
     {
-        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(119.9, 3), [], NoUserFeedback).AverageReviewSeconds.MeetsTarget, Is.True);
-        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(120, 3), [], NoUserFeedback).AverageReviewSeconds.MeetsTarget, Is.False);
+        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(119.9, 3), AgreementFigures.None, NoUserFeedback).AverageReviewSeconds.MeetsTarget, Is.True);
+        Assert.That(LoopMetrics.Compute(null, Counts(3, 0), new ReviewTime(120, 3), AgreementFigures.None, NoUserFeedback).AverageReviewSeconds.MeetsTarget, Is.False);
     }
 
     [Test]
     public void The_positive_feedback_rate_counts_rated_reactions_against_the_80_percent_target()
     {
-        var rate = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, [], new UserFeedbackCounts(Total: 12, Positive: 9, Negative: 1)).PositiveFeedbackRate;
+        var rate = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, AgreementFigures.None, new UserFeedbackCounts(Total: 12, Positive: 9, Negative: 1)).PositiveFeedbackRate;
 
         Assert.That(rate.Value, Is.EqualTo(0.9).Within(1e-9));
         Assert.That(rate.MeetsTarget, Is.True);
-        Assert.That(LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, [], NoUserFeedback).PositiveFeedbackRate.Value, Is.Null);
+        Assert.That(LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, AgreementFigures.None, NoUserFeedback).PositiveFeedbackRate.Value, Is.Null);
     }
 }
