@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HitlLoop.Feedback.Agreement;
 
 namespace HitlLoop.Feedback;
 
@@ -22,4 +23,7 @@ public sealed class FeedbackOptions
     /// <summary>Multi-reviewed items a reviewer's agreement must rest on before it can reject their corrections.</summary>
     [Range(1, 100_000)]
     public int MinAgreementItems { get; set; } = 20;
+
+    /// <summary>How a multi-reviewed item's verdicts decide it; anything else goes to a lead.</summary>
+    public ConsensusRule ConsensusRule { get; set; } = ConsensusRule.Unanimous;
 }

@@ -4,6 +4,7 @@ using HitlLoop.Feedback.Consumers;
 using HitlLoop.Feedback.Corrections;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 
@@ -23,6 +24,8 @@ public sealed class FeedbackService : IHitlService
         builder.Services.AddSingleton<CorrectionValidator>();
         builder.Services.AddSingleton<ReviewIntake>();
         builder.Services.AddSingleton<ReviewerAgreement>();
+        builder.Services.AddSingleton<Adjudicator>();
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<IFeedbackStore>().ReviewedItems);
         builder.Services.AddSingleton<UserFeedbackIntake>();
     }
 

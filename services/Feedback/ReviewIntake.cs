@@ -50,6 +50,9 @@ public sealed class ReviewIntake(
             ProductId = review.ProductId,
             ReviewerId = review.ReviewerId,
             Verdict = review.Verdict,
+            ConversationId = review.ConversationId,
+            Query = review.Query,
+            Context = review.Context,
             OriginalText = review.OriginalText,
             CorrectedText = review.CorrectedText,
             Ratings = review.Ratings,
@@ -88,28 +91,15 @@ public sealed class ReviewIntake(
                 cancellationToken);
         }
 
+        if (review.RequiredReviews > 1)
+        {
+            // The item's consensus decides, once every review is in (see ReviewerAgreement).
+            return await store.RecordReviewOnceAsync(record with { Outcome = CorrectionOutcome.Held, Similarity = validation.Similarity }, cancellationToken);
+        }
+
         // The example goes in before the review that points at it, so an accepted review never names a missing example.
         var example = await store.AddGoldenExampleOnceAsync(
-            new GoldenExample
-            {
-                Id = GoldenExample.IdFor(review.ReviewId),
-                ProductId = review.ProductId,
-                Query = review.Query,
-                Context = review.Context,
-                HumanOutput = corrected,
-                OriginalText = review.OriginalText,
-                Categories = review.Categories,
-                ReviewerId = review.ReviewerId,
-                ReviewerReliability = reviewer?.AgreementRate ?? 1.0,
-                Similarity = validation.Similarity,
-                ResponseId = review.ResponseId,
-                ReviewId = review.ReviewId,
-                ConversationId = review.ConversationId,
-                ModelVersion = review.ModelVersion,
-                ReviewedAt = completedAt,
-                AcceptedAt = now,
-            },
-            cancellationToken);
+            GoldenExample.Of(record, corrected, validation.Similarity, reviewer?.AgreementRate ?? 1.0, now), cancellationToken);
 
         return await store.RecordReviewOnceAsync(
             record with { Outcome = CorrectionOutcome.Accepted, Similarity = example.Similarity, GoldenExampleId = example.Id },

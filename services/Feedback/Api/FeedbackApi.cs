@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using HitlLoop.Feedback.Agreement;
 using HitlLoop.Feedback.Metrics;
 using HitlLoop.Feedback.Storage;
@@ -11,6 +12,11 @@ internal static class FeedbackApi
 {
     private const int DefaultGoldenLimit = 50;
     private const int MaxGoldenLimit = 500;
+
+    private static ProblemHttpResult NoItem(string responseId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Item not found",
+        detail: $"Feedback has no fully reviewed multi-review item for response '{responseId}'.");
 
     public static void MapFeedbackApi(this IEndpointRouteBuilder endpoints)
     {
@@ -65,6 +71,40 @@ internal static class FeedbackApi
             var items = await store.ReviewedItemsAsync(productId, window[0], window[^1].AddDays(1), AgreementReport.MaxItems, cancellationToken);
             return TypedResults.Ok(AgreementReport.Build(productId, window, items));
         }).RequireAuthorization(HitlPolicies.Metrics);
+
+        // Items whose blind reviewers disagreed under the consensus rule, oldest first: a lead's work list.
+        api.MapGet("/items/disputed", async Task<Results<Ok<IReadOnlyList<ReviewedItem>>, ValidationProblem>> (
+            string? productId, int? limit, IFeedbackStore store, CancellationToken cancellationToken) =>
+        {
+            if (limit is < 1 or > MaxGoldenLimit)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must lie in 1..{MaxGoldenLimit}."] });
+            }
+
+            return TypedResults.Ok(await store.DisputedItemsAsync(productId, limit ?? DefaultGoldenLimit, cancellationToken));
+        }).RequireAuthorization(HitlPolicies.Lead);
+
+        api.MapGet("/items/{responseId}", async Task<Results<Ok<ReviewedItem>, ProblemHttpResult>> (
+            string responseId, IFeedbackStore store, CancellationToken cancellationToken) =>
+            await store.FindReviewedItemAsync(responseId, cancellationToken) is { } item ? TypedResults.Ok(item) : NoItem(responseId))
+            .RequireAuthorization(HitlPolicies.Lead);
+
+        // A lead decides a disputed item; an edit becomes the golden example. 409 once the item is decided.
+        api.MapPost("/items/{responseId}/adjudication", async Task<Results<Ok<ReviewedItem>, ValidationProblem, ProblemHttpResult>> (
+            string responseId, AdjudicationRequest request, ClaimsPrincipal user, Adjudicator adjudicator, CancellationToken cancellationToken) =>
+        {
+            var result = await adjudicator.DecideAsync(responseId, user.UserName(), request, cancellationToken);
+            return result switch
+            {
+                { Problems: { } problems } => TypedResults.ValidationProblem(problems),
+                { Missing: true } => NoItem(responseId),
+                { Conflict: true } => TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Item not disputed",
+                    detail: $"Item '{responseId}' is {result.Item!.Status.ToString().ToLowerInvariant()}: only a disputed item is adjudicated, once."),
+                _ => TypedResults.Ok(result.Item!),
+            };
+        }).RequireAuthorization(HitlPolicies.Lead);
 
         api.MapGet("/golden", async Task<Results<Ok<IReadOnlyList<GoldenExample>>, ValidationProblem>> (
             string? productId, int? limit, IFeedbackStore store, CancellationToken cancellationToken) =>

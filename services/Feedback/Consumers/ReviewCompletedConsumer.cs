@@ -19,9 +19,15 @@ public sealed class ReviewCompletedConsumer(ReviewIntake intake, ReviewerAgreeme
             await context.Publish(accepted, context.CancellationToken);
         }
 
-        foreach (var measured in await agreement.ItemReviewedAsync(review.ResponseId, review.RequiredReviews, context.CancellationToken))
+        var item = await agreement.ItemReviewedAsync(review.ResponseId, review.RequiredReviews, context.CancellationToken);
+        foreach (var measured in item.Agreement)
         {
             await context.Publish(measured, context.CancellationToken);
+        }
+
+        if (item.Accepted is not null)
+        {
+            await context.Publish(item.Accepted, context.CancellationToken);
         }
     }
 }

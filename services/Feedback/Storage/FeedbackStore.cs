@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using HitlLoop.Contracts;
+using HitlLoop.Feedback.Agreement;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Feedback.Storage;
@@ -42,6 +43,8 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         await _items.EnsureIndexAsync(i => i.CompletedAt, cancellationToken: cancellationToken);
         await _items.EnsureIndexAsync(i => i.ProductId, cancellationToken: cancellationToken);
         await _comparisons.EnsureIndexAsync(c => c.ReviewerId, cancellationToken: cancellationToken);
+        await _items.EnsureIndexAsync(i => i.Status, cancellationToken: cancellationToken);
+        await _items.EnsureIndexAsync(i => i.OutboxPending, cancellationToken: cancellationToken);
     }
 
     public Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken) =>
@@ -130,6 +133,25 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
 
     public Task<IReadOnlyList<ReviewRecord>> ReviewsOfResponseAsync(string responseId, int limit, CancellationToken cancellationToken) =>
         _reviews.FindAsync(r => r.ResponseId == responseId, r => r.CompletedAt, limit: limit, cancellationToken: cancellationToken);
+
+    public IDocumentCollection<ReviewedItem> ReviewedItems => _items;
+
+    public Task<ReviewedItem?> FindReviewedItemAsync(string responseId, CancellationToken cancellationToken) =>
+        _items.FindByIdAsync(responseId, cancellationToken);
+
+    public Task<ReviewedItem?> ChangeReviewedItemAsync(string responseId, Func<ReviewedItem, ReviewedItem?> change, CancellationToken cancellationToken) =>
+        _items.UpdateAsync(responseId, change, cancellationToken);
+
+    public Task<IReadOnlyList<ReviewedItem>> DisputedItemsAsync(string? productId, int limit, CancellationToken cancellationToken) =>
+        productId is null
+            ? _items.FindAsync(i => i.Status == ConsensusStatus.Disputed, i => i.CompletedAt, limit: limit, cancellationToken: cancellationToken)
+            : _items.FindAsync(i => i.Status == ConsensusStatus.Disputed && i.ProductId == productId, i => i.CompletedAt, limit: limit, cancellationToken: cancellationToken);
+
+    public Task<ReviewRecord?> MarkCorrectionAcceptedAsync(string reviewId, string goldenExampleId, CancellationToken cancellationToken) =>
+        _reviews.UpdateAsync(
+            reviewId,
+            r => r.Outcome == CorrectionOutcome.Accepted ? null : r with { Outcome = CorrectionOutcome.Accepted, GoldenExampleId = goldenExampleId, Version = r.Version + 1 },
+            cancellationToken);
 
     public Task<ReviewedItem> RecordReviewedItemOnceAsync(ReviewedItem item, CancellationToken cancellationToken) =>
         _items.InsertOnceAsync(item, cancellationToken);

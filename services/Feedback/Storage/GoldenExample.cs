@@ -32,7 +32,42 @@ public sealed record GoldenExample : IDocument
     public DateTime ReviewedAt { get; init; }
     public DateTime AcceptedAt { get; init; }
 
+    /// <summary>What decided it: "single" (one review), "unanimous" or "majority" (blind reviewers), "adjudicated" (a lead).</summary>
+    public string Consensus { get; init; } = Consensuses.OneReview;
+
+    /// <summary>Every review of the item, and who gave them: one for a single review, all for a multi-reviewed item.</summary>
+    public IReadOnlyList<string> ReviewIds { get; init; } = [];
+
+    public IReadOnlyList<string> ReviewerIds { get; init; } = [];
+
+    /// <summary>Why the Router sent the response to review.</summary>
+    public IReadOnlyList<string> TriggerCodes { get; init; } = [];
+
     public static string IdFor(string reviewId) => IdPrefix + reviewId;
+
+    /// <summary>The example a review's correction makes, its lineage taken from the review.</summary>
+    public static GoldenExample Of(ReviewRecord review, string humanOutput, double similarity, double reviewerReliability, DateTime acceptedAt) => new()
+    {
+        Id = IdFor(review.Id),
+        ProductId = review.ProductId,
+        Query = review.Query,
+        Context = review.Context,
+        HumanOutput = humanOutput,
+        OriginalText = review.OriginalText,
+        Categories = review.Categories,
+        ReviewerId = review.ReviewerId,
+        ReviewerReliability = reviewerReliability,
+        Similarity = similarity,
+        ResponseId = review.ResponseId,
+        ReviewId = review.Id,
+        ConversationId = review.ConversationId,
+        ModelVersion = review.ModelVersion,
+        ReviewedAt = review.CompletedAt,
+        AcceptedAt = acceptedAt,
+        ReviewIds = [review.Id],
+        ReviewerIds = [review.ReviewerId],
+        TriggerCodes = review.TriggerCodes,
+    };
 
     public CorrectionAccepted ToEvent() => new()
     {
@@ -51,4 +86,13 @@ public sealed record GoldenExample : IDocument
         ModelVersion = ModelVersion,
         AcceptedAt = new DateTimeOffset(DateTime.SpecifyKind(AcceptedAt, DateTimeKind.Utc)),
     };
+}
+
+/// <summary>The values of <see cref="GoldenExample.Consensus"/>.</summary>
+public static class Consensuses
+{
+    public const string OneReview = "single";
+    public const string Unanimous = "unanimous";
+    public const string Majority = "majority";
+    public const string Adjudicated = "adjudicated";
 }

@@ -1,3 +1,5 @@
+using HitlLoop.ServiceDefaults.Storage;
+
 namespace HitlLoop.Feedback.Storage;
 
 public interface IFeedbackStore
@@ -34,6 +36,20 @@ public interface IFeedbackStore
 
     /// <summary>The reviews of one response (several when it needed more than one reviewer), oldest first.</summary>
     Task<IReadOnlyList<ReviewRecord>> ReviewsOfResponseAsync(string responseId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The fully reviewed items, for their outbox.</summary>
+    IDocumentCollection<ReviewedItem> ReviewedItems { get; }
+
+    Task<ReviewedItem?> FindReviewedItemAsync(string responseId, CancellationToken cancellationToken);
+
+    /// <summary>Read-modify-write of one item (see DocumentCollectionExtensions.UpdateAsync); null when it is missing.</summary>
+    Task<ReviewedItem?> ChangeReviewedItemAsync(string responseId, Func<ReviewedItem, ReviewedItem?> change, CancellationToken cancellationToken);
+
+    /// <summary>Items waiting for a lead, oldest first.</summary>
+    Task<IReadOnlyList<ReviewedItem>> DisputedItemsAsync(string? productId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Marks a held correction as the one its item's consensus trained on.</summary>
+    Task<ReviewRecord?> MarkCorrectionAcceptedAsync(string reviewId, string goldenExampleId, CancellationToken cancellationToken);
 
     /// <summary>Stores the item unless it was stored before; returns the item that stands.</summary>
     Task<ReviewedItem> RecordReviewedItemOnceAsync(ReviewedItem item, CancellationToken cancellationToken);

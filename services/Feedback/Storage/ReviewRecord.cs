@@ -10,6 +10,9 @@ public enum CorrectionOutcome
     NotApplicable,
     Accepted,
     Rejected,
+
+    /// <summary>A valid correction of a multi-reviewed item, held until the item's consensus says whether it trains the bot.</summary>
+    Held,
 }
 
 /// <summary>One completed review, as Feedback judged it; the basis of every loop metric.</summary>
@@ -23,6 +26,9 @@ public sealed record ReviewRecord : IDocument
     public required string ProductId { get; init; }
     public required string ReviewerId { get; init; }
     public required ReviewVerdict Verdict { get; init; }
+    public string ConversationId { get; init; } = "";
+    public string Query { get; init; } = "";
+    public ResponseContext Context { get; init; } = new();
     public string OriginalText { get; init; } = "";
     public string? CorrectedText { get; init; }
     public ReviewRatings Ratings { get; init; } = new();

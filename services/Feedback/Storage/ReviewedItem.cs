@@ -1,4 +1,6 @@
 using HitlLoop.Contracts;
+using HitlLoop.Feedback.Agreement;
+using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Feedback.Storage;
@@ -6,8 +8,14 @@ namespace HitlLoop.Feedback.Storage;
 /// <summary>One review of a multi-reviewed item, as agreement sees it.</summary>
 public sealed record ItemReview(string ReviewerId, string ReviewId, int ReviewNumber, ReviewVerdict Verdict, IReadOnlyList<string> Labels);
 
-/// <summary>An item every required reviewer has reviewed, blind to one another: the unit agreement is computed on.</summary>
-public sealed record ReviewedItem : IDocument
+/// <summary>A lead's decision on an item its reviewers disagreed on.</summary>
+public sealed record Adjudication(string LeadId, ReviewVerdict Verdict, string? CorrectedText, string? Notes, DateTime At);
+
+/// <summary>
+/// An item every required reviewer has reviewed, blind to one another: the unit agreement is computed on, and the
+/// consensus that decides what, if anything, of it becomes training data.
+/// </summary>
+public sealed record ReviewedItem : IHasOutbox<ReviewedItem>
 {
     /// <summary>The response id.</summary>
     public required string Id { get; init; }
@@ -20,6 +28,22 @@ public sealed record ReviewedItem : IDocument
 
     /// <summary>When the last of its reviews was completed.</summary>
     public DateTime CompletedAt { get; init; }
+
+    public ConsensusRule Rule { get; init; }
+    public ConsensusStatus Status { get; init; }
+
+    /// <summary>The verdict that stands: the reviewers' under the rule, or the lead's; null while disputed.</summary>
+    public ReviewVerdict? Verdict { get; init; }
+
+    public Adjudication? Adjudication { get; init; }
+
+    /// <summary>The golden example the item became, when its verdict stands as an edit with a correction fit to train on.</summary>
+    public string? GoldenExampleId { get; init; }
+
+    public IReadOnlyList<OutboxMessage> Outbox { get; init; } = [];
+    public bool OutboxPending { get; init; }
+
+    public ReviewedItem WithOutboxDelivered() => this with { Outbox = [], OutboxPending = false, Version = Version + 1 };
 
     public bool Unanimous => Reviews.Select(r => r.Verdict).Distinct().Count() == 1;
 

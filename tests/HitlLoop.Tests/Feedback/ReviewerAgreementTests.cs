@@ -86,7 +86,7 @@ public sealed class ReviewerAgreementTests
         var early = new[] { await DisagreeOn("d-1"), await DisagreeOn("d-2"), await DisagreeOn("d-3") };
         var judged = await DisagreeOn("d-4");
 
-        Assert.That(early.Select(r => r.Outcome), Is.All.EqualTo(CorrectionOutcome.Accepted), "agreement 0 on fewer than 3 items does not judge dan yet");
+        Assert.That(early.Select(r => r.Outcome), Is.All.EqualTo(CorrectionOutcome.Held), "agreement 0 on fewer than 3 items does not judge dan yet");
         Assert.That(judged.Outcome, Is.EqualTo(CorrectionOutcome.Rejected));
         Assert.That(judged.RejectionReasons.Select(r => r.Code), Does.Contain(RejectionCodes.UnreliableReviewer));
     }

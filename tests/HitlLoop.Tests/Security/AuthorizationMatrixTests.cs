@@ -74,6 +74,9 @@ public sealed class AuthorizationMatrixTests(string host)
         ["GET /api/feedback/metrics"] = [Lead, Ml, Admin],
         ["GET /api/feedback/metrics/daily"] = [Lead, Ml, Admin],
         ["GET /api/feedback/agreement"] = [Lead, Ml, Admin],
+        ["GET /api/feedback/items/disputed"] = [Lead, Admin],
+        ["GET /api/feedback/items/{responseId}"] = [Lead, Admin],
+        ["POST /api/feedback/items/{responseId}/adjudication"] = [Lead, Admin],
         ["GET /api/feedback/golden"] = [Ml, Lead, Admin],
         ["GET /api/feedback/reviews/{reviewId}"] = [Lead, Admin],
     };
