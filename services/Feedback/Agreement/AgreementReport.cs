@@ -30,6 +30,12 @@ public sealed record AgreementDay(DateOnly Date, long Items, double? RawAgreemen
 /// <summary>A reviewer's agreement with peers over the report's items: pairs of verdicts, and the share that agree.</summary>
 public sealed record ReviewerAgreementRow(string ReviewerId, long Items, long Pairs, double? Agreement);
 
+/// <summary>
+/// Agreement on one label of the reviewers' label sets: each reviewer of each item either gave it or did not.
+/// <see cref="Items"/> counts the items at least one reviewer gave it to.
+/// </summary>
+public sealed record LabelAgreement(string Label, long Items, double? RawAgreement, double? KrippendorffAlpha);
+
 /// <summary>Two reviewers who reviewed the same items, with Cohen's kappa between them.</summary>
 public sealed record ReviewerPairAgreement(string First, string Second, long SharedItems, double? RawAgreement, double? CohenKappa);
 
@@ -43,13 +49,17 @@ public sealed record AgreementReport(
     bool? MeetsTarget,
     IReadOnlyList<AgreementDay> Daily,
     IReadOnlyList<ReviewerAgreementRow> Reviewers,
-    IReadOnlyList<ReviewerPairAgreement> Pairs)
+    IReadOnlyList<ReviewerPairAgreement> Pairs,
+    IReadOnlyList<LabelAgreement> Labels)
 {
     /// <summary>The most items a report reads: the newest, so its cost does not grow with history.</summary>
     public const int MaxItems = 20_000;
 
     /// <summary>The most reviewer pairs listed, those sharing most items first.</summary>
     public const int MaxPairs = 100;
+
+    /// <summary>The most labels listed, the most used first.</summary>
+    public const int MaxLabels = 50;
 
     /// <summary>The seeds' target, on raw agreement.</summary>
     public const double MinAgreement = 0.85;
@@ -81,8 +91,26 @@ public sealed record AgreementReport(
             overall.RawAgreement is { } raw ? raw > MinAgreement : null,
             daily,
             reviewers,
-            PairsOf(items));
+            PairsOf(items),
+            LabelsOf(items));
     }
+
+    /// <summary>Each label as a yes/no judgement by every reviewer of every item of the report.</summary>
+    private static List<LabelAgreement> LabelsOf(IReadOnlyList<ReviewedItem> items) =>
+    [
+        .. items
+            .SelectMany(i => i.Reviews.SelectMany(r => r.Labels).Distinct(StringComparer.Ordinal).Select(label => (Label: label, Item: i)))
+            .GroupBy(x => x.Label, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(MaxLabels)
+            .Select(g =>
+            {
+                var units = items.Select(i => (IReadOnlyList<bool>)[.. i.Reviews.Select(r => r.Labels.Contains(g.Key, StringComparer.Ordinal))]).ToList();
+                return new LabelAgreement(
+                    g.Key, g.Count(), AgreementCoefficients.RawAgreement(units), AgreementCoefficients.KrippendorffAlphaNominal(units));
+            }),
+    ];
 
     private static List<ReviewerPairAgreement> PairsOf(IReadOnlyList<ReviewedItem> items)
     {

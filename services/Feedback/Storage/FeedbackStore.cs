@@ -165,10 +165,12 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         Agreed: await _comparisons.CountAsync(c => c.ReviewerId == reviewerId && c.Agreed, cancellationToken));
 
     public Task<ReviewerStats> RecordAgreementAsync(string reviewerId, PeerCounts counts, DateTime measuredAt, CancellationToken cancellationToken) =>
-        // Counted from the stored comparisons, so the larger count is the later: a stale refresh changes nothing.
+        // Counted from the stored comparisons, which only grow: counts below the stored ones in any way are stale (or
+        // were taken while another item's comparisons went in) and change nothing.
         _reviewers.UpsertAsync(
             new ReviewerStats { Id = reviewerId },
-            current => current.PairsCompared >= counts.Pairs
+            current => counts.Pairs < current.PairsCompared || counts.Items < current.ItemsCompared || counts.Agreed < current.PairsAgreed
+                       || counts == new PeerCounts(current.ItemsCompared, current.PairsCompared, current.PairsAgreed)
                 ? null
                 : current with
                 {

@@ -49,8 +49,8 @@ public sealed class ReviewerAgreementTests
         await harness.Bus.Bus.Publish(Review("item-1", "ben", 2, ReviewVerdict.Approved));
 
         var ben = await Eventually.Get(() => store.FindReviewerAsync("ben", CancellationToken.None), r => r?.PairsCompared == 3, what: "ben compared on three items");
-        var anna = await store.FindReviewerAsync("anna", CancellationToken.None);
-        var cleo = await store.FindReviewerAsync("cleo", CancellationToken.None);
+        var anna = await Eventually.Get(() => store.FindReviewerAsync("anna", CancellationToken.None), r => r?.PairsCompared == 2, what: "anna compared on two items");
+        var cleo = await Eventually.Get(() => store.FindReviewerAsync("cleo", CancellationToken.None), r => r?.PairsCompared == 1, what: "cleo compared on one item");
         await HarnessPolling.EventuallyAsync(
             () => harness.Bus.GetConsumerHarness<ReviewCompletedConsumer>().Consumed.SoFar<ReviewCompleted>(), all => all.Count == 7);
 
@@ -136,6 +136,38 @@ public sealed class ReviewerAgreementTests
             Assert.That((double)metrics!["reviewerAgreement"]!["value"]!, Is.EqualTo(0.7).Within(1e-12));
             Assert.That((int)otherProduct!["overall"]!["items"]!, Is.Zero);
             Assert.That(otherProduct["overall"]!["rawAgreement"], Is.Null);
+        });
+    }
+
+    /// <summary>Krippendorff (2011), section A, as one label of two reviewers' label sets: α = 0.095, raw agreement 0.6.</summary>
+    [Test]
+    public async Task Label_sets_get_agreement_per_label_over_every_item()
+    {
+        await using var app = new HitlApp<FeedbackService>();
+        using var client = app.ClientAs("lee", HitlRoles.Lead);
+        var intake = app.Services.GetRequiredService<ReviewIntake>();
+        var agreement = app.Services.GetRequiredService<ReviewerAgreement>();
+        int[] first = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0];
+        int[] second = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0];
+        IReadOnlyList<string> LabelsOf(int given) => given == 1 ? ["tone", "verbose"] : ["verbose"];
+        for (var i = 0; i < first.Length; i++)
+        {
+            await intake.RecordAsync(Review($"l-{i}", "reader-1", 1, ReviewVerdict.Approved) with { Labels = LabelsOf(first[i]) }, CancellationToken.None);
+            await intake.RecordAsync(Review($"l-{i}", "reader-2", 2, ReviewVerdict.Approved) with { Labels = LabelsOf(second[i]) }, CancellationToken.None);
+            await agreement.ItemReviewedAsync($"l-{i}", 2, CancellationToken.None);
+        }
+
+        var labels = (await client.GetFromJsonAsync<JsonObject>("/api/feedback/agreement"))!["labels"]!.AsArray();
+
+        var tone = labels.Single(l => (string?)l!["label"] == "tone")!;
+        var verbose = labels.Single(l => (string?)l!["label"] == "verbose")!;
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)tone["items"]!, Is.EqualTo(5));
+            Assert.That((double)tone["rawAgreement"]!, Is.EqualTo(0.6).Within(1e-12));
+            Assert.That((double)tone["krippendorffAlpha"]!, Is.EqualTo(0.095).Within(0.0005));
+            Assert.That((double)verbose["rawAgreement"]!, Is.EqualTo(1));
+            Assert.That(verbose["krippendorffAlpha"], Is.Null, "every reviewer gave it every time: no variation to agree on");
         });
     }
 
