@@ -24,6 +24,12 @@ public sealed record LoopMetricsReport
     public long CorrectionsRejected { get; init; }
     public required TargetedRate CorrectionRate { get; init; }
     public required TargetedRate AverageReviewSeconds { get; init; }
+
+    /// <summary>The median time to review: half the reviews took no longer.</summary>
+    public required TargetedRate ReviewSecondsP50 { get; init; }
+
+    /// <summary>Nine reviews in ten took no longer than this.</summary>
+    public required TargetedRate ReviewSecondsP90 { get; init; }
     public required TargetedRate ReviewerAgreement { get; init; }
     public required TargetedRate ReviewRate { get; init; }
     public required TargetedRate SameMistakeRate { get; init; }
@@ -85,6 +91,8 @@ public static class LoopMetrics
                 MeetsTarget = reviewTime.AverageSeconds is { } seconds ? seconds < MaxReviewSeconds : null,
                 Note = string.Create(CultureInfo.InvariantCulture, $"mean over the latest {reviewTime.Reviews:N0} reviews (window {ReviewTimeWindow:N0})"),
             },
+            ReviewSecondsP50 = ReviewSeconds(reviewTime.P50Seconds, "median", reviewTime.Reviews),
+            ReviewSecondsP90 = ReviewSeconds(reviewTime.P90Seconds, "90th percentile (nearest rank)", reviewTime.Reviews),
             ReviewerAgreement = new TargetedRate
             {
                 Value = agreement.RawAgreement,
@@ -144,4 +152,12 @@ public static class LoopMetrics
                     $"{counts.Repeats:N0} of {counts.Corrections:N0} corrections in the last {counts.WindowDays} days repeated a mistake whose rule had shipped, as PatternLearner measured them"),
         };
     }
+
+    private static TargetedRate ReviewSeconds(double? seconds, string what, int reviews) => new()
+    {
+        Value = seconds,
+        Target = "< 2 min",
+        MeetsTarget = seconds is { } measured ? measured < MaxReviewSeconds : null,
+        Note = string.Create(CultureInfo.InvariantCulture, $"{what} of the latest {reviews:N0} reviews (window {ReviewTimeWindow:N0})"),
+    };
 }

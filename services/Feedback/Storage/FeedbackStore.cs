@@ -116,7 +116,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
             descending: true,
             limit: window,
             cancellationToken);
-        return new ReviewTime(latest.Count == 0 ? null : latest.Average(r => r.ReviewDurationSeconds), latest.Count);
+        return ReviewTime.Of([.. latest.Select(r => r.ReviewDurationSeconds)]);
     }
 
     public Task<UserFeedbackRecord> RecordUserFeedbackOnceAsync(UserFeedbackRecord feedback, CancellationToken cancellationToken) =>

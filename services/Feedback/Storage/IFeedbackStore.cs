@@ -79,6 +79,22 @@ public interface IFeedbackStore
 }
 
 /// <summary>Mean review duration over the latest <see cref="Reviews"/> reviews; null when there are none.</summary>
-public sealed record ReviewTime(double? AverageSeconds, int Reviews);
+public sealed record ReviewTime(double? AverageSeconds, int Reviews, double? P50Seconds = null, double? P90Seconds = null)
+{
+    public static ReviewTime Of(IReadOnlyCollection<double> seconds)
+    {
+        if (seconds.Count == 0)
+        {
+            return new ReviewTime(null, 0);
+        }
+
+        var sorted = seconds.Order().ToArray();
+        return new ReviewTime(sorted.Average(), sorted.Length, NearestRank(sorted, 0.5), NearestRank(sorted, 0.9));
+    }
+
+    /// <summary>The nearest-rank percentile: the smallest value at least <paramref name="share"/> of the values do not exceed.</summary>
+    private static double NearestRank(double[] sorted, double share) =>
+        sorted[Math.Max(0, (int)Math.Ceiling(share * sorted.Length) - 1)];
+}
 
 public sealed record ReviewCounts(long Reviews, long Approved, long Edited, long Rejected, long CorrectionsAccepted, long CorrectionsRejected);

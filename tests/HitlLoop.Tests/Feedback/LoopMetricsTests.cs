@@ -36,7 +36,7 @@ public sealed class LoopMetricsTests
         var metrics = LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, AgreementFigures.None, NoUserFeedback);
 
         Assert.That(
-            new[] { metrics.CorrectionRate, metrics.AverageReviewSeconds, metrics.ReviewerAgreement, metrics.ReviewRate, metrics.SameMistakeRate }
+            new[] { metrics.CorrectionRate, metrics.AverageReviewSeconds, metrics.ReviewSecondsP50, metrics.ReviewSecondsP90, metrics.ReviewerAgreement, metrics.ReviewRate, metrics.SameMistakeRate }
                 .Select(rate => (rate.Value, rate.MeetsTarget)),
             Is.All.EqualTo(((double?)null, (bool?)null)));
     }
@@ -68,5 +68,22 @@ public sealed class LoopMetricsTests
         Assert.That(rate.Value, Is.EqualTo(0.9).Within(1e-9));
         Assert.That(rate.MeetsTarget, Is.True);
         Assert.That(LoopMetrics.Compute(null, Counts(0, 0), NoReviewTime, AgreementFigures.None, NoUserFeedback).PositiveFeedbackRate.Value, Is.Null);
+    }
+
+    [Test]
+    public void Time_to_review_gives_the_median_and_the_90th_percentile_by_nearest_rank()
+    {
+        // Ten reviews: 30 s to 300 s by 30 s. Nearest rank: p50 is the 5th value, p90 the 9th.
+        var time = ReviewTime.Of([.. Enumerable.Range(1, 10).Select(i => 30.0 * i).Reverse()]);
+        var metrics = LoopMetrics.Compute(null, Counts(10, 0), time, AgreementFigures.None, NoUserFeedback);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((time.P50Seconds, time.P90Seconds, time.AverageSeconds), Is.EqualTo(((double?)150, (double?)270, (double?)165)));
+            Assert.That((metrics.ReviewSecondsP50.MeetsTarget, metrics.ReviewSecondsP90.MeetsTarget), Is.EqualTo(((bool?)false, (bool?)false)));
+            Assert.That(ReviewTime.Of([119, 10, 20]).P90Seconds, Is.EqualTo(119));
+            Assert.That(LoopMetrics.Compute(null, Counts(3, 0), ReviewTime.Of([119, 10, 20]), AgreementFigures.None, NoUserFeedback).ReviewSecondsP50.MeetsTarget, Is.True);
+            Assert.That(ReviewTime.Of([]).P50Seconds, Is.Null);
+        });
     }
 }
