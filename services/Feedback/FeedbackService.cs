@@ -1,5 +1,6 @@
 using HitlLoop.Feedback.Agreement;
 using HitlLoop.Feedback.Api;
+using HitlLoop.Feedback.Exports;
 using HitlLoop.Feedback.Consumers;
 using HitlLoop.Feedback.Corrections;
 using HitlLoop.Feedback.Storage;
@@ -25,6 +26,7 @@ public sealed class FeedbackService : IHitlService
         builder.Services.AddSingleton<ReviewIntake>();
         builder.Services.AddSingleton<ReviewerAgreement>();
         builder.Services.AddSingleton<Adjudicator>();
+        builder.Services.AddSingleton<GoldenReader>();
         builder.Services.AddOutbox(sp => sp.GetRequiredService<IFeedbackStore>().ReviewedItems);
         builder.Services.AddSingleton<UserFeedbackIntake>();
     }

@@ -178,7 +178,7 @@ public sealed class EndToEndTests
         training.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", MlTeamKey);
         patterns.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ProductKey);
         var decisions = await Json.GetAsync(router.Http, "api/router/stats");
-        var golden = await Json.GetAsync(feedback.Http, $"api/feedback/golden?productId={Product}");
+        var golden = (await Json.GetAsync(feedback.Http, $"api/feedback/golden?productId={Product}")).GetProperty("items");
         // The chat product asks for few-shot guidance through the typed client.
         var guidanceClient = HitlClientRegistration.CreateGuidanceClient(patterns.Http);
         var guidance = await Eventually.Get(

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
 using HitlLoop.Feedback.Agreement;
+using HitlLoop.Feedback.Exports;
 using HitlLoop.Feedback.Metrics;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults.Security;
@@ -17,6 +19,52 @@ internal static class FeedbackApi
         statusCode: StatusCodes.Status404NotFound,
         title: "Item not found",
         detail: $"Feedback has no fully reviewed multi-review item for response '{responseId}'.");
+
+    private static void MapExport(
+        RouteGroupBuilder api, string route, string contentType, Func<Stream, IAsyncEnumerable<GoldenExample>, CancellationToken, Task> write) =>
+        api.MapGet(route, async Task<Results<EmptyHttpResult, ValidationProblem>> (
+            string? productId, string? category, string? label, string? from, string? to,
+            HttpContext http, GoldenReader reader, CancellationToken cancellationToken) =>
+        {
+            var problems = new Dictionary<string, string[]>();
+            var query = QueryOf(productId, category, label, from, to, problems);
+            if (problems.Count > 0)
+            {
+                return TypedResults.ValidationProblem(problems);
+            }
+
+            http.Response.ContentType = contentType;
+            await write(http.Response.Body, reader.ReadAllAsync(query, cancellationToken), cancellationToken);
+            return TypedResults.Empty;
+        }).RequireAuthorization(HitlPolicies.Datasets);
+
+    /// <summary>The filters of the golden endpoints; from and to are ISO 8601 instants or dates (UTC), to exclusive.</summary>
+    private static GoldenQuery QueryOf(string? productId, string? category, string? label, string? from, string? to, Dictionary<string, string[]> problems)
+    {
+        DateTime? Instant(string? text, string field)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                return parsed.UtcDateTime;
+            }
+
+            problems[field] = [$"{field} must be an ISO 8601 date or instant, e.g. 2026-06-01 or 2026-06-01T12:00:00Z."];
+            return null;
+        }
+
+        var query = new GoldenQuery(productId, category, label, Instant(from, "from"), Instant(to, "to"));
+        if (query is { From: { } start, To: { } end } && end <= start)
+        {
+            problems["to"] = ["to must come after from."];
+        }
+
+        return query;
+    }
 
     public static void MapFeedbackApi(this IEndpointRouteBuilder endpoints)
     {
@@ -106,19 +154,33 @@ internal static class FeedbackApi
             };
         }).RequireAuthorization(HitlPolicies.Lead);
 
-        api.MapGet("/golden", async Task<Results<Ok<IReadOnlyList<GoldenExample>>, ValidationProblem>> (
-            string? productId, int? limit, IFeedbackStore store, CancellationToken cancellationToken) =>
+        // Golden data for leads and the ML team, newest first, a page at a time: pass "next" back as "after".
+        api.MapGet("/golden", async Task<Results<Ok<GoldenPage>, ValidationProblem>> (
+            string? productId, string? category, string? label, string? from, string? to, int? limit, string? after,
+            GoldenReader reader, CancellationToken cancellationToken) =>
         {
+            var problems = new Dictionary<string, string[]>();
             if (limit is < 1 or > MaxGoldenLimit)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    ["limit"] = [$"limit must lie in 1..{MaxGoldenLimit}."],
-                });
+                problems["limit"] = [$"limit must lie in 1..{MaxGoldenLimit}."];
             }
 
-            return TypedResults.Ok(await store.LatestGoldenExamplesAsync(productId, limit ?? DefaultGoldenLimit, cancellationToken));
+            var cursor = after is null ? null : GoldenCursor.TryDecode(after);
+            if (after is not null && cursor is null)
+            {
+                problems["after"] = ["after must be the \"next\" of an earlier page."];
+            }
+
+            var query = QueryOf(productId, category, label, from, to, problems);
+            return problems.Count > 0
+                ? TypedResults.ValidationProblem(problems)
+                : TypedResults.Ok(await reader.PageAsync(query, cursor, limit ?? DefaultGoldenLimit, cancellationToken));
         }).RequireAuthorization(HitlPolicies.Datasets);
+
+        // Exports for fine-tuning and analysis, streamed: memory stays flat however many examples match.
+        MapExport(api, "/exports/sft.jsonl", GoldenExports.JsonLines, GoldenExports.WriteSftAsync);
+        MapExport(api, "/exports/dpo.jsonl", GoldenExports.JsonLines, GoldenExports.WriteDpoAsync);
+        MapExport(api, "/exports/golden.csv", GoldenExports.Csv, GoldenExports.WriteCsvAsync);
 
         api.MapGet("/reviews/{reviewId}", async Task<Results<Ok<ReviewRecord>, ProblemHttpResult>> (
             string reviewId, IFeedbackStore store, CancellationToken cancellationToken) =>

@@ -1,12 +1,16 @@
 using System.Linq.Expressions;
 using HitlLoop.Contracts;
 using HitlLoop.Feedback.Agreement;
+using HitlLoop.Feedback.Exports;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Feedback.Storage;
 
 internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
 {
+    /// <summary>The most golden examples accepted at one instant that paging reads together.</summary>
+    private const int MaxTiedExamples = 10_000;
+
     /// <summary>The most products whose same-mistake figures the overall rate adds up.</summary>
     private const int MaxProducts = 10_000;
 
@@ -63,6 +67,51 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         productId is null
             ? _golden.FindAsync(g => true, g => g.AcceptedAt, descending: true, limit, cancellationToken)
             : _golden.FindAsync(g => g.ProductId == productId, g => g.AcceptedAt, descending: true, limit, cancellationToken);
+
+    public async Task<IReadOnlyList<GoldenExample>> GoldenPageAsync(
+        string? productId, DateTime? from, DateTime? to, bool newestFirst, GoldenCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var lowest = from ?? DateTime.MinValue;
+        var beyondHighest = to ?? DateTime.MaxValue;
+        Expression<Func<GoldenExample, bool>> inRange = g => g.AcceptedAt >= lowest && g.AcceptedAt < beyondHighest;
+        var scope = productId is null ? inRange : Filters.And<GoldenExample>(g => g.ProductId == productId, inRange);
+
+        // Keyset paging on (acceptance time, id). The store orders by time alone, so each time's examples are read
+        // whole (there are few per instant) and put in id order here.
+        var page = new List<GoldenExample>(limit);
+        Expression<Func<GoldenExample, bool>>? beyond = null;
+        if (after is not null)
+        {
+            var at = after.AcceptedAt;
+            page.AddRange(InKeyOrder((await TiedAsync(at)).Where(g => after.Precedes(g, newestFirst)), newestFirst).Take(limit));
+            beyond = newestFirst ? g => g.AcceptedAt < at : g => g.AcceptedAt > at;
+        }
+
+        var wanted = limit - page.Count;
+        if (wanted <= 0)
+        {
+            return page;
+        }
+
+        var next = await _golden.FindAsync(beyond is null ? scope : Filters.And(scope, beyond), g => g.AcceptedAt, newestFirst, wanted, cancellationToken);
+        if (next.Count == wanted)
+        {
+            // The last instant may hold more examples than fit: the page takes them whole, in id order, as far as it can.
+            var last = next[^1].AcceptedAt;
+            next = [.. next.Where(g => g.AcceptedAt != last), .. await TiedAsync(last)];
+        }
+
+        page.AddRange(InKeyOrder(next, newestFirst).Take(wanted));
+        return page;
+
+        async Task<IReadOnlyList<GoldenExample>> TiedAsync(DateTime at) =>
+            await _golden.FindAsync(Filters.And(scope, g => g.AcceptedAt == at), MaxTiedExamples, cancellationToken);
+    }
+
+    private static IEnumerable<GoldenExample> InKeyOrder(IEnumerable<GoldenExample> examples, bool newestFirst) =>
+        newestFirst
+            ? examples.OrderByDescending(g => g.AcceptedAt).ThenByDescending(g => g.Id, StringComparer.Ordinal)
+            : examples.OrderBy(g => g.AcceptedAt).ThenBy(g => g.Id, StringComparer.Ordinal);
 
     public Task<ReviewerStats?> FindReviewerAsync(string reviewerId, CancellationToken cancellationToken) =>
         _reviewers.FindByIdAsync(reviewerId, cancellationToken);

@@ -21,6 +21,9 @@ public sealed record GoldenExample : IDocument
     public required string HumanOutput { get; init; }
     public required string OriginalText { get; init; }
     public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>The reviewer's labels for the answer (e.g. wrong_policy, tone).</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
     public required string ReviewerId { get; init; }
     public double ReviewerReliability { get; init; }
     public double Similarity { get; init; }
@@ -55,6 +58,7 @@ public sealed record GoldenExample : IDocument
         HumanOutput = humanOutput,
         OriginalText = review.OriginalText,
         Categories = review.Categories,
+        Labels = review.Labels,
         ReviewerId = review.ReviewerId,
         ReviewerReliability = reviewerReliability,
         Similarity = similarity,

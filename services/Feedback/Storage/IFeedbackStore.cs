@@ -1,3 +1,4 @@
+using HitlLoop.Feedback.Exports;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Feedback.Storage;
@@ -13,6 +14,13 @@ public interface IFeedbackStore
     Task<GoldenExample> AddGoldenExampleOnceAsync(GoldenExample example, CancellationToken cancellationToken);
 
     Task<GoldenExample?> FindGoldenExampleAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> golden examples accepted in [<paramref name="from"/>, <paramref name="to"/>), in
+    /// order of acceptance (then id), from just past <paramref name="after"/>.
+    /// </summary>
+    Task<IReadOnlyList<GoldenExample>> GoldenPageAsync(
+        string? productId, DateTime? from, DateTime? to, bool newestFirst, GoldenCursor? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<GoldenExample>> LatestGoldenExamplesAsync(string? productId, int limit, CancellationToken cancellationToken);

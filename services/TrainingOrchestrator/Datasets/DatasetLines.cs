@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using HitlLoop.ServiceDefaults.Training;
 using HitlLoop.TrainingOrchestrator.Storage;
 
 namespace HitlLoop.TrainingOrchestrator.Datasets;
@@ -18,61 +16,30 @@ public sealed record DatasetLine
     public string? Preference { get; init; }
 }
 
-/// <summary>
-/// Renders training lines. The bytes feed the snapshot's content hash, so the JSON options are fixed here
-/// and never taken from the host: property order is declaration order, no indentation, UTF-8 text kept readable.
-/// </summary>
+/// <summary>Renders a training example in the chat formats (see <see cref="ChatLines"/>, whose bytes feed the snapshot's hash).</summary>
 public static class DatasetLines
 {
-    /// <summary>The conversation history a training example keeps: its last ten turns.</summary>
-    public const int MaxContextTurns = 10;
-
-    public const string UserRole = "user";
-    public const string AssistantRole = "assistant";
-    public const string SystemRole = "system";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        WriteIndented = false,
-
-        // Served as application/jsonl and fed to tokenizers, never embedded in HTML: keep non-ASCII text as is.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    public const int MaxContextTurns = ChatLines.MaxContextTurns;
+    public const string UserRole = ChatLines.UserRole;
+    public const string AssistantRole = ChatLines.AssistantRole;
+    public const string SystemRole = ChatLines.SystemRole;
 
     public static DatasetLine Render(TrainingExample example)
     {
-        var prompt = Prompt(example);
+        var prompt = ChatLines.Prompt(example.RecentTurns, example.Query);
         var metadata = new Metadata(example.Id, example.ProductId, example.Categories, example.Split.Name());
-        var answer = new Message(AssistantRole, example.CorrectedText);
 
         return new DatasetLine
         {
             ExampleId = example.Id,
             Split = example.Split,
-            Sft = JsonSerializer.Serialize(new SftLine([.. prompt, answer], metadata), Json),
-            Preference = example.IsPreferencePair
-                ? JsonSerializer.Serialize(new PreferenceLine(prompt, [answer], [new Message(AssistantRole, example.OriginalText)], metadata), Json)
-                : null,
+            Sft = ChatLines.Sft(prompt, example.CorrectedText, metadata),
+            Preference = example.IsPreferencePair ? ChatLines.Preference(prompt, example.CorrectedText, example.OriginalText, metadata) : null,
         };
     }
 
     /// <summary>A correction is a preference pair when the bot said something and the human changed it.</summary>
-    public static bool IsPreferencePair(string originalText, string correctedText) =>
-        !string.IsNullOrWhiteSpace(originalText) && !string.Equals(originalText.Trim(), correctedText.Trim(), StringComparison.Ordinal);
-
-    private static List<Message> Prompt(TrainingExample example) =>
-    [
-        .. example.RecentTurns.TakeLast(MaxContextTurns).Select(turn => new Message(turn.Role, turn.Text)),
-        new Message(UserRole, example.Query),
-    ];
-
-    private sealed record Message(string Role, string Content);
+    public static bool IsPreferencePair(string originalText, string correctedText) => ChatLines.IsPreferencePair(originalText, correctedText);
 
     private sealed record Metadata(string ExampleId, string ProductId, IReadOnlyList<string> Categories, string Split);
-
-    private sealed record SftLine(IReadOnlyList<Message> Messages, Metadata Metadata);
-
-    private sealed record PreferenceLine(IReadOnlyList<Message> Prompt, IReadOnlyList<Message> Chosen, IReadOnlyList<Message> Rejected, Metadata Metadata);
 }

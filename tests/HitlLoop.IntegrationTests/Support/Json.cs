@@ -30,5 +30,5 @@ internal static class Json
 
     /// <summary>The corrected text of each golden example Feedback holds (its latest 500).</summary>
     public static async Task<List<string>> GoldenCorrectionsAsync(HttpClient ml) =>
-        [.. (await GetAsync(ml, "api/feedback/golden?limit=500")).EnumerateArray().Select(e => e.GetProperty("humanOutput").GetString()!)];
+        [.. (await GetAsync(ml, "api/feedback/golden?limit=500")).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("humanOutput").GetString()!)];
 }

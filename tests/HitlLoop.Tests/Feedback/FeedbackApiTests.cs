@@ -139,7 +139,7 @@ public sealed class FeedbackApiTests
         await Record(Review("g-2", ReviewVerdict.Edited, 40, Rewrite + " It reaches your card in 5-7 days."));
         await Record(Review("g-3", ReviewVerdict.Edited, 40, Rewrite, product: "sales-bot"));
 
-        var golden = (await _client.GetFromJsonAsync<JsonArray>("/api/feedback/golden?productId=support-bot&limit=10"))!;
+        var golden = (await _client.GetFromJsonAsync<JsonObject>("/api/feedback/golden?productId=support-bot&limit=10"))!["items"]!.AsArray();
 
         Assert.That(golden.Select(g => (string?)g!["id"]), Is.EqualTo(new[] { "ge-g-2", "ge-g-1" }));
         Assert.That((string?)golden[0]!["humanOutput"], Does.EndWith("5-7 days."));

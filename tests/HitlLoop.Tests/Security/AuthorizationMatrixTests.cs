@@ -78,6 +78,9 @@ public sealed class AuthorizationMatrixTests(string host)
         ["GET /api/feedback/items/{responseId}"] = [Lead, Admin],
         ["POST /api/feedback/items/{responseId}/adjudication"] = [Lead, Admin],
         ["GET /api/feedback/golden"] = [Ml, Lead, Admin],
+        ["GET /api/feedback/exports/sft.jsonl"] = [Ml, Lead, Admin],
+        ["GET /api/feedback/exports/dpo.jsonl"] = [Ml, Lead, Admin],
+        ["GET /api/feedback/exports/golden.csv"] = [Ml, Lead, Admin],
         ["GET /api/feedback/reviews/{reviewId}"] = [Lead, Admin],
     };
 
