@@ -6,13 +6,14 @@ using HitlLoop.Feedback.Storage;
 namespace HitlLoop.Feedback.Exports;
 
 /// <summary>
-/// Which golden examples to browse or export. Product and acceptance time narrow the indexed read; category and label
-/// are checked on each example read.
+/// Which golden examples to browse or export. The acceptance time narrows the indexed read; product, category and
+/// label are checked on each example read.
 /// </summary>
 public sealed record GoldenQuery(string? ProductId, string? Category, string? Label, DateTime? From, DateTime? To)
 {
     public bool Matches(GoldenExample example) =>
-        (Category is null || string.Equals(example.Context.Category, Category, StringComparison.Ordinal) || example.Categories.Contains(Category, StringComparer.Ordinal))
+        (ProductId is null || string.Equals(example.ProductId, ProductId, StringComparison.Ordinal))
+        && (Category is null || string.Equals(example.Context.Category, Category, StringComparison.Ordinal) || example.Categories.Contains(Category, StringComparer.Ordinal))
         && (Label is null || example.Labels.Contains(Label, StringComparer.Ordinal));
 }
 

@@ -23,7 +23,7 @@ public sealed class GoldenReader(IFeedbackStore store)
         var scanned = 0;
         while (true)
         {
-            var batch = await store.GoldenPageAsync(query.ProductId, query.From, query.To, newestFirst: true, cursor, limit, cancellationToken);
+            var batch = await store.GoldenPageAsync(query.From, query.To, newestFirst: true, cursor, limit, cancellationToken);
             foreach (var example in batch)
             {
                 cursor = GoldenCursor.At(example);
@@ -52,7 +52,7 @@ public sealed class GoldenReader(IFeedbackStore store)
         GoldenCursor? cursor = null;
         while (true)
         {
-            var batch = await store.GoldenPageAsync(query.ProductId, query.From, query.To, newestFirst: false, cursor, ExportBatch, cancellationToken);
+            var batch = await store.GoldenPageAsync(query.From, query.To, newestFirst: false, cursor, ExportBatch, cancellationToken);
             foreach (var example in batch)
             {
                 if (query.Matches(example))

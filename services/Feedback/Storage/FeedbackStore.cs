@@ -69,12 +69,20 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
             : _golden.FindAsync(g => g.ProductId == productId, g => g.AcceptedAt, descending: true, limit, cancellationToken);
 
     public async Task<IReadOnlyList<GoldenExample>> GoldenPageAsync(
-        string? productId, DateTime? from, DateTime? to, bool newestFirst, GoldenCursor? after, int limit, CancellationToken cancellationToken)
+        DateTime? from, DateTime? to, bool newestFirst, GoldenCursor? after, int limit, CancellationToken cancellationToken)
     {
-        var lowest = from ?? DateTime.MinValue;
-        var beyondHighest = to ?? DateTime.MaxValue;
-        Expression<Func<GoldenExample, bool>> inRange = g => g.AcceptedAt >= lowest && g.AcceptedAt < beyondHighest;
-        var scope = productId is null ? inRange : Filters.And<GoldenExample>(g => g.ProductId == productId, inRange);
+        // Only the acceptance time narrows the read: the embedded store uses one index a query, and one on the product
+        // would leave it sorting the product's every example for each page.
+        Expression<Func<GoldenExample, bool>>? scope = null;
+        if (from is { } lowest)
+        {
+            scope = Filters.And(scope, g => g.AcceptedAt >= lowest);
+        }
+
+        if (to is { } beyondHighest)
+        {
+            scope = Filters.And(scope, g => g.AcceptedAt < beyondHighest);
+        }
 
         // Keyset paging on (acceptance time, id). The store orders by time alone, so each time's examples are read
         // whole (there are few per instant) and put in id order here.
@@ -93,7 +101,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
             return page;
         }
 
-        var next = await _golden.FindAsync(beyond is null ? scope : Filters.And(scope, beyond), g => g.AcceptedAt, newestFirst, wanted, cancellationToken);
+        var next = await _golden.FindAsync(Filters.And(scope, beyond ?? (g => true)), g => g.AcceptedAt, newestFirst, wanted, cancellationToken);
         if (next.Count == wanted)
         {
             // The last instant may hold more examples than fit: the page takes them whole, in id order, as far as it can.

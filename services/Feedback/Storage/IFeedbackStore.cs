@@ -20,7 +20,7 @@ public interface IFeedbackStore
     /// order of acceptance (then id), from just past <paramref name="after"/>.
     /// </summary>
     Task<IReadOnlyList<GoldenExample>> GoldenPageAsync(
-        string? productId, DateTime? from, DateTime? to, bool newestFirst, GoldenCursor? after, int limit, CancellationToken cancellationToken);
+        DateTime? from, DateTime? to, bool newestFirst, GoldenCursor? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<GoldenExample>> LatestGoldenExamplesAsync(string? productId, int limit, CancellationToken cancellationToken);
