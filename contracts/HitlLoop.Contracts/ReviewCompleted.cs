@@ -26,6 +26,9 @@ public sealed record ReviewCompleted
     public IReadOnlyList<string> TriggerCodes { get; init; } = [];
     public string? ModelVersion { get; init; }
 
+    /// <summary>The Router policy version that sent the response to review.</summary>
+    public string? PolicyVersion { get; init; }
+
     /// <summary>How many different reviewers the item needed; Feedback computes agreement once all are in.</summary>
     public int RequiredReviews { get; init; } = 1;
 

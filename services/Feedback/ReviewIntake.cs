@@ -64,6 +64,7 @@ public sealed class ReviewIntake(
             ReviewDurationSeconds = review.ReviewDurationSeconds,
             TriggerCodes = review.TriggerCodes,
             ModelVersion = review.ModelVersion,
+            PolicyVersion = review.PolicyVersion,
             RequiredReviews = review.RequiredReviews,
             ReviewNumber = review.ReviewNumber,
             CompletedAt = completedAt,

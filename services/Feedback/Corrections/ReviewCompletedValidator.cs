@@ -5,8 +5,8 @@ namespace HitlLoop.Feedback.Corrections;
 /// <summary>Rejects reviews that can never be recorded; the reasons become the error-queue fault message.</summary>
 public static class ReviewCompletedValidator
 {
-    /// <summary>The most reviewers one item can ask for.</summary>
-    public const int MaxRequiredReviews = 20;
+    /// <summary>The most reviewers one item can ask for (the contract's limit).</summary>
+    public const int MaxRequiredReviews = 3;
 
     public static IReadOnlyList<string> Problems(ReviewCompleted? message)
     {

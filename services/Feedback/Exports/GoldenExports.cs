@@ -79,19 +79,20 @@ public static class GoldenExports
         IReadOnlyList<string> ReviewerIds,
         string ResponseId,
         string? ModelVersion,
+        string? PolicyVersion,
         IReadOnlyList<string> TriggerCodes,
         DateTime ReviewedAt,
         DateTime AcceptedAt)
     {
         public static ExportMetadata Of(GoldenExample e) => new(
-            e.Id, e.ProductId, e.Context.Category, e.Categories, e.Labels, e.Consensus, ReviewIdsOf(e), ReviewerIdsOf(e), e.ResponseId, e.ModelVersion,
+            e.Id, e.ProductId, e.Context.Category, e.Categories, e.Labels, e.Consensus, ReviewIdsOf(e), ReviewerIdsOf(e), e.ResponseId, e.ModelVersion, e.PolicyVersion,
             e.TriggerCodes, Utc(e.ReviewedAt), Utc(e.AcceptedAt));
     }
 
     public static readonly string[] CsvColumns =
     [
         "exampleId", "productId", "category", "categories", "labels", "consensus", "reviewerId", "reviewIds", "modelVersion",
-        "query", "originalText", "humanOutput", "similarity", "reviewedAt", "acceptedAt",
+        "policyVersion", "query", "originalText", "humanOutput", "similarity", "reviewedAt", "acceptedAt",
     ];
 
     private static string[] CsvRow(GoldenExample e) =>
@@ -105,6 +106,7 @@ public static class GoldenExports
         e.ReviewerId,
         string.Join('|', ReviewIdsOf(e)),
         e.ModelVersion ?? "",
+        e.PolicyVersion ?? "",
         e.Query,
         e.OriginalText,
         e.HumanOutput,

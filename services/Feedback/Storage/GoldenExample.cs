@@ -32,6 +32,9 @@ public sealed record GoldenExample : IDocument
     public required string ReviewId { get; init; }
     public string ConversationId { get; init; } = "";
     public string? ModelVersion { get; init; }
+
+    /// <summary>The Router policy version that sent the response to review.</summary>
+    public string? PolicyVersion { get; init; }
     public DateTime ReviewedAt { get; init; }
     public DateTime AcceptedAt { get; init; }
 
@@ -66,6 +69,7 @@ public sealed record GoldenExample : IDocument
         ReviewId = review.Id,
         ConversationId = review.ConversationId,
         ModelVersion = review.ModelVersion,
+        PolicyVersion = review.PolicyVersion,
         ReviewedAt = review.CompletedAt,
         AcceptedAt = acceptedAt,
         ReviewIds = [review.Id],

@@ -40,6 +40,7 @@ public sealed record ReviewRecord : IDocument
     public double ReviewDurationSeconds { get; init; }
     public IReadOnlyList<string> TriggerCodes { get; init; } = [];
     public string? ModelVersion { get; init; }
+    public string? PolicyVersion { get; init; }
 
     /// <summary>How many different reviewers the item needed; agreement is measured once all of them are in.</summary>
     public int RequiredReviews { get; init; } = 1;

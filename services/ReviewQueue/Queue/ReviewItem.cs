@@ -292,6 +292,7 @@ public sealed record ReviewItem : IHasOutbox<ReviewItem>
             ReviewDurationSeconds = review.DurationSeconds,
             TriggerCodes = [.. Request.Triggers.Select(t => t.Code)],
             ModelVersion = response.ModelVersion,
+            PolicyVersion = Request.PolicyVersion,
             RequiredReviews = RequiredReviews,
             ReviewNumber = review.ReviewNumber,
             CompletedAt = new DateTimeOffset(review.CompletedAt, TimeSpan.Zero),

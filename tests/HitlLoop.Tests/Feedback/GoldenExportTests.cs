@@ -155,11 +155,11 @@ public sealed class GoldenExportTests
             {
                 var example = expected[row[0]];
                 Assert.That(row, Has.Length.EqualTo(header.Length));
-                Assert.That((row[1], row[9], row[10], row[11]), Is.EqualTo((example.ProductId, example.Query, example.OriginalText, example.HumanOutput)));
+                Assert.That((row[1], row[10], row[11], row[12]), Is.EqualTo((example.ProductId, example.Query, example.OriginalText, example.HumanOutput)));
                 Assert.That(row[4], Is.EqualTo("wrong_policy|tone"));
             }
         });
-        Assert.That(rows.Any(r => r[10].Contains('\n') && r[10].Contains('"')), Is.True, "a quoted line break survived");
+        Assert.That(rows.Any(r => r[11].Contains('\n') && r[11].Contains('"')), Is.True, "a quoted line break survived");
     }
 
     [Test]

@@ -40,6 +40,7 @@ public sealed class ReviewCompletedConsumerTests
         Ratings = new ReviewRatings { Overall = 2 },
         ReviewDurationSeconds = 95,
         ModelVersion = "support-bot-2025.06.1",
+        PolicyVersion = "routing-policy-v3",
         CompletedAt = new DateTimeOffset(2025, 6, 12, 9, 31, 47, TimeSpan.Zero),
     };
 
@@ -72,7 +73,8 @@ public sealed class ReviewCompletedConsumerTests
         Assert.That(example, Is.Not.Null);
         Assert.That(example!.Query, Does.Contain("charged twice"));
         Assert.That(example.HumanOutput, Is.EqualTo(Corrected));
-        Assert.That((example.ResponseId, example.ReviewId, example.ModelVersion), Is.EqualTo(("resp-rev-1", "rev-1", "support-bot-2025.06.1")));
+        Assert.That((example.ResponseId, example.ReviewId, example.ModelVersion, example.PolicyVersion),
+            Is.EqualTo(("resp-rev-1", "rev-1", "support-bot-2025.06.1", "routing-policy-v3")));
 
         var review = await Store.FindReviewAsync("rev-1", CancellationToken.None);
         Assert.That(review?.Outcome, Is.EqualTo(CorrectionOutcome.Accepted));

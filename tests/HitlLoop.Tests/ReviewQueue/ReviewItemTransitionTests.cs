@@ -62,6 +62,7 @@ public sealed class ReviewItemTransitionTests
         Assert.That(done.Reviews.Select(r => (r.ReviewerId, r.ReviewNumber)), Is.EqualTo(new[] { ("alice", 1), ("bob", 2) }));
         Assert.That(done.Outbox, Has.Count.EqualTo(2), "the first review's event is kept until it is published");
         Assert.That(done.Outbox.Select(m => m.Body), Has.Some.Contains("\"reviewNumber\":2").And.Some.Contains("\"requiredReviews\":2"));
+        Assert.That(done.Outbox.Select(m => m.Body), Has.All.Contains("\"policyVersion\":\"p\""), "each review names the policy that sent the item");
     }
 
     [Test]
