@@ -26,4 +26,25 @@ public sealed class FeedbackOptions
 
     /// <summary>How a multi-reviewed item's verdicts decide it; anything else goes to a lead.</summary>
     public ConsensusRule ConsensusRule { get; set; } = ConsensusRule.Unanimous;
+
+    public AlertOptions Alerts { get; set; } = new();
+}
+
+/// <summary>The "Feedback:Alerts" section: how the loop's metrics are watched against their targets.</summary>
+public sealed class AlertOptions
+{
+    /// <summary>False stops the evaluation (and so the gauges and AlertRaised events).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the metrics are evaluated.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Each evaluation measures the last this many days.</summary>
+    [Range(1, 90)]
+    public int WindowDays { get; set; } = 7;
+
+    /// <summary>A metric resting on fewer items (responses, reviews, items, reactions) neither breaches nor recovers.</summary>
+    [Range(1, 1_000_000)]
+    public int MinSamples { get; set; } = 20;
 }

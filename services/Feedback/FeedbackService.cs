@@ -1,6 +1,7 @@
 using HitlLoop.Feedback.Agreement;
 using HitlLoop.Feedback.Api;
 using HitlLoop.Feedback.Exports;
+using HitlLoop.Feedback.Metrics;
 using HitlLoop.Feedback.Consumers;
 using HitlLoop.Feedback.Corrections;
 using HitlLoop.Feedback.Storage;
@@ -29,6 +30,11 @@ public sealed class FeedbackService : IHitlService
         builder.Services.AddSingleton<GoldenReader>();
         builder.Services.AddOutbox(sp => sp.GetRequiredService<IFeedbackStore>().ReviewedItems);
         builder.Services.AddSingleton<UserFeedbackIntake>();
+        builder.Services.AddSingleton<LoopFiguresReader>();
+        builder.Services.AddSingleton<LoopInstruments>();
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<IFeedbackStore>().Alerts);
+        builder.Services.AddSingleton<LoopAlerts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LoopAlerts>());
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
@@ -36,6 +42,8 @@ public sealed class FeedbackService : IHitlService
         bus.AddConsumer<ReviewCompletedConsumer, ReviewCompletedConsumerDefinition>();
         bus.AddConsumer<UserFeedbackSubmittedConsumer, UserFeedbackSubmittedConsumerDefinition>();
         bus.AddConsumer<PatternRecurrenceMeasuredConsumer, PatternRecurrenceMeasuredConsumerDefinition>();
+        bus.AddConsumer<ReviewRateMeasuredConsumer, ReviewRateMeasuredConsumerDefinition>();
+        bus.AddConsumer<CorrectionFirstServedConsumer, CorrectionFirstServedConsumerDefinition>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapFeedbackApi();

@@ -26,6 +26,8 @@ public sealed class PatternLearnerService : IHitlService
         builder.Services.AddStore<ICorrectionStore, CorrectionStore>();
         builder.Services.AddStore<IPatternStore, PatternStore>();
         builder.Services.AddOutbox(sp => sp.GetRequiredService<IPatternStore>().Patterns);
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<ICorrectionStore>().FirstUses);
+        builder.Services.AddSingleton<FirstUseRecorder>();
         builder.Services.AddSingleton(TextEmbedder.Shared);
         builder.Services.AddSingleton(sp => CorrectionSearch.Open(
             sp.GetRequiredService<IOptions<PatternLearnerOptions>>().Value.Index.Directory

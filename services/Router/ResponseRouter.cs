@@ -2,6 +2,7 @@ using HitlLoop.Contracts;
 using HitlLoop.Router.Novelty;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
+using HitlLoop.Router.Stats;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Privacy;
@@ -19,6 +20,7 @@ public sealed class ResponseRouter(
     ProductPolicyBoard policies,
     NoveltyBoard novelty,
     ReviewBudgets budgets,
+    ReviewRateReporter reviewRates,
     ITextRedactor redactor, TimeProvider clock, ILogger<ResponseRouter> logger)
 {
     /// <summary>
@@ -92,6 +94,7 @@ public sealed class ResponseRouter(
 
         var stored = await decisions.RecordOnceAsync(made, cancellationToken);
         var decided = ReferenceEquals(stored, made);
+        reviewRates.Saw(stored.ProductId, stored.DecidedAt);
         if (decided && assessed is not null)
         {
             // Counted once the decision stands, so a redelivery does not count the query twice.

@@ -49,6 +49,10 @@ public sealed class RouterOptions
     public NoveltyOptions Novelty { get; set; } = new();
 
     public ReviewBudgetOptions Budget { get; set; } = new();
+
+    /// <summary>How often each product's review rate of the day is published (ReviewRateMeasured) while it has decisions.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ReviewRateInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>

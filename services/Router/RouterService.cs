@@ -3,6 +3,7 @@ using HitlLoop.Router.Consumers;
 using HitlLoop.Router.Novelty;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
+using HitlLoop.Router.Stats;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Outbox;
@@ -36,6 +37,8 @@ public sealed class RouterService : IHitlService
         builder.Services.AddSingleton<ReviewBudgets>();
         builder.Services.AddSingleton<IStoreSetup>(sp => sp.GetRequiredService<ReviewBudgets>());
         builder.Services.AddSingleton<ResponseRouter>();
+        builder.Services.AddSingleton<ReviewRateReporter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewRateReporter>());
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)

@@ -38,6 +38,7 @@ internal static class Telemetry
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(InstrumentationOptions.MeterName)
+                .AddMeter("HitlLoop.*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentationIfPresent())

@@ -7,6 +7,7 @@ using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace HitlLoop.Feedback.Api;
 
@@ -70,15 +71,48 @@ internal static class FeedbackApi
     {
         var api = endpoints.MapGroup("/api/feedback").WithTags("Feedback");
 
-        api.MapGet("/metrics", async (string? productId, IFeedbackStore store, TimeProvider clock, CancellationToken cancellationToken) =>
-            TypedResults.Ok(LoopMetrics.Compute(
+        api.MapGet("/metrics", async (
+            string? productId, IFeedbackStore store, LoopFiguresReader figures, IOptions<FeedbackOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var recent = now.AddDays(-LoopMetrics.RecentDays);
+            var lastWeek = await figures.ReadAsync(productId, now.AddDays(-LoopMetrics.TrendDays), now, cancellationToken);
+            var weekBefore = await figures.ReadAsync(productId, now.AddDays(-2 * LoopMetrics.TrendDays), now.AddDays(-LoopMetrics.TrendDays), cancellationToken);
+            var minSamples = options.Value.Alerts.MinSamples;
+            var trends = LoopMetric.All.ToDictionary(
+                m => m.Name,
+                m => MetricSeries.TrendOf(m, [.. new[] { weekBefore, lastWeek }.Select(f => f.Readings(minSamples).Single(r => r.Metric == m.Name))]).Trend);
+
+            return TypedResults.Ok(LoopMetrics.Compute(
                 productId,
                 await store.CountReviewsAsync(productId, cancellationToken),
                 await store.ReviewTimeAsync(productId, LoopMetrics.ReviewTimeWindow, cancellationToken),
-                AgreementFigures.Of(await store.ReviewedItemsAsync(productId, clock.GetUtcNow().UtcDateTime.AddDays(-LoopMetrics.AgreementWindowDays), DateTime.MaxValue, AgreementReport.MaxItems, cancellationToken)),
+                AgreementFigures.Of(await store.ReviewedItemsAsync(productId, now.AddDays(-LoopMetrics.AgreementWindowDays), DateTime.MaxValue, AgreementReport.MaxItems, cancellationToken)),
                 await store.CountUserFeedbackAsync(productId, cancellationToken),
-                SameMistakeCounts.Of(await store.LatestSameMistakesAsync(productId, cancellationToken), clock.GetUtcNow().UtcDateTime))))
-            .RequireAuthorization(HitlPolicies.Metrics);
+                SameMistakeCounts.Of(await store.LatestSameMistakesAsync(productId, cancellationToken), now),
+                await store.ReviewRateAsync(productId, recent.Date, DateTime.MaxValue, cancellationToken),
+                await store.SecondsToFirstUseAsync(productId, recent, DateTime.MaxValue, LoopFiguresReader.MaxTimedItems, cancellationToken),
+                trends));
+        }).RequireAuthorization(HitlPolicies.Metrics);
+
+        // Every loop metric per day or week with its target, breach flag and trend: what a dashboard plots.
+        api.MapGet("/metrics/series", async Task<Results<Ok<MetricSeries>, ValidationProblem>> (
+            string? productId, string? bucket, int? count, LoopFiguresReader figures, IOptions<FeedbackOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            var size = BucketSize.Day;
+            if (bucket is not null && !Enum.TryParse(bucket, ignoreCase: true, out size) || !Enum.IsDefined(size))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["bucket"] = ["bucket must be day or week."] });
+            }
+
+            if (MetricSeries.Problem(count, size) is { } problem)
+            {
+                return TypedResults.ValidationProblem(problem);
+            }
+
+            return TypedResults.Ok(await MetricSeries.BuildAsync(
+                figures, productId, size, count ?? MetricSeries.DefaultCount, options.Value.Alerts.MinSamples, clock.GetUtcNow().UtcDateTime, cancellationToken));
+        }).RequireAuthorization(HitlPolicies.Metrics);
 
         // Should fall as the bot learns: the share of reviews in which the reviewer had to change the answer, per UTC day.
         api.MapGet("/metrics/daily", async Task<Results<Ok<DailyCorrectionRate>, ValidationProblem>> (

@@ -7,9 +7,19 @@ namespace HitlLoop.Feedback.Metrics;
 /// <summary>A measured rate beside the seed's target for it. Null value and null verdict mean "not measured", never zero.</summary>
 public sealed record TargetedRate
 {
+    /// <summary>The metric's name in the series, the gauges and the alerts, e.g. review_rate.</summary>
+    public string? Metric { get; init; }
+
     public double? Value { get; init; }
     public required string Target { get; init; }
     public bool? MeetsTarget { get; init; }
+
+    /// <summary>True when measured and missing the target.</summary>
+    public bool Breached => MeetsTarget == false;
+
+    /// <summary>The last 7 days against the 7 before: improving, worsening, steady, or unknown.</summary>
+    public string Trend { get; init; } = Trends.Unknown;
+
     public string? Note { get; init; }
 }
 
@@ -34,6 +44,9 @@ public sealed record LoopMetricsReport
     public required TargetedRate ReviewRate { get; init; }
     public required TargetedRate SameMistakeRate { get; init; }
     public required TargetedRate PositiveFeedbackRate { get; init; }
+
+    /// <summary>The median time from a correction's acceptance to the first guidance that returned it.</summary>
+    public required TargetedRate CorrectionToGuidanceSeconds { get; init; }
 }
 
 /// <summary>The loop's health against the seed's targets, from what Feedback itself has recorded.</summary>
@@ -53,14 +66,53 @@ public static class LoopMetrics
     /// <summary>Time to review is averaged over the latest reviews, so it follows the team as it gets faster.</summary>
     public const int ReviewTimeWindow = 1_000;
 
+    /// <summary>The review rate and the time to first guidance are over the last this many days.</summary>
+    public const int RecentDays = 30;
+
+    /// <summary>Trends compare the last this many days with as many before.</summary>
+    public const int TrendDays = 7;
+
     public static LoopMetricsReport Compute(
         string? productId,
         ReviewCounts counts,
         ReviewTime reviewTime,
         AgreementFigures agreement,
         UserFeedbackCounts userFeedback,
-        SameMistakeCounts? sameMistake = null)
+        SameMistakeCounts? sameMistake = null,
+        ReviewRateCounts? reviewRate = null,
+        IReadOnlyList<double>? secondsToFirstUse = null,
+        IReadOnlyDictionary<string, string>? trends = null)
     {
+        var report = Compute(productId, counts, reviewTime, agreement, userFeedback, sameMistake ?? SameMistakeCounts.None, reviewRate, secondsToFirstUse ?? []);
+        return trends is null ? report : report with
+        {
+            CorrectionRate = WithTrend(report.CorrectionRate),
+            AverageReviewSeconds = report.AverageReviewSeconds,
+            ReviewSecondsP50 = WithTrend(report.ReviewSecondsP50),
+            ReviewSecondsP90 = WithTrend(report.ReviewSecondsP90),
+            ReviewerAgreement = WithTrend(report.ReviewerAgreement),
+            ReviewRate = WithTrend(report.ReviewRate),
+            SameMistakeRate = WithTrend(report.SameMistakeRate),
+            PositiveFeedbackRate = WithTrend(report.PositiveFeedbackRate),
+            CorrectionToGuidanceSeconds = WithTrend(report.CorrectionToGuidanceSeconds),
+        };
+
+        TargetedRate WithTrend(TargetedRate rate) =>
+            rate.Metric is { } metric && trends.TryGetValue(metric, out var trend) ? rate with { Trend = trend } : rate;
+    }
+
+    private static LoopMetricsReport Compute(
+        string? productId,
+        ReviewCounts counts,
+        ReviewTime reviewTime,
+        AgreementFigures agreement,
+        UserFeedbackCounts userFeedback,
+        SameMistakeCounts sameMistake,
+        ReviewRateCounts? reviewRate,
+        IReadOnlyList<double> secondsToFirstUse)
+    {
+        var toFirstUse = secondsToFirstUse.Order().ToArray();
+        double? firstUseP50 = toFirstUse.Length == 0 ? null : ReviewTime.NearestRank(toFirstUse, 0.5);
         var rated = userFeedback.Positive + userFeedback.Negative;
         var positiveRate = rated == 0 ? (double?)null : (double)userFeedback.Positive / rated;
         var correctionRate = counts.Reviews == 0 ? (double?)null : (double)counts.Edited / counts.Reviews;
@@ -77,6 +129,7 @@ public static class LoopMetrics
             CorrectionsRejected = counts.CorrectionsRejected,
             CorrectionRate = new TargetedRate
             {
+                Metric = LoopMetric.CorrectionRate.Name,
                 Value = correctionRate,
                 Target = "< 5% after 1,000 reviews",
                 MeetsTarget = judged && correctionRate is { } rate ? rate < MaxCorrectionRate : null,
@@ -91,10 +144,11 @@ public static class LoopMetrics
                 MeetsTarget = reviewTime.AverageSeconds is { } seconds ? seconds < MaxReviewSeconds : null,
                 Note = string.Create(CultureInfo.InvariantCulture, $"mean over the latest {reviewTime.Reviews:N0} reviews (window {ReviewTimeWindow:N0})"),
             },
-            ReviewSecondsP50 = ReviewSeconds(reviewTime.P50Seconds, "median", reviewTime.Reviews),
-            ReviewSecondsP90 = ReviewSeconds(reviewTime.P90Seconds, "90th percentile (nearest rank)", reviewTime.Reviews),
+            ReviewSecondsP50 = ReviewSeconds(LoopMetric.ReviewTimeP50, reviewTime.P50Seconds, "median", reviewTime.Reviews),
+            ReviewSecondsP90 = ReviewSeconds(LoopMetric.ReviewTimeP90, reviewTime.P90Seconds, "90th percentile (nearest rank)", reviewTime.Reviews),
             ReviewerAgreement = new TargetedRate
             {
+                Metric = LoopMetric.ReviewerAgreement.Name,
                 Value = agreement.RawAgreement,
                 Target = "> 85%",
                 MeetsTarget = agreement.RawAgreement is { } measured ? measured > MinReviewerAgreement : null,
@@ -106,13 +160,32 @@ public static class LoopMetrics
             },
             ReviewRate = new TargetedRate
             {
-                Value = null,
-                Target = "< 10%",
-                Note = "measured by Router (GET /api/router/stats); Feedback only sees the reviewed responses",
+                Metric = LoopMetric.ReviewRate.Name,
+                Value = reviewRate?.Rate,
+                Target = LoopMetric.ReviewRate.Target,
+                MeetsTarget = reviewRate?.Rate is { } share ? LoopMetric.ReviewRate.Meets(share) : null,
+                Note = reviewRate is not { Responses: > 0 } counted
+                    ? "not measured yet: Router reports it (ReviewRateMeasured) for each product and day with responses"
+                    : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{counted.Reviewed:N0} of {counted.Responses:N0} responses of the last {RecentDays} days went to a human, as Router counted them (ReviewRateMeasured)"),
             },
-            SameMistakeRate = SameMistake(sameMistake ?? SameMistakeCounts.None),
+            SameMistakeRate = SameMistake(sameMistake),
+            CorrectionToGuidanceSeconds = new TargetedRate
+            {
+                Metric = LoopMetric.CorrectionToGuidanceP50.Name,
+                Value = firstUseP50,
+                Target = LoopMetric.CorrectionToGuidanceP50.Target,
+                MeetsTarget = firstUseP50 is { } delay ? LoopMetric.CorrectionToGuidanceP50.Meets(delay) : null,
+                Note = toFirstUse.Length == 0
+                    ? "not measured yet: PatternLearner reports each correction's first use in guidance (CorrectionFirstServed)"
+                    : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"median over the {toFirstUse.Length:N0} corrections first returned by guidance in the last {RecentDays} days (seed 003: time to improvement under 7 days)"),
+            },
             PositiveFeedbackRate = new TargetedRate
             {
+                Metric = LoopMetric.PositiveFeedbackRate.Name,
                 Value = positiveRate,
                 Target = "> 80%",
                 MeetsTarget = positiveRate is { } positive ? positive > MinPositiveFeedbackRate : null,
@@ -134,6 +207,7 @@ public static class LoopMetrics
         {
             return new TargetedRate
             {
+                Metric = LoopMetric.SameMistakeRate.Name,
                 Target = target,
                 Note = "not measured yet: PatternLearner reports it (PatternRecurrenceMeasured) from the first mistake repeated after its rule shipped",
             };
@@ -142,6 +216,7 @@ public static class LoopMetrics
         var rate = counts.Corrections == 0 ? 0 : (double)counts.Repeats / counts.Corrections;
         return new TargetedRate
         {
+            Metric = LoopMetric.SameMistakeRate.Name,
             Value = rate,
             Target = target,
             MeetsTarget = rate < MaxSameMistakeRate,
@@ -153,8 +228,9 @@ public static class LoopMetrics
         };
     }
 
-    private static TargetedRate ReviewSeconds(double? seconds, string what, int reviews) => new()
+    private static TargetedRate ReviewSeconds(LoopMetric metric, double? seconds, string what, int reviews) => new()
     {
+        Metric = metric.Name,
         Value = seconds,
         Target = "< 2 min",
         MeetsTarget = seconds is { } measured ? measured < MaxReviewSeconds : null,

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using HitlLoop.Contracts;
 using HitlLoop.Feedback.Agreement;
 using HitlLoop.Feedback.Exports;
+using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Storage;
 
 namespace HitlLoop.Feedback.Storage;
@@ -21,6 +22,8 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
     private readonly IDocumentCollection<SameMistakeMeasure> _sameMistakes;
     private readonly IDocumentCollection<ReviewedItem> _items;
     private readonly IDocumentCollection<PeerComparison> _comparisons;
+    private readonly IDocumentCollection<ReviewRateDay> _reviewRates;
+    private readonly IDocumentCollection<CorrectionServed> _served;
 
     public FeedbackStore(IDocumentStoreFactory stores)
     {
@@ -32,6 +35,9 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         _sameMistakes = store.GetCollection<SameMistakeMeasure>("same-mistakes");
         _items = store.GetCollection<ReviewedItem>("reviewed-items");
         _comparisons = store.GetCollection<PeerComparison>("peer-comparisons");
+        _reviewRates = store.GetCollection<ReviewRateDay>("review-rates");
+        _served = store.GetCollection<CorrectionServed>("corrections-served");
+        Alerts = store.GetCollection<AlertStatus>("alerts");
     }
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
@@ -49,6 +55,11 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         await _comparisons.EnsureIndexAsync(c => c.ReviewerId, cancellationToken: cancellationToken);
         await _items.EnsureIndexAsync(i => i.Status, cancellationToken: cancellationToken);
         await _items.EnsureIndexAsync(i => i.OutboxPending, cancellationToken: cancellationToken);
+        await _userFeedback.EnsureIndexAsync(f => f.SubmittedAt, cancellationToken: cancellationToken);
+        await _sameMistakes.EnsureIndexAsync(m => m.Day, cancellationToken: cancellationToken);
+        await _reviewRates.EnsureIndexAsync(d => d.Day, cancellationToken: cancellationToken);
+        await _served.EnsureIndexAsync(c => c.ServedAt, cancellationToken: cancellationToken);
+        await Alerts.EnsureIndexAsync(a => a.OutboxPending, cancellationToken: cancellationToken);
     }
 
     public Task<ReviewRecord?> FindReviewAsync(string reviewId, CancellationToken cancellationToken) =>
@@ -176,6 +187,61 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         return ReviewTime.Of([.. latest.Select(r => r.ReviewDurationSeconds)]);
     }
 
+    public async Task<ReviewTime> ReviewTimeAsync(string? productId, DateTime from, DateTime to, int limit, CancellationToken cancellationToken)
+    {
+        var reviews = await _reviews.FindAsync(
+            Filters.And(ProductScope(productId), r => r.CompletedAt >= from && r.CompletedAt < to),
+            r => r.CompletedAt,
+            descending: true,
+            limit: limit,
+            cancellationToken);
+        return ReviewTime.Of([.. reviews.Select(r => r.ReviewDurationSeconds)]);
+    }
+
+    public async Task<UserFeedbackCounts> CountUserFeedbackAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        Expression<Func<UserFeedbackRecord, bool>> during = f => f.SubmittedAt >= from && f.SubmittedAt < to;
+        var scope = productId is null ? during : Filters.And(during, f => f.ProductId == productId);
+        return new UserFeedbackCounts(
+            Total: await _userFeedback.CountAsync(scope, cancellationToken),
+            Positive: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == true), cancellationToken),
+            Negative: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == false), cancellationToken));
+    }
+
+    public async Task<SameMistakeCounts> SameMistakesAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        Expression<Func<SameMistakeMeasure, bool>> days = m => !m.Latest && m.Day >= from && m.Day < to;
+        var measured = await _sameMistakes.FindAsync(
+            productId is null ? days : Filters.And(days, m => m.ProductId == productId), limit: MaxProducts, cancellationToken);
+        var latest = measured.GroupBy(m => m.ProductId, StringComparer.Ordinal).Select(g => g.MaxBy(m => m.Day)!).ToList();
+        return latest.Count == 0
+            ? SameMistakeCounts.None
+            : new SameMistakeCounts(
+                latest.Sum(m => m.Repeats), latest.Sum(m => m.Corrections), latest.Max(m => m.WindowDays), Reported: true, DateOnly.FromDateTime(latest.Max(m => m.Day)));
+    }
+
+    public Task RecordReviewRateAsync(ReviewRateDay day, CancellationToken cancellationToken) =>
+        _reviewRates.UpsertAsync(day, stored => day.Supersedes(stored) ? day with { Version = stored.Version + 1 } : null, cancellationToken);
+
+    public async Task<ReviewRateCounts> ReviewRateAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        Expression<Func<ReviewRateDay, bool>> days = d => d.Day >= from && d.Day < to;
+        var counted = await _reviewRates.FindAsync(
+            productId is null ? days : Filters.And(days, d => d.ProductId == productId), limit: MaxProducts * UtcDays.Max, cancellationToken);
+        return ReviewRateCounts.Of(counted);
+    }
+
+    public Task RecordCorrectionServedOnceAsync(CorrectionServed served, CancellationToken cancellationToken) =>
+        _served.InsertOnceAsync(served, cancellationToken);
+
+    public async Task<IReadOnlyList<double>> SecondsToFirstUseAsync(string? productId, DateTime from, DateTime to, int limit, CancellationToken cancellationToken)
+    {
+        Expression<Func<CorrectionServed, bool>> during = c => c.ServedAt >= from && c.ServedAt < to;
+        var served = await _served.FindAsync(
+            productId is null ? during : Filters.And(during, c => c.ProductId == productId), c => c.ServedAt, descending: true, limit, cancellationToken);
+        return [.. served.Select(c => c.Seconds)];
+    }
+
     public Task<UserFeedbackRecord> RecordUserFeedbackOnceAsync(UserFeedbackRecord feedback, CancellationToken cancellationToken) =>
         _userFeedback.InsertOnceAsync(feedback, cancellationToken);
 
@@ -192,6 +258,8 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         _reviews.FindAsync(r => r.ResponseId == responseId, r => r.CompletedAt, limit: limit, cancellationToken: cancellationToken);
 
     public IDocumentCollection<ReviewedItem> ReviewedItems => _items;
+
+    public IDocumentCollection<AlertStatus> Alerts { get; }
 
     public Task<ReviewedItem?> FindReviewedItemAsync(string responseId, CancellationToken cancellationToken) =>
         _items.FindByIdAsync(responseId, cancellationToken);

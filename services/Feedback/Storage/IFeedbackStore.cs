@@ -45,6 +45,9 @@ public interface IFeedbackStore
     /// <summary>The reviews of one response (several when it needed more than one reviewer), oldest first.</summary>
     Task<IReadOnlyList<ReviewRecord>> ReviewsOfResponseAsync(string responseId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Each metric's alert state, for their outbox.</summary>
+    IDocumentCollection<AlertStatus> Alerts { get; }
+
     /// <summary>The fully reviewed items, for their outbox.</summary>
     IDocumentCollection<ReviewedItem> ReviewedItems { get; }
 
@@ -84,6 +87,30 @@ public interface IFeedbackStore
 
     /// <summary>Review durations over the latest <paramref name="window"/> reviews.</summary>
     Task<ReviewTime> ReviewTimeAsync(string? productId, int window, CancellationToken cancellationToken);
+
+    /// <summary>Review durations of the reviews completed in [<paramref name="from"/>, <paramref name="to"/>), the latest <paramref name="limit"/> of them.</summary>
+    Task<ReviewTime> ReviewTimeAsync(string? productId, DateTime from, DateTime to, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The end users' reactions submitted in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    Task<UserFeedbackCounts> CountUserFeedbackAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same-mistake figures of the products reported in [<paramref name="from"/>, <paramref name="to"/>): each
+    /// product's latest day in the range (PatternLearner's figures are already over a window of days).
+    /// </summary>
+    Task<SameMistakeCounts> SameMistakesAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
+
+    /// <summary>Keeps Router's counts of the product's day, unless counts at least as complete are stored.</summary>
+    Task RecordReviewRateAsync(ReviewRateDay day, CancellationToken cancellationToken);
+
+    /// <summary>Router's counts of the UTC days starting in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    Task<ReviewRateCounts> ReviewRateAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
+
+    /// <summary>Stores when guidance first used a correction, unless it was stored before.</summary>
+    Task RecordCorrectionServedOnceAsync(CorrectionServed served, CancellationToken cancellationToken);
+
+    /// <summary>Seconds from acceptance to first use of the corrections first served in [<paramref name="from"/>, <paramref name="to"/>), the latest <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<double>> SecondsToFirstUseAsync(string? productId, DateTime from, DateTime to, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>Mean review duration over the latest <see cref="Reviews"/> reviews; null when there are none.</summary>
@@ -101,7 +128,7 @@ public sealed record ReviewTime(double? AverageSeconds, int Reviews, double? P50
     }
 
     /// <summary>The nearest-rank percentile: the smallest value at least <paramref name="share"/> of the values do not exceed.</summary>
-    private static double NearestRank(double[] sorted, double share) =>
+    public static double NearestRank(double[] sorted, double share) =>
         sorted[Math.Max(0, (int)Math.Ceiling(share * sorted.Length) - 1)];
 }
 

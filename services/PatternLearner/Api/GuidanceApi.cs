@@ -27,7 +27,8 @@ internal static class GuidanceApi
             .RequireAuthorization(HitlPolicies.Product).RequireRateLimiting(ProductRateLimit.Policy).WithTags("Guidance");
     }
 
-    internal sealed class Guidance(CorrectionSearch search, ICorrectionStore corrections, IPatternStore patterns, IOptions<PatternLearnerOptions> options)
+    internal sealed class Guidance(
+        CorrectionSearch search, ICorrectionStore corrections, IPatternStore patterns, FirstUseRecorder firstUses, IOptions<PatternLearnerOptions> options)
     {
         public async Task<Results<Ok<GuidanceAnswer>, ValidationProblem>> AnswerAsync(GuidanceRequest request, CancellationToken cancellationToken)
         {
@@ -60,6 +61,7 @@ internal static class GuidanceApi
                         AcceptedAt = correction.AcceptedAt,
                         Relevance = hit.Score,
                     });
+                    await firstUses.ServedAsync(correction, cancellationToken);
                 }
             }
 

@@ -39,5 +39,8 @@ public sealed record CorrectionRecord : IDocument
     /// <summary>The <see cref="DayKey"/> when the correction repeated a shipped rule's mistake, else null.</summary>
     public string? RepeatDayKey { get; init; }
 
+    /// <summary>When guidance first returned this correction; null until then.</summary>
+    public DateTime? FirstServedAt { get; init; }
+
     public static string DayKeyOf(string id, DateOnly day) => id + "\n" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

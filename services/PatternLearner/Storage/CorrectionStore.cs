@@ -8,15 +8,29 @@ internal sealed class CorrectionStore : ICorrectionStore, IStoreSetup
 
     public CorrectionStore(IDocumentStoreFactory stores)
     {
-        _corrections = stores.ForService(PatternLearnerService.ServiceName).GetCollection<CorrectionRecord>("corrections");
+        var store = stores.ForService(PatternLearnerService.ServiceName);
+        _corrections = store.GetCollection<CorrectionRecord>("corrections");
+        FirstUses = store.GetCollection<CorrectionFirstUse>("first-uses");
     }
+
+    public IDocumentCollection<CorrectionFirstUse> FirstUses { get; }
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
         await _corrections.EnsureIndexAsync(c => c.RecordedAt, cancellationToken: cancellationToken);
         await _corrections.EnsureIndexAsync(c => c.DayKey, cancellationToken: cancellationToken);
         await _corrections.EnsureIndexAsync(c => c.RepeatDayKey, cancellationToken: cancellationToken);
+        await FirstUses.EnsureIndexAsync(f => f.OutboxPending, cancellationToken: cancellationToken);
     }
+
+    public Task<CorrectionFirstUse> RecordFirstUseOnceAsync(CorrectionFirstUse firstUse, CancellationToken cancellationToken) =>
+        FirstUses.InsertOnceAsync(firstUse, cancellationToken);
+
+    public Task MarkServedAsync(string correctionId, DateTime servedAt, CancellationToken cancellationToken) =>
+        _corrections.UpdateAsync(
+            correctionId,
+            c => c.FirstServedAt is null ? c with { FirstServedAt = servedAt, Version = c.Version + 1 } : null,
+            cancellationToken);
 
     public Task<CorrectionRecord> RecordOnceAsync(CorrectionRecord correction, CancellationToken cancellationToken) =>
         _corrections.InsertOnceAsync(correction, cancellationToken);

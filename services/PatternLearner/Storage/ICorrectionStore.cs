@@ -1,3 +1,5 @@
+using HitlLoop.ServiceDefaults.Storage;
+
 namespace HitlLoop.PatternLearner.Storage;
 
 /// <summary>Accepted corrections as PatternLearner analysed them: the record the search index is built from.</summary>
@@ -13,4 +15,13 @@ public interface ICorrectionStore
 
     /// <summary>The product's corrections on each of <paramref name="days"/>, and how many of them repeated a shipped rule's mistake.</summary>
     Task<(long Corrections, long Repeats)> CountAsync(string productId, IEnumerable<DateOnly> days, CancellationToken cancellationToken);
+
+    /// <summary>Guidance's first uses of corrections, for their outbox.</summary>
+    IDocumentCollection<CorrectionFirstUse> FirstUses { get; }
+
+    /// <summary>Stores the first use unless one was stored for the correction; returns the one that stands.</summary>
+    Task<CorrectionFirstUse> RecordFirstUseOnceAsync(CorrectionFirstUse firstUse, CancellationToken cancellationToken);
+
+    /// <summary>Marks the correction as served, so guidance no longer writes its first use.</summary>
+    Task MarkServedAsync(string correctionId, DateTime servedAt, CancellationToken cancellationToken);
 }

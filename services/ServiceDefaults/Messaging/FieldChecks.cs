@@ -25,6 +25,9 @@ public sealed class FieldChecks
         return this;
     }
 
+    /// <summary>Adds <paramref name="message"/> unless <paramref name="holds"/>.</summary>
+    public FieldChecks That(bool holds, string field, string message) => holds ? this : Add(field, message);
+
     /// <summary>An id: present when <paramref name="required"/>, and never longer than <see cref="ContractLimits.IdLength"/>.</summary>
     public FieldChecks Id(string field, string? value, bool required = true)
     {

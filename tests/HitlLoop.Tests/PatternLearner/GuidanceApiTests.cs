@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HitlLoop.Contracts;
 using HitlLoop.PatternLearner;
+using HitlLoop.PatternLearner.Storage;
 using HitlLoop.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,6 +63,26 @@ public sealed class GuidanceApiTests
         Assert.That((double)corrections[0]!["relevance"]!, Is.GreaterThan(corrections.Skip(1).Select(c => (double)c!["relevance"]!).DefaultIfEmpty(0).Max()));
         Assert.That((string?)corrections[0]!["correctedText"], Is.EqualTo(CorrectionAcceptedConsumerTests.Concise));
         Assert.That(corrections[0]!["patternTypes"]!.AsArray().Select(t => (string?)t), Does.Contain("over_verbose"));
+    }
+
+    [Test]
+    public async Task The_first_guidance_that_returns_a_correction_is_recorded_and_announced_once()
+    {
+        await LearnAsync(Correction("ge-1", "Can I get a refund for the duplicate charge on my card?", minutesAgo: 30));
+        await LearnAsync(Correction("ge-2", "Where is my parcel?", category: "shipping", minutesAgo: 10));
+        var store = _app.Services.GetRequiredService<ICorrectionStore>();
+
+        await GuidanceAsync("productId=support-bot&query=refund%20for%20a%20duplicate%20charge&limit=1");
+        var first = await store.FirstUses.FindByIdAsync("ge-1");
+        await GuidanceAsync("productId=support-bot&query=refund%20for%20a%20duplicate%20charge&limit=1");
+
+        var served = await store.FindAsync("ge-1", CancellationToken.None);
+        Assert.That(first, Is.Not.Null);
+        Assert.That(served!.FirstServedAt, Is.EqualTo(first!.ServedAt), "the record is marked, so later guidance writes nothing");
+        Assert.That((first.AcceptedAt, first.ProductId), Is.EqualTo((served.AcceptedAt, "support-bot")));
+        Assert.That(await store.FirstUses.FindByIdAsync("ge-2"), Is.Null, "never returned, never served");
+        var published = await Eventually.Get(() => store.FirstUses.FindByIdAsync("ge-1"), f => f is { OutboxPending: false }, what: "the CorrectionFirstServed published");
+        Assert.That(published!.Version, Is.EqualTo(1), "written once, delivered once: the second guidance left it alone");
     }
 
     [Test]

@@ -73,6 +73,7 @@ public sealed class AuthorizationMatrixTests(string host)
     {
         ["GET /api/feedback/metrics"] = [Lead, Ml, Admin],
         ["GET /api/feedback/metrics/daily"] = [Lead, Ml, Admin],
+        ["GET /api/feedback/metrics/series"] = [Lead, Ml, Admin],
         ["GET /api/feedback/agreement"] = [Lead, Ml, Admin],
         ["GET /api/feedback/items/disputed"] = [Lead, Admin],
         ["GET /api/feedback/items/{responseId}"] = [Lead, Admin],
