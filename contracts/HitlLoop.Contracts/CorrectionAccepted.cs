@@ -21,5 +21,12 @@ public sealed record CorrectionAccepted
     public double Similarity { get; init; }
 
     public string? ModelVersion { get; init; }
+
+    /// <summary>
+    /// The golden example that already holds this correction's triplet (same product, category, query and human
+    /// output), when this one repeats it: still a repeated mistake, but not new training data.
+    /// </summary>
+    public string? DuplicateOf { get; init; }
+
     public DateTimeOffset AcceptedAt { get; init; }
 }

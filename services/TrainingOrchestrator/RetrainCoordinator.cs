@@ -42,6 +42,12 @@ public sealed class RetrainCoordinator(
     public async Task<SnapshotResult> AcceptAsync(CorrectionAccepted correction, CancellationToken cancellationToken)
     {
         MessageValidationException.ThrowIfAny<CorrectionAccepted>(MessageValidators.Problems(correction));
+        if (correction.DuplicateOf is { } original)
+        {
+            // Its triplet is in the data already: training on it twice would only weigh it double.
+            logger.LogDebug("Golden example {ExampleId} repeats {Original}; not added", correction.GoldenExampleId, original);
+            return new SnapshotResult(SnapshotOutcome.NotDue, await datasets.CountPendingAsync(cancellationToken));
+        }
 
         if (!await datasets.AddExampleAsync(ToExample(correction), cancellationToken))
         {

@@ -11,8 +11,10 @@ namespace HitlLoop.Feedback.Exports;
 /// </summary>
 public sealed record GoldenQuery(string? ProductId, string? Category, string? Label, DateTime? From, DateTime? To)
 {
+    /// <summary>Duplicates of an earlier example never match: each triplet is served and exported once.</summary>
     public bool Matches(GoldenExample example) =>
-        (ProductId is null || string.Equals(example.ProductId, ProductId, StringComparison.Ordinal))
+        example.DuplicateOf is null
+        && (ProductId is null || string.Equals(example.ProductId, ProductId, StringComparison.Ordinal))
         && (Category is null || string.Equals(example.Context.Category, Category, StringComparison.Ordinal) || example.Categories.Contains(Category, StringComparer.Ordinal))
         && (Label is null || example.Labels.Contains(Label, StringComparer.Ordinal));
 }

@@ -17,6 +17,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
 
     private readonly IDocumentCollection<ReviewRecord> _reviews;
     private readonly IDocumentCollection<GoldenExample> _golden;
+    private readonly IDocumentCollection<GoldenContentKey> _goldenKeys;
     private readonly IDocumentCollection<ReviewerStats> _reviewers;
     private readonly IDocumentCollection<UserFeedbackRecord> _userFeedback;
     private readonly IDocumentCollection<SameMistakeMeasure> _sameMistakes;
@@ -30,6 +31,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         var store = stores.ForService(FeedbackService.ServiceName);
         _reviews = store.GetCollection<ReviewRecord>("reviews");
         _golden = store.GetCollection<GoldenExample>("golden-examples");
+        _goldenKeys = store.GetCollection<GoldenContentKey>("golden-content-keys");
         _reviewers = store.GetCollection<ReviewerStats>("reviewers");
         _userFeedback = store.GetCollection<UserFeedbackRecord>("user-feedback");
         _sameMistakes = store.GetCollection<SameMistakeMeasure>("same-mistakes");
@@ -68,8 +70,17 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
     public Task<ReviewRecord> RecordReviewOnceAsync(ReviewRecord review, CancellationToken cancellationToken) =>
         _reviews.InsertOnceAsync(review, cancellationToken);
 
-    public Task<GoldenExample> AddGoldenExampleOnceAsync(GoldenExample example, CancellationToken cancellationToken) =>
-        _golden.InsertOnceAsync(example, cancellationToken);
+    /// <summary>
+    /// The content key is claimed first: the first example to claim it is the original, any later one is stored as its
+    /// duplicate. A redelivery finds the key its own, so a crash between the two writes changes nothing.
+    /// </summary>
+    public async Task<GoldenExample> AddGoldenExampleOnceAsync(GoldenExample example, CancellationToken cancellationToken)
+    {
+        var key = GoldenExample.ContentKeyOf(example);
+        var first = await _goldenKeys.InsertOnceAsync(new GoldenContentKey { Id = key, ExampleId = example.Id }, cancellationToken);
+        return await _golden.InsertOnceAsync(
+            example with { ContentKey = key, DuplicateOf = first.ExampleId == example.Id ? null : first.ExampleId }, cancellationToken);
+    }
 
     public Task<GoldenExample?> FindGoldenExampleAsync(string id, CancellationToken cancellationToken) =>
         _golden.FindByIdAsync(id, cancellationToken);

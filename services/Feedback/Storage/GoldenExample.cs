@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using HitlLoop.Contracts;
 using HitlLoop.ServiceDefaults.Storage;
 
@@ -7,7 +10,7 @@ namespace HitlLoop.Feedback.Storage;
 /// A training triplet (query, context, human output) with its lineage: which response, review, reviewer and
 /// model it came from, so a bad example can be traced and withdrawn.
 /// </summary>
-public sealed record GoldenExample : IDocument
+public sealed partial record GoldenExample : IDocument
 {
     public const string IdPrefix = "ge-";
 
@@ -49,7 +52,31 @@ public sealed record GoldenExample : IDocument
     /// <summary>Why the Router sent the response to review.</summary>
     public IReadOnlyList<string> TriggerCodes { get; init; } = [];
 
+    /// <summary>What makes two examples the same training triplet: see <see cref="ContentKeyOf"/>.</summary>
+    public string ContentKey { get; init; } = "";
+
+    /// <summary>
+    /// The example that already taught the same triplet, when this one repeats it. A duplicate keeps its lineage but
+    /// is left out of the golden listing and the exports, and training does not count it twice.
+    /// </summary>
+    public string? DuplicateOf { get; init; }
+
     public static string IdFor(string reviewId) => IdPrefix + reviewId;
+
+    /// <summary>
+    /// A hash of the product, the category, the query and the human output, each trimmed, with runs of white space
+    /// made one space and letters lower-cased: examples that differ only in those ways teach the same thing.
+    /// </summary>
+    public static string ContentKeyOf(GoldenExample example)
+    {
+        var content = string.Join('\0', example.ProductId, Normal(example.Context.Category), Normal(example.Query), Normal(example.HumanOutput));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+
+        static string Normal(string? text) => WhiteSpace().Replace(text ?? "", " ").Trim().ToLowerInvariant();
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
 
     /// <summary>The example a review's correction makes, its lineage taken from the review.</summary>
     public static GoldenExample Of(ReviewRecord review, string humanOutput, double similarity, double reviewerReliability, DateTime acceptedAt) => new()
@@ -92,6 +119,7 @@ public sealed record GoldenExample : IDocument
         ReviewerReliability = ReviewerReliability,
         Similarity = Similarity,
         ModelVersion = ModelVersion,
+        DuplicateOf = DuplicateOf,
         AcceptedAt = new DateTimeOffset(DateTime.SpecifyKind(AcceptedAt, DateTimeKind.Utc)),
     };
 }

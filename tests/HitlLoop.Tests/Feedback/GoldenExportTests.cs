@@ -37,6 +37,13 @@ public sealed class GoldenExportTests
         {
             await store.AddGoldenExampleOnceAsync(example, CancellationToken.None);
         }
+
+        // The same triplet taught again, up to case and spacing: kept for its lineage, never listed or exported.
+        var repeated = _stored[5];
+        var duplicate = await store.AddGoldenExampleOnceAsync(
+            repeated with { Id = "ge-again", ResponseId = "resp-again", ReviewId = "rev-again", HumanOutput = " " + repeated.HumanOutput.ToUpperInvariant().Replace(" ", "  ", StringComparison.Ordinal) },
+            CancellationToken.None);
+        Assert.That(duplicate.DuplicateOf, Is.EqualTo(repeated.Id));
     }
 
     [OneTimeTearDown]

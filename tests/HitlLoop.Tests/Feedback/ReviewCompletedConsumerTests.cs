@@ -2,6 +2,7 @@ using HitlLoop.Contracts;
 using HitlLoop.Feedback;
 using HitlLoop.Feedback.Consumers;
 using HitlLoop.Feedback.Corrections;
+using HitlLoop.Feedback.Exports;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.Tests.Support;
 using MassTransit;
@@ -79,6 +80,23 @@ public sealed class ReviewCompletedConsumerTests
         var review = await Store.FindReviewAsync("rev-1", CancellationToken.None);
         Assert.That(review?.Outcome, Is.EqualTo(CorrectionOutcome.Accepted));
         Assert.That(review!.GoldenExampleId, Is.EqualTo("ge-rev-1"));
+    }
+
+    [Test]
+    public async Task The_same_correction_of_the_same_question_is_training_data_once()
+    {
+        await _harness.Bus.Bus.Publish(Review("rev-6", ReviewVerdict.Edited, Corrected));
+        await _harness.Bus.Bus.Publish(Review("rev-7", ReviewVerdict.Edited, "  " + Corrected.Replace(" ", "   ", StringComparison.Ordinal)) with { ResponseId = "resp-other" });
+        await _harness.Bus.Bus.Publish(Review("rev-8", ReviewVerdict.Edited, Corrected) with { ResponseId = "resp-third", Query = "Why was I charged twice?" });
+
+        var accepted = await AsyncElementListExtensions.Take(_harness.Bus.Published.SelectAsync<CorrectionAccepted>(), 3).ToListAsync();
+        var duplicateOf = accepted.ToDictionary(a => a.Context.Message.ReviewId, a => a.Context.Message.DuplicateOf);
+
+        Assert.That(duplicateOf, Is.EquivalentTo(new Dictionary<string, string?> { ["rev-6"] = null, ["rev-7"] = "ge-rev-6", ["rev-8"] = null }),
+            "the second answer differs only in spacing; the third answers another question");
+        Assert.That((await Store.FindGoldenExampleAsync("ge-rev-7", CancellationToken.None))?.DuplicateOf, Is.EqualTo("ge-rev-6"), "kept, with its lineage");
+        var listed = await _harness.Get<GoldenReader>().PageAsync(new GoldenQuery("support-bot", null, null, null, null), null, 50, CancellationToken.None);
+        Assert.That(listed.Items.Select(e => e.Id), Is.EquivalentTo(new[] { "ge-rev-6", "ge-rev-8" }));
     }
 
     [Test]

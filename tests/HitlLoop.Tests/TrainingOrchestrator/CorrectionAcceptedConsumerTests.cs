@@ -77,6 +77,18 @@ public sealed class CorrectionAcceptedConsumerTests
     }
 
     [Test]
+    public async Task A_correction_that_repeats_a_golden_example_is_neither_stored_nor_counted()
+    {
+        await AcceptAsync("gold-1", "gold-2");
+        await _harness.Bus.Bus.Publish(TrainingData.Correction("gold-2-again") with { DuplicateOf = "gold-2" });
+        _consumed++;
+        await HarnessPolling.EventuallyAsync(_harness.Bus.GetConsumerHarness<CorrectionAcceptedConsumer>().Consumed.SoFar<CorrectionAccepted>, all => all.Count >= _consumed);
+
+        Assert.That(RetrainRequests(), Is.Empty, "two new examples, not three");
+        Assert.That((await Store.CountPendingAsync(CancellationToken.None)).Corrections, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task A_fourth_correction_alone_does_not_request_another_retrain()
     {
         await AcceptAsync("gold-1", "gold-2", "gold-3", "gold-4");
