@@ -77,7 +77,7 @@ public sealed class ResponseRouter(
             Audit = audit,
             BudgetSkipped = skipped,
             Budget = budget?.Detail,
-            StatsKey = RoutingDecisionDocument.StatsKeyOf(outcome, audit, skipped, response.ProductId),
+            StatsDayKey = RoutingDecisionDocument.StatsKeyOf(outcome, audit, skipped, response.ProductId, now.UtcDateTime),
             Confidence = response.Confidence,
             ConfidenceThreshold = decision.ConfidenceThreshold,
             Sentiment = response.Sentiment,

@@ -28,20 +28,23 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         _decisions = stores.ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
     }
 
-    /// <summary>The stats' two indexes (what a decision counts as, for which product; when): decisions are otherwise only read by id.</summary>
+    /// <summary>
+    /// The stats' index (what a decision counts as, for which product, on which day), and the decision time for the
+    /// days of every product together: decisions are otherwise only read by id.
+    /// </summary>
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
-        await _decisions.EnsureIndexAsync(d => d.StatsKey, cancellationToken: cancellationToken);
+        await _decisions.EnsureIndexAsync(d => d.StatsDayKey, cancellationToken: cancellationToken);
         await _decisions.EnsureIndexAsync(d => d.DecidedAt, cancellationToken: cancellationToken);
 
-        // Decisions stored before the key existed get it once, so the stats count them too.
-        while (await _decisions.FindAsync(d => d.StatsKey == null || d.StatsKey == "", limit: 500, cancellationToken) is { Count: > 0 } unkeyed)
+        // Decisions stored before the key held the day get it once, so the stats count them too.
+        while (await _decisions.FindAsync(d => d.StatsDayKey == null || d.StatsDayKey == "", limit: 500, cancellationToken) is { Count: > 0 } unkeyed)
         {
             foreach (var decision in unkeyed)
             {
                 var keyed = decision with
                 {
-                    StatsKey = RoutingDecisionDocument.StatsKeyOf(decision.Outcome, decision.Audit, decision.BudgetSkipped, decision.ProductId),
+                    StatsDayKey = RoutingDecisionDocument.StatsKeyOf(decision.Outcome, decision.Audit, decision.BudgetSkipped, decision.ProductId, decision.DecidedAt),
                     Version = decision.Version + 1,
                 };
                 await _decisions.TryReplaceAsync(keyed, decision.Version, cancellationToken);
@@ -126,28 +129,65 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         return recorded;
     }
 
+    /// <summary>Every decision so far: the kind's (and product's) prefix on the stats index.</summary>
     public Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken) =>
-        CountAsync(productId, during: null, cancellationToken);
+        CountAsync(
+            kind =>
+            {
+                var prefix = RoutingDecisionDocument.StatsPrefixOf(kind, productId);
+                return d => d.StatsDayKey.StartsWith(prefix);
+            },
+            cancellationToken);
 
-    public Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken) =>
-        CountAsync(productId, d => d.DecidedAt >= from && d.DecidedAt < to, cancellationToken);
-
-    /// <summary>Counts each kind of decision on the stats index: the product's key, or every product's by its prefix.</summary>
-    private async Task<DecisionStats> CountAsync(
-        string? productId, Expression<Func<RoutingDecisionDocument, bool>>? during, CancellationToken cancellationToken)
+    /// <summary>
+    /// The decisions of the UTC days in [<paramref name="from"/>, <paramref name="to"/>): for a product, one key per
+    /// day and kind; for every product, the days' decisions on the time index, so either reads only those days.
+    /// </summary>
+    public async Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
-        async Task<long> Count(string kind)
+        if (productId is null)
         {
-            var key = RoutingDecisionDocument.StatsKeyOf(kind, productId ?? "");
-            Expression<Func<RoutingDecisionDocument, bool>> ofKind = productId is null ? d => d.StatsKey.StartsWith(key) : d => d.StatsKey == key;
-            return await _decisions.CountAsync(Filters.And(during, ofKind), cancellationToken);
+            return await CountDuringAsync(from, to, cancellationToken);
         }
 
-        var review = await Count(StatsKinds.Review);
-        var audits = await Count(StatsKinds.Audit);
-        var skipped = await Count(StatsKinds.Skipped);
-        var approved = await Count(StatsKinds.Approved);
+        var stats = new DecisionStats(0, 0, 0, 0);
+        for (var day = from.Date; day < to; day = day.AddDays(1))
+        {
+            var of = day;
+            var counted = await CountAsync(
+                kind =>
+                {
+                    var key = RoutingDecisionDocument.StatsKeyOf(kind, productId, of);
+                    return d => d.StatsDayKey == key;
+                },
+                cancellationToken);
+            stats = new DecisionStats(
+                stats.Total + counted.Total, stats.AutoApproved + counted.AutoApproved, stats.ReviewRequested + counted.ReviewRequested,
+                stats.Audits + counted.Audits, stats.BudgetSkipped + counted.BudgetSkipped);
+        }
+
+        return stats;
+    }
+
+    private async Task<DecisionStats> CountAsync(Func<string, Expression<Func<RoutingDecisionDocument, bool>>> ofKind, CancellationToken cancellationToken)
+    {
+        var review = await _decisions.CountAsync(ofKind(StatsKinds.Review), cancellationToken);
+        var audits = await _decisions.CountAsync(ofKind(StatsKinds.Audit), cancellationToken);
+        var skipped = await _decisions.CountAsync(ofKind(StatsKinds.Skipped), cancellationToken);
+        var approved = await _decisions.CountAsync(ofKind(StatsKinds.Approved), cancellationToken);
         var total = review + audits + skipped + approved;
+        return new DecisionStats(total, total - review, review, audits, skipped);
+    }
+
+    /// <summary>Every product's decisions in the range, the time index the only one the filters can use.</summary>
+    private async Task<DecisionStats> CountDuringAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        Expression<Func<RoutingDecisionDocument, bool>> during = d => d.DecidedAt >= from && d.DecidedAt < to;
+        var total = await _decisions.CountAsync(during, cancellationToken);
+        var review = await _decisions.CountAsync(Filters.And(during, d => d.Outcome == RoutingOutcome.ReviewRequested), cancellationToken);
+        var audits = await _decisions.CountAsync(Filters.And(during, d => d.Outcome == RoutingOutcome.AutoApproved && d.Audit), cancellationToken);
+        var skipped = await _decisions.CountAsync(
+            Filters.And(during, d => d.Outcome == RoutingOutcome.AutoApproved && !d.Audit && d.BudgetSkipped), cancellationToken);
         return new DecisionStats(total, total - review, review, audits, skipped);
     }
 

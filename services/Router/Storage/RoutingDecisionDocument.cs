@@ -1,3 +1,4 @@
+using System.Globalization;
 using HitlLoop.Contracts;
 using HitlLoop.Router.Policy;
 using HitlLoop.ServiceDefaults.Storage;
@@ -35,10 +36,11 @@ public sealed record RoutingDecisionDocument : IDocument
     public string? Budget { get; init; }
 
     /// <summary>
-    /// What the stats count this decision as, then its product: "review", "audit", "skipped" or "approved", a line
-    /// break, the product id. One index on it answers every count the stats need, per product or for all.
+    /// What the stats count this decision as, its product and its UTC day (see <see cref="StatsKeyOf(string, string, DateTime)"/>).
+    /// One index on it answers every count the stats need: a product's day by equality, a product's or every
+    /// product's whole history by prefix, so no count reads more than the decisions it counts.
     /// </summary>
-    public string StatsKey { get; init; } = "";
+    public string StatsDayKey { get; init; } = "";
     public double Confidence { get; init; }
     public double ConfidenceThreshold { get; init; }
     public double Sentiment { get; init; }
@@ -69,11 +71,23 @@ public sealed record RoutingDecisionDocument : IDocument
     /// </summary>
     public bool SentToReview() => Outcome == RoutingOutcome.ReviewRequested || Audit;
 
-    public static string StatsKeyOf(string kind, string productId) => kind + "\n" + productId;
+    /// <summary>
+    /// "{kind}\n{length of the product id}:{product id}\n{yyyy-MM-dd}". The length makes <see cref="StatsPrefixOf"/>
+    /// exact: a product id may hold line breaks, and one product's prefix must never match another's keys.
+    /// </summary>
+    public static string StatsKeyOf(string kind, string productId, DateTime day) =>
+        string.Create(CultureInfo.InvariantCulture, $"{StatsPrefixOf(kind, productId)}{day:yyyy-MM-dd}");
 
-    /// <summary>The <see cref="StatsKey"/> of a decision with this outcome.</summary>
-    public static string StatsKeyOf(RoutingOutcome outcome, bool audit, bool budgetSkipped, string productId) =>
-        StatsKeyOf(outcome == RoutingOutcome.ReviewRequested ? StatsKinds.Review : audit ? StatsKinds.Audit : budgetSkipped ? StatsKinds.Skipped : StatsKinds.Approved, productId);
+    /// <summary>The start of every key of the kind and product; of the kind alone when <paramref name="productId"/> is null.</summary>
+    public static string StatsPrefixOf(string kind, string? productId) =>
+        productId is null ? kind + "\n" : string.Create(CultureInfo.InvariantCulture, $"{kind}\n{productId.Length}:{productId}\n");
+
+    /// <summary>The <see cref="StatsDayKey"/> of a decision with this outcome.</summary>
+    public static string StatsKeyOf(RoutingOutcome outcome, bool audit, bool budgetSkipped, string productId, DateTime decidedAt) =>
+        StatsKeyOf(KindOf(outcome, audit, budgetSkipped), productId, decidedAt);
+
+    public static string KindOf(RoutingOutcome outcome, bool audit, bool budgetSkipped) =>
+        outcome == RoutingOutcome.ReviewRequested ? StatsKinds.Review : audit ? StatsKinds.Audit : budgetSkipped ? StatsKinds.Skipped : StatsKinds.Approved;
 }
 
 /// <summary>The kinds of decision the stats count apart; every decision is exactly one.</summary>

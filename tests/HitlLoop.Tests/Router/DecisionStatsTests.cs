@@ -3,6 +3,8 @@ using HitlLoop.Router;
 using HitlLoop.Router.Storage;
 using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HitlLoop.Tests.Router;
 
@@ -39,5 +41,41 @@ public sealed class DecisionStatsTests
         var today = DateTime.UtcNow.Date;
         Assert.That((await decisions.StatsAsync("shop", today, today.AddDays(1), CancellationToken.None)).Total, Is.EqualTo(2));
         Assert.That((await decisions.StatsAsync(null, today.AddDays(1), today.AddDays(2), CancellationToken.None)).Total, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_day_s_counts_take_only_that_day_and_a_product_id_with_a_line_break_is_its_own()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero));
+        await using var harness = await ServiceHarness.StartAsync(
+            [new RouterService()],
+            new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0", ["Router:ReviewRateInterval"] = "1.00:00:00" },
+            services => services.AddSingleton<TimeProvider>(clock));
+        var router = harness.Get<ResponseRouter>();
+        var decisions = harness.Get<IDecisionStore>();
+        string[] products = ["a", "a\nb", "a\n3:x"];
+        for (var day = 0; day < 3; day++)
+        {
+            foreach (var product in products)
+            {
+                for (var i = 0; i <= day; i++)
+                {
+                    await router.RouteAsync(new ResponseScored { ResponseId = $"{product}-{day}-{i}", ProductId = product, Confidence = i == 0 ? 0.3 : 0.99 }, CancellationToken.None);
+                }
+            }
+
+            clock.Advance(TimeSpan.FromDays(1));
+        }
+
+        var first = new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var product in products)
+        {
+            Assert.That(await decisions.StatsAsync(product, CancellationToken.None), Is.EqualTo(new DecisionStats(6, 3, 3, 0)), product);
+            Assert.That(await decisions.StatsAsync(product, first.AddDays(1), first.AddDays(2), CancellationToken.None), Is.EqualTo(new DecisionStats(2, 1, 1, 0)), product);
+            Assert.That(await decisions.StatsAsync(product, first.AddDays(1), first.AddDays(3), CancellationToken.None), Is.EqualTo(new DecisionStats(5, 3, 2, 0)), product);
+        }
+
+        Assert.That(await decisions.StatsAsync(null, first.AddDays(2), first.AddDays(3), CancellationToken.None), Is.EqualTo(new DecisionStats(9, 6, 3, 0)));
+        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(18, 9, 9, 0)));
     }
 }
