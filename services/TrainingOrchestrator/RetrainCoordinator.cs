@@ -35,8 +35,14 @@ public sealed class RetrainCoordinator(
     TimeProvider clock,
     ILogger<RetrainCoordinator> logger) : IDisposable
 {
-    // Consumer and HTTP trigger in one process take turns; across replicas the snapshot insert decides.
+    // Consumer and HTTP trigger in one process take turns; across replicas the build's lease decides.
     private readonly SemaphoreSlim _building = new(1, 1);
+
+    /// <summary>This process's name on the build leases it holds.</summary>
+    private readonly string _holder = Guid.NewGuid().ToString("N");
+
+    /// <summary>Examples numbered between two renewals of the lease.</summary>
+    private const int NumberingBatch = 500;
 
     /// <summary>Stores the correction as a training example and builds a snapshot if enough new ones wait.</summary>
     public async Task<SnapshotResult> AcceptAsync(CorrectionAccepted correction, CancellationToken cancellationToken)
@@ -62,55 +68,63 @@ public sealed class RetrainCoordinator(
     public Task<SnapshotResult> RequestManuallyAsync(CancellationToken cancellationToken) =>
         BuildSnapshotAsync(RetrainPolicy.Manual, cancellationToken);
 
+    /// <summary>Finishes a build whose replica died (its lease lapsed); does nothing otherwise.</summary>
+    public Task<SnapshotResult> ResumeAsync(CancellationToken cancellationToken) =>
+        BuildSnapshotAsync(_ => null, cancellationToken);
+
     public void Dispose() => _building.Dispose();
 
+    /// <summary>
+    /// Builds the next version when <paramref name="decide"/> says so, or finishes one a dead replica left: takes the
+    /// version's lease, numbers the examples no snapshot holds yet (renewing the lease before each batch), streams
+    /// every example up to the last number through the file hashes, and commits the snapshot with its retrain request.
+    /// </summary>
     private async Task<SnapshotResult> BuildSnapshotAsync(Func<PendingExamples, RetrainTrigger?> decide, CancellationToken cancellationToken)
     {
         await _building.WaitAsync(cancellationToken);
         try
         {
             var pending = await datasets.CountPendingAsync(cancellationToken);
-            if (decide(pending) is null)
-            {
-                return new SnapshotResult(SnapshotOutcome.NotDue, pending);
-            }
-
-            // A crash between a snapshot's commit and the marking of its examples leaves them looking new;
-            // finish that marking before counting again, so no example is counted twice.
             var latest = await datasets.LatestSnapshotAsync(cancellationToken);
-            if (latest is not null && await datasets.MarkIncludedAsync(latest, cancellationToken) > 0)
+            var version = (latest?.DatasetVersion ?? 0) + 1;
+            var datasetId = DatasetBuilder.DatasetId(version);
+            var now = clock.GetUtcNow().UtcDateTime;
+
+            SnapshotBuild? build;
+            if (await datasets.FindBuildAsync(datasetId, cancellationToken) is { } started)
             {
-                pending = await datasets.CountPendingAsync(cancellationToken);
+                // Another replica's build stands while its lease does; a lapsed one is taken over and finished.
+                if (started.Holder != _holder && started.RenewedAt + options.Value.SnapshotLease > now)
+                {
+                    return new SnapshotResult(SnapshotOutcome.Superseded, pending);
+                }
+
+                build = await datasets.RenewBuildAsync(started, _holder, now, cancellationToken);
+                logger.LogInformation("Resuming the build of dataset {DatasetId} left by {Holder}", datasetId, started.Holder);
+            }
+            else
+            {
+                if (decide(pending) is not { } trigger)
+                {
+                    return new SnapshotResult(SnapshotOutcome.NotDue, pending);
+                }
+
+                build = new SnapshotBuild
+                {
+                    Id = datasetId,
+                    DatasetVersion = version,
+                    FirstOrdinal = (latest?.MaxOrdinal ?? 0) + 1,
+                    Holder = _holder,
+                    RenewedAt = now,
+                    TriggerReason = trigger.Reason,
+                    Evidence = trigger.Evidence,
+                };
+                build = await datasets.TryStartBuildAsync(build, cancellationToken) ? build : null;
             }
 
-            if (decide(pending) is not { } trigger)
-            {
-                return new SnapshotResult(SnapshotOutcome.NotDue, pending);
-            }
-
-            var examples = await datasets.AllExamplesAsync(cancellationToken);
-            var baseModel = (await models.LatestPromotedAsync(cancellationToken))?.Id ?? options.Value.BaseModelVersion;
-            var build = builder.Build(examples, (latest?.DatasetVersion ?? 0) + 1, trigger, baseModel, clock.GetUtcNow());
-            var snapshot = await datasets.TryCommitAsync(ToSnapshot(build, examples), build.Lines, cancellationToken);
-            if (snapshot is null)
-            {
-                logger.LogInformation("Dataset {DatasetId} was committed by another replica first", build.DatasetId);
-                return new SnapshotResult(SnapshotOutcome.Superseded, pending);
-            }
-
-            logger.LogInformation(
-                "Dataset {DatasetId} snapshotted: {Examples} examples ({Train} train, {Eval} eval), {Reason}; requesting retrain {RequestId}",
-                snapshot.Id,
-                build.Counts.Examples,
-                build.Counts.Train,
-                build.Counts.Eval,
-                trigger.Reason,
-                build.Request.RequestId);
-
-            // Left in the snapshot's outbox for the sweeper when the broker is down.
-            await outbox.PublishAsync(snapshot, cancellationToken);
-            await datasets.MarkIncludedAsync(snapshot, cancellationToken);
-            return new SnapshotResult(SnapshotOutcome.Built, pending, snapshot);
+            return build is null
+                ? new SnapshotResult(SnapshotOutcome.Superseded, pending)
+                : await FinishAsync(build, latest, pending, cancellationToken);
         }
         finally
         {
@@ -118,22 +132,79 @@ public sealed class RetrainCoordinator(
         }
     }
 
-    private DatasetSnapshot ToSnapshot(DatasetBuild build, IReadOnlyList<TrainingExample> examples) => new()
+    private async Task<SnapshotResult> FinishAsync(SnapshotBuild build, DatasetSnapshot? latest, PendingExamples pending, CancellationToken cancellationToken)
     {
-        Id = build.DatasetId,
-        DatasetVersion = build.DatasetVersion,
-        RequestId = build.Request.RequestId,
-        CreatedAt = build.Request.RequestedAt.UtcDateTime,
-        ContentHash = build.ContentHash,
-        Counts = build.Counts,
-        Files = build.Files,
-        TriggerReason = build.Request.TriggerReason,
-        Evidence = build.Request.Evidence,
-        NewExampleIds = [.. examples.Where(e => e.SnapshotId is null).Select(e => e.Id).Order(StringComparer.Ordinal)],
-        Request = build.Request,
-        Outbox = [Outbox.Message(build.Request, clock)],
-        OutboxPending = true,
-    };
+        // Numbering goes on from the highest number given, so a resumed build gives no number twice.
+        var next = Math.Max(build.FirstOrdinal, await datasets.MaxOrdinalAsync(cancellationToken) + 1);
+        while (await datasets.UnnumberedAsync(NumberingBatch, cancellationToken) is { Count: > 0 } batch)
+        {
+            if (await datasets.RenewBuildAsync(build, _holder, clock.GetUtcNow().UtcDateTime, cancellationToken) is not { } renewed)
+            {
+                logger.LogWarning("Lost the lease of dataset {DatasetId} to another replica; it finishes the build", build.Id);
+                return new SnapshotResult(SnapshotOutcome.Superseded, pending);
+            }
+
+            build = renewed;
+            foreach (var example in batch)
+            {
+                next += await datasets.NumberAsync(example.Id, next, build.Id, cancellationToken) ? 1 : 0;
+            }
+        }
+
+        var last = next - 1;
+        if (last < 1 || (latest is not null && last <= latest.MaxOrdinal))
+        {
+            // Nothing new since the last snapshot (a manual request racing an automatic one).
+            await datasets.EndBuildAsync(build.Id, cancellationToken);
+            return new SnapshotResult(SnapshotOutcome.NotDue, pending);
+        }
+
+        using var files = new SnapshotAccumulator();
+        await foreach (var example in datasets.ExamplesAsync(1, last, cancellationToken))
+        {
+            files.Add(example);
+        }
+
+        var baseModel = (await models.LatestPromotedAsync(cancellationToken))?.Id ?? options.Value.BaseModelVersion;
+        var request = builder.Request(build.DatasetVersion, files, new RetrainTrigger(build.TriggerReason, build.Evidence), baseModel, clock.GetUtcNow());
+        var snapshot = new DatasetSnapshot
+        {
+            Id = build.Id,
+            DatasetVersion = build.DatasetVersion,
+            RequestId = request.RequestId,
+            CreatedAt = request.RequestedAt.UtcDateTime,
+            ContentHash = request.ContentHash,
+            Counts = request.Counts,
+            Files = files.Files,
+            TriggerReason = request.TriggerReason,
+            Evidence = request.Evidence,
+            MaxOrdinal = last,
+            FirstNewOrdinal = build.FirstOrdinal,
+            Manifest = files.Manifest(baseModel, build.FirstOrdinal, last),
+            Request = request,
+            Outbox = [Outbox.Message(request, clock)],
+            OutboxPending = true,
+        };
+        if (!await datasets.TryCommitAsync(snapshot, cancellationToken))
+        {
+            logger.LogInformation("Dataset {DatasetId} was committed by another replica first", snapshot.Id);
+            return new SnapshotResult(SnapshotOutcome.Superseded, pending);
+        }
+
+        await datasets.EndBuildAsync(build.Id, cancellationToken);
+        logger.LogInformation(
+            "Dataset {DatasetId} snapshotted: {Examples} examples ({Train} train, {Eval} eval), {Reason}; requesting retrain {RequestId}",
+            snapshot.Id,
+            snapshot.Counts.Examples,
+            snapshot.Counts.Train,
+            snapshot.Counts.Eval,
+            snapshot.TriggerReason,
+            request.RequestId);
+
+        // Left in the snapshot's outbox for the sweeper when the broker is down.
+        await outbox.PublishAsync(snapshot, cancellationToken);
+        return new SnapshotResult(SnapshotOutcome.Built, pending, snapshot);
+    }
 
     private TrainingExample ToExample(CorrectionAccepted correction) => new()
     {
@@ -147,6 +218,7 @@ public sealed class RetrainCoordinator(
         CorrectedText = correction.CorrectedText,
         Categories = correction.Categories ?? [],
         ReviewerId = correction.ReviewerId ?? "",
+        ReviewerReliability = correction.ReviewerReliability,
         ModelVersion = correction.ModelVersion,
         AcceptedAt = correction.AcceptedAt.UtcDateTime,
         ReceivedAt = clock.GetUtcNow().UtcDateTime,

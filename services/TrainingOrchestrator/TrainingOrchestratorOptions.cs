@@ -23,6 +23,13 @@ public sealed class TrainingOrchestratorOptions
     [Required(ErrorMessage = "TrainingOrchestrator:PublicBaseUrl is required.")]
     public Uri PublicBaseUrl { get; set; } = new("http://localhost:5005");
 
+    /// <summary>
+    /// How long a replica's hold on a snapshot build lasts without renewal (it renews every 500 examples numbered);
+    /// past it another replica finishes the build.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "TrainingOrchestrator:SnapshotLease must lie between 1 second and 1 day.")]
+    public TimeSpan SnapshotLease { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The model the first retrain starts from; afterwards the latest promoted model is used.</summary>
     public string? BaseModelVersion { get; set; }
 

@@ -29,6 +29,7 @@ public sealed class TrainingOrchestratorService : IHitlService
         builder.Services.AddSingleton<RetrainPolicy>();
         builder.Services.AddSingleton<DatasetBuilder>();
         builder.Services.AddSingleton<RetrainCoordinator>();
+        builder.Services.AddHostedService<SnapshotRecovery>();
         builder.Services.AddSingleton<ModelVersionRecorder>();
     }
 

@@ -22,7 +22,7 @@ public sealed record DatasetSummary(
         new(s.Id, s.DatasetVersion, s.RequestId, s.Counts, s.ContentHash, s.CreatedAt, s.TriggerReason, s.Evidence);
 }
 
-public sealed record DatasetFileLink(string Format, string? Split, Uri Url, string ContentHash, int Lines);
+public sealed record DatasetFileLink(string Format, string? Split, Uri Url, string ContentHash, int Lines, long Bytes);
 
 public sealed record DatasetDetails(
     string Id,
@@ -60,12 +60,19 @@ internal static class DatasetApi
             }
 
             var files = s.Files
-                .Select(f => new DatasetFileLink(f.Format, f.Split?.Name(), builder.DownloadUrl(s.Id, f.Format, f.Split), f.ContentHash, f.Lines))
+                .Select(f => new DatasetFileLink(f.Format, f.Split?.Name(), builder.DownloadUrl(s.Id, f.Format, f.Split), f.ContentHash, f.Lines, f.Bytes))
                 .ToList();
             return TypedResults.Ok(new DatasetDetails(
                 s.Id, s.DatasetVersion, s.RequestId, s.Counts, s.ContentHash, s.CreatedAt, s.TriggerReason, s.Evidence,
                 s.Request.EvalFraction, s.Request.BaseModelVersion, !s.OutboxPending, files));
         });
+
+        // What the files hold: counts, balance, reviewers, lineage and each file's SHA-256 and size.
+        datasets.MapGet("/{id}/manifest", async Task<Results<Ok<DatasetManifest>, ProblemHttpResult>> (
+            string id, IDatasetStore store, CancellationToken cancellationToken) =>
+            await store.FindSnapshotAsync(id, cancellationToken) is { } s
+                ? TypedResults.Ok(s.Manifest ?? new DatasetManifest { Counts = s.Counts, MaxOrdinal = s.MaxOrdinal, Files = s.Files, BaseModelVersion = s.Request.BaseModelVersion })
+                : NotFound(id));
 
         datasets.MapGet("/{id}/sft.jsonl", (string id, string? split, IDatasetStore store, CancellationToken cancellationToken) =>
             DownloadAsync(id, split, DatasetBuilder.SftFormat, store, cancellationToken));
@@ -74,7 +81,7 @@ internal static class DatasetApi
             DownloadAsync(id, split, DatasetBuilder.PreferenceFormat, store, cancellationToken));
     }
 
-    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> DownloadAsync(
+    private static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> DownloadAsync(
         string id, string? split, string format, IDatasetStore store, CancellationToken cancellationToken)
     {
         DatasetSplit? wanted = null;
@@ -99,24 +106,39 @@ internal static class DatasetApi
         // The stored hash of exactly these bytes doubles as the ETag, so clients can cache and verify in one step.
         var file = snapshot.Files.FirstOrDefault(f => f.Format == format && f.Split == wanted);
         var name = $"{snapshot.Id}-{format}{(wanted is { } s ? "-" + s.Name() : "")}.jsonl";
+        var tag = file is null ? null : new EntityTagHeaderValue($"\"{file.ContentHash}\"");
+        if (file is { Bytes: > 0 } || file is { Lines: 0 })
+        {
+            // Its length is known: rendered as it is read, with ranges served (a broken download resumes).
+            var lines = (CancellationToken token) => Texts(store.ReadLinesAsync(snapshot, token), format, wanted);
+            return TypedResults.Stream(new RenderedFileStream(lines, file.Bytes), JsonLinesContentType, name, entityTag: tag, enableRangeProcessing: true);
+        }
+
+        // A snapshot from before files had a recorded size.
         return TypedResults.Stream(
-            body => WriteLinesAsync(body, store.ReadLinesAsync(snapshot, cancellationToken), format, wanted, cancellationToken),
+            body => WriteLinesAsync(body, Texts(store.ReadLinesAsync(snapshot, cancellationToken), format, wanted), cancellationToken),
             JsonLinesContentType,
             name,
-            entityTag: file is null ? null : new EntityTagHeaderValue($"\"{file.ContentHash}\""));
+            entityTag: tag);
     }
 
-    private static async Task WriteLinesAsync(Stream body, IAsyncEnumerable<DatasetLine> lines, string format, DatasetSplit? split, CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> Texts(IAsyncEnumerable<DatasetLine> lines, string format, DatasetSplit? split)
     {
-        await using var buffered = new BufferedStream(body, 64 * 1024);
         await foreach (var line in lines)
         {
             var text = format == DatasetBuilder.PreferenceFormat ? line.Preference : line.Sft;
-            if (text is null || (split is { } wanted && line.Split != wanted))
+            if (text is not null && (split is not { } wanted || line.Split == wanted))
             {
-                continue;
+                yield return text;
             }
+        }
+    }
 
+    private static async Task WriteLinesAsync(Stream body, IAsyncEnumerable<string> lines, CancellationToken cancellationToken)
+    {
+        await using var buffered = new BufferedStream(body, 64 * 1024);
+        await foreach (var text in lines)
+        {
             await buffered.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
             await buffered.WriteAsync(NewLine, cancellationToken);
         }

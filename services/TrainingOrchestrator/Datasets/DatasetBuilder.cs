@@ -17,6 +17,9 @@ public sealed record DatasetFile
 
     public required string ContentHash { get; init; }
     public int Lines { get; init; }
+
+    /// <summary>The file's size in bytes, so a download can say its length and serve ranges of it.</summary>
+    public long Bytes { get; init; }
 }
 
 /// <summary>Everything a new snapshot holds, computed from the examples alone.</summary>
@@ -25,13 +28,15 @@ public sealed record DatasetBuild
     public required string DatasetId { get; init; }
     public required int DatasetVersion { get; init; }
 
-    /// <summary>In canonical order: ordinal order of example id.</summary>
+    /// <summary>In file order: by ordinal, and by id among examples not numbered yet.</summary>
     public required IReadOnlyList<DatasetLine> Lines { get; init; }
+
+    public required DatasetManifest Manifest { get; init; }
 
     public required IReadOnlyList<DatasetFile> Files { get; init; }
     public required DatasetCounts Counts { get; init; }
 
-    /// <summary>"sha256:" + hex of the whole SFT file: every line in id order, each ending in '\n', UTF-8.</summary>
+    /// <summary>"sha256:" + hex of the whole SFT file: every line in file order, each ending in '\n', UTF-8.</summary>
     public required string ContentHash { get; init; }
 
     public required RetrainRequested Request { get; init; }
@@ -55,59 +60,61 @@ public sealed class DatasetBuilder(IOptions<TrainingOrchestratorOptions> options
     /// <summary>File name of a format under /api/datasets/{id}/, e.g. "sft.jsonl".</summary>
     public static string FileName(string format) => format == PreferenceFormat ? "preference.jsonl" : "sft.jsonl";
 
+    /// <summary>
+    /// A snapshot of <paramref name="examples"/> built in memory, in file order (by ordinal, then id): what the
+    /// streaming build of <see cref="RetrainCoordinator"/> writes for the same examples, line for line.
+    /// </summary>
     public DatasetBuild Build(IEnumerable<TrainingExample> examples, int datasetVersion, RetrainTrigger trigger, string? baseModelVersion, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(datasetVersion);
 
-        var lines = examples
-            .OrderBy(e => e.Id, StringComparer.Ordinal)
-            .Select(DatasetLines.Render)
-            .ToList();
-        if (lines.Count == 0)
+        var ordered = examples.OrderBy(e => e.Ordinal).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        if (ordered.Count == 0)
         {
             throw new InvalidOperationException("A dataset snapshot needs at least one example.");
         }
 
-        var files = new List<DatasetFile>();
-        foreach (var (format, text) in new (string, Func<DatasetLine, string?>)[] { (SftFormat, l => l.Sft), (PreferenceFormat, l => l.Preference) })
+        using var files = new SnapshotAccumulator();
+        var lines = new List<DatasetLine>(ordered.Count);
+        foreach (var example in ordered)
         {
-            files.Add(File(format, null, lines.Select(text)));
-            files.Add(File(format, DatasetSplit.Train, lines.Where(l => l.Split == DatasetSplit.Train).Select(text)));
-            files.Add(File(format, DatasetSplit.Eval, lines.Where(l => l.Split == DatasetSplit.Eval).Select(text)));
+            var line = DatasetLines.Render(example);
+            files.Add(example, line);
+            lines.Add(line);
         }
 
-        var counts = new DatasetCounts
-        {
-            Examples = lines.Count,
-            Train = lines.Count(l => l.Split == DatasetSplit.Train),
-            Eval = lines.Count(l => l.Split == DatasetSplit.Eval),
-            PreferencePairs = lines.Count(l => l.Preference is not null),
-        };
-        var datasetId = DatasetId(datasetVersion);
-        var contentHash = files[0].ContentHash;
-
+        var request = Request(datasetVersion, files, trigger, baseModelVersion, now);
         return new DatasetBuild
         {
-            DatasetId = datasetId,
+            DatasetId = request.DatasetId,
             DatasetVersion = datasetVersion,
             Lines = lines,
-            Files = files,
-            Counts = counts,
-            ContentHash = contentHash,
-            Request = new RetrainRequested
-            {
-                RequestId = RequestId(datasetVersion),
-                DatasetId = datasetId,
-                DatasetVersion = datasetVersion,
-                ContentHash = contentHash,
-                Counts = counts,
-                Formats = [.. files.Where(f => f.Lines > 0).Select(f => Format(datasetId, f))],
-                EvalFraction = options.Value.EvalFraction,
-                TriggerReason = trigger.Reason,
-                Evidence = trigger.Evidence,
-                BaseModelVersion = baseModelVersion,
-                RequestedAt = now,
-            },
+            Files = files.Files,
+            Counts = files.Counts,
+            ContentHash = request.ContentHash,
+            Manifest = files.Manifest(baseModelVersion, ordered[0].Ordinal, ordered[^1].Ordinal),
+            Request = request,
+        };
+    }
+
+    /// <summary>The retrain request for a snapshot whose files <paramref name="files"/> has taken in.</summary>
+    public RetrainRequested Request(int datasetVersion, SnapshotAccumulator files, RetrainTrigger trigger, string? baseModelVersion, DateTimeOffset now)
+    {
+        var datasetId = DatasetId(datasetVersion);
+        var all = files.Files;
+        return new RetrainRequested
+        {
+            RequestId = RequestId(datasetVersion),
+            DatasetId = datasetId,
+            DatasetVersion = datasetVersion,
+            ContentHash = all[0].ContentHash,
+            Counts = files.Counts,
+            Formats = [.. all.Where(f => f.Lines > 0).Select(f => Format(datasetId, f))],
+            EvalFraction = options.Value.EvalFraction,
+            TriggerReason = trigger.Reason,
+            Evidence = trigger.Evidence,
+            BaseModelVersion = baseModelVersion,
+            RequestedAt = now,
         };
     }
 
@@ -129,12 +136,6 @@ public sealed class DatasetBuilder(IOptions<TrainingOrchestratorOptions> options
         var root = options.Value.PublicBaseUrl.AbsoluteUri;
         var query = split is { } s ? $"?split={s.Name()}" : "";
         return new Uri($"{root.TrimEnd('/')}/api/datasets/{datasetId}/{FileName(format)}{query}");
-    }
-
-    private static DatasetFile File(string format, DatasetSplit? split, IEnumerable<string?> lines)
-    {
-        var present = lines.OfType<string>().ToList();
-        return new DatasetFile { Format = format, Split = split, ContentHash = ContentHashOf(present), Lines = present.Count };
     }
 
     private DatasetFormat Format(string datasetId, DatasetFile file) => new()

@@ -6,9 +6,10 @@ using HitlLoop.TrainingOrchestrator.Datasets;
 namespace HitlLoop.TrainingOrchestrator.Storage;
 
 /// <summary>
-/// A versioned, immutable dataset: every example accepted up to its creation (so version N+1 contains version N).
-/// The lines live in <see cref="DatasetChunk"/>s written before this document; inserting this document is the
-/// commit. Only the outbox changes afterwards.
+/// A versioned, immutable dataset: every example accepted up to its creation (so version N+1 contains version N),
+/// that is the examples numbered 1 to <see cref="MaxOrdinal"/>, rendered in that order whenever it is downloaded, so
+/// each example is stored once however many snapshots hold it. Inserting this document is the commit; only the
+/// outbox changes afterwards.
 /// </summary>
 public sealed record DatasetSnapshot : IHasOutbox<DatasetSnapshot>
 {
@@ -30,11 +31,17 @@ public sealed record DatasetSnapshot : IHasOutbox<DatasetSnapshot>
     public required string TriggerReason { get; init; }
     public IReadOnlyDictionary<string, double> Evidence { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>Chunks holding the lines, in order.</summary>
-    public IReadOnlyList<string> ChunkIds { get; init; } = [];
+    /// <summary>The last example (by <see cref="TrainingExample.Ordinal"/>) the snapshot holds.</summary>
+    public long MaxOrdinal { get; init; }
 
-    /// <summary>Examples this snapshot is the first to include; marked with its id after the commit.</summary>
-    public IReadOnlyList<string> NewExampleIds { get; init; } = [];
+    /// <summary>The first example this snapshot took in; those before it were in the snapshot before.</summary>
+    public long FirstNewOrdinal { get; init; }
+
+    /// <summary>What the files hold, for the ML team to check before training.</summary>
+    public DatasetManifest? Manifest { get; init; }
+
+    /// <summary>Chunks holding the lines of a snapshot stored whole, as they were before examples had ordinals; empty since.</summary>
+    public IReadOnlyList<string> ChunkIds { get; init; } = [];
 
     /// <summary>The request as sent to the ML team.</summary>
     public required RetrainRequested Request { get; init; }
@@ -45,10 +52,7 @@ public sealed record DatasetSnapshot : IHasOutbox<DatasetSnapshot>
     public DatasetSnapshot WithOutboxDelivered() => this with { Outbox = [], OutboxPending = false, Version = Version + 1 };
 }
 
-/// <summary>
-/// A run of a snapshot's lines. Lines are split over chunks so a large cumulative dataset never meets a
-/// document-size limit (16 MB in MongoDB).
-/// </summary>
+/// <summary>A run of the lines of a snapshot stored whole (before examples had ordinals); read, never written.</summary>
 public sealed record DatasetChunk : IDocument
 {
     public const string CollectionName = "dataset-chunks";

@@ -1,32 +1,33 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.TrainingOrchestrator.Datasets;
 using HitlLoop.TrainingOrchestrator.Policy;
-using MassTransit;
 
 namespace HitlLoop.TrainingOrchestrator.Storage;
 
 internal sealed class DatasetStore : IDatasetStore, IStoreSetup
 {
-    /// <summary>Well under MongoDB's 16 MB document limit, with room for BSON overhead.</summary>
-    internal const int MaxChunkBytes = 4 * 1024 * 1024;
+    /// <summary>Examples read at a time when a snapshot is built or downloaded.</summary>
+    internal const int PageSize = 1_000;
 
     private readonly IDocumentCollection<TrainingExample> _examples;
     private readonly IDocumentCollection<DatasetChunk> _chunks;
+    private readonly IDocumentCollection<SnapshotBuild> _builds;
 
     public DatasetStore(IDocumentStoreFactory stores)
     {
         var store = stores.ForService(TrainingOrchestratorService.ServiceName);
         _examples = store.GetCollection<TrainingExample>(TrainingExample.CollectionName);
         _chunks = store.GetCollection<DatasetChunk>(DatasetChunk.CollectionName);
+        _builds = store.GetCollection<SnapshotBuild>(SnapshotBuild.CollectionName);
         Snapshots = store.GetCollection<DatasetSnapshot>(DatasetSnapshot.CollectionName);
     }
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
         await _examples.EnsureIndexAsync(e => e.SnapshotId, cancellationToken: cancellationToken);
+        await _examples.EnsureIndexAsync(e => e.Ordinal, cancellationToken: cancellationToken);
+        await _examples.EnsureIndexAsync(e => e.NumberedIn, cancellationToken: cancellationToken);
         await Snapshots.EnsureIndexAsync(s => s.DatasetVersion, cancellationToken: cancellationToken);
         await Snapshots.EnsureIndexAsync(s => s.RequestId, cancellationToken: cancellationToken);
         await Snapshots.EnsureIndexAsync(s => s.OutboxPending, cancellationToken: cancellationToken);
@@ -37,9 +38,6 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
 
     public Task<bool> AddExampleAsync(TrainingExample example, CancellationToken cancellationToken) =>
         _examples.TryInsertAsync(example, cancellationToken);
-
-    public Task<IReadOnlyList<TrainingExample>> AllExamplesAsync(CancellationToken cancellationToken) =>
-        _examples.FindAsync(e => true, e => e.Id, cancellationToken: cancellationToken);
 
     public async Task<PendingExamples> CountPendingAsync(CancellationToken cancellationToken) => new(
         await _examples.CountAsync(e => e.SnapshotId == null, cancellationToken),
@@ -57,55 +55,78 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
     public Task<IReadOnlyList<DatasetSnapshot>> ListSnapshotsAsync(int limit, CancellationToken cancellationToken) =>
         Snapshots.FindAsync(s => true, s => s.DatasetVersion, descending: true, limit, cancellationToken);
 
-    public async Task<DatasetSnapshot?> TryCommitAsync(DatasetSnapshot snapshot, IReadOnlyList<DatasetLine> lines, CancellationToken cancellationToken)
+    public Task<bool> TryCommitAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken) =>
+        Snapshots.TryInsertAsync(snapshot, cancellationToken);
+
+    public Task<SnapshotBuild?> FindBuildAsync(string datasetId, CancellationToken cancellationToken) =>
+        _builds.FindByIdAsync(datasetId, cancellationToken);
+
+    public Task<bool> TryStartBuildAsync(SnapshotBuild build, CancellationToken cancellationToken) =>
+        _builds.TryInsertAsync(build, cancellationToken);
+
+    public async Task<SnapshotBuild?> RenewBuildAsync(SnapshotBuild build, string holder, DateTime now, CancellationToken cancellationToken)
     {
-        // Cheap early exit; the insert below is what actually decides.
-        if (await Snapshots.FindByIdAsync(snapshot.Id, cancellationToken) is not null)
-        {
-            return null;
-        }
-
-        // Chunk ids carry a build id, so a writer that loses the race leaves orphan chunks rather than
-        // colliding with (or overwriting) the winner's.
-        var build = NewId.NextGuid().ToString("N")[..12];
-        var chunkIds = new List<string>();
-        foreach (var chunk in Chunk(lines))
-        {
-            var id = $"{snapshot.Id}-{build}-{chunkIds.Count:D4}";
-            if (!await _chunks.TryInsertAsync(new DatasetChunk { Id = id, DatasetId = snapshot.Id, Lines = chunk }, cancellationToken))
-            {
-                throw new InvalidOperationException($"Dataset chunk {id} already exists.");
-            }
-
-            chunkIds.Add(id);
-        }
-
-        var committed = snapshot with { ChunkIds = chunkIds };
-        return await Snapshots.TryInsertAsync(committed, cancellationToken) ? committed : null;
+        var renewed = build with { Holder = holder, RenewedAt = now, Version = build.Version + 1 };
+        return await _builds.TryReplaceAsync(renewed, build.Version, cancellationToken) ? renewed : null;
     }
 
-    public async Task<int> MarkIncludedAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        var marked = 0;
-        foreach (var id in snapshot.NewExampleIds)
-        {
-            var changed = false;
-            await _examples.UpdateAsync(
-                id,
-                example =>
-                {
-                    changed = example.SnapshotId is null;
-                    return changed ? example with { SnapshotId = snapshot.Id, Version = example.Version + 1 } : null;
-                },
-                cancellationToken);
-            marked += changed ? 1 : 0;
-        }
+    public Task EndBuildAsync(string datasetId, CancellationToken cancellationToken) => _builds.TryDeleteAsync(datasetId, cancellationToken);
 
-        return marked;
+    public async Task<IReadOnlyList<TrainingExample>> UnnumberedAsync(int limit, CancellationToken cancellationToken) =>
+        [.. (await _examples.FindAsync(e => e.NumberedIn == null, limit, cancellationToken)).OrderBy(e => e.Id, StringComparer.Ordinal)];
+
+    public async Task<bool> NumberAsync(string exampleId, long ordinal, string snapshotId, CancellationToken cancellationToken)
+    {
+        var numbered = false;
+        await _examples.UpdateAsync(
+            exampleId,
+            example =>
+            {
+                numbered = example.NumberedIn is null;
+                return numbered
+                    ? example with { Ordinal = ordinal, NumberedIn = snapshotId, SnapshotId = example.SnapshotId ?? snapshotId, Version = example.Version + 1 }
+                    : null;
+            },
+            cancellationToken);
+        return numbered;
+    }
+
+    public async Task<long> MaxOrdinalAsync(CancellationToken cancellationToken) =>
+        await _examples.FindAsync(e => e.Ordinal > 0, e => e.Ordinal, descending: true, limit: 1, cancellationToken) is [var last, ..] ? last.Ordinal : 0;
+
+    public async IAsyncEnumerable<TrainingExample> ExamplesAsync(long from, long to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = from;
+        while (next <= to)
+        {
+            var start = next;
+            var page = await _examples.FindAsync(e => e.Ordinal >= start && e.Ordinal <= to, e => e.Ordinal, limit: PageSize, cancellationToken: cancellationToken);
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var example in page)
+            {
+                yield return example;
+            }
+
+            next = page[^1].Ordinal + 1;
+        }
     }
 
     public async IAsyncEnumerable<DatasetLine> ReadLinesAsync(DatasetSnapshot snapshot, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (snapshot.ChunkIds.Count == 0)
+        {
+            await foreach (var example in ExamplesAsync(1, snapshot.MaxOrdinal, cancellationToken))
+            {
+                yield return DatasetLines.Render(example);
+            }
+
+            yield break;
+        }
+
         foreach (var chunkId in snapshot.ChunkIds)
         {
             var chunk = await _chunks.FindByIdAsync(chunkId, cancellationToken)
@@ -114,30 +135,6 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
             {
                 yield return line;
             }
-        }
-    }
-
-    internal static IEnumerable<List<DatasetLine>> Chunk(IEnumerable<DatasetLine> lines)
-    {
-        var chunk = new List<DatasetLine>();
-        var bytes = 0L;
-        foreach (var line in lines)
-        {
-            var size = Encoding.UTF8.GetByteCount(line.Sft) + (line.Preference is null ? 0 : Encoding.UTF8.GetByteCount(line.Preference));
-            if (chunk.Count > 0 && bytes + size > MaxChunkBytes)
-            {
-                yield return chunk;
-                chunk = [];
-                bytes = 0;
-            }
-
-            chunk.Add(line);
-            bytes += size;
-        }
-
-        if (chunk.Count > 0)
-        {
-            yield return chunk;
         }
     }
 }

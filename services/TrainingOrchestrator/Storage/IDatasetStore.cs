@@ -3,13 +3,14 @@ using HitlLoop.TrainingOrchestrator.Policy;
 
 namespace HitlLoop.TrainingOrchestrator.Storage;
 
-/// <summary>Training examples and the dataset snapshots built from them.</summary>
+/// <summary>
+/// Training examples, each stored once, and the snapshots over them: a snapshot is the examples numbered up to its
+/// last ordinal, so storage grows with the examples, not with the number of snapshots.
+/// </summary>
 public interface IDatasetStore
 {
     /// <summary>Stores the example; false when it was stored before (a redelivery or duplicate).</summary>
     Task<bool> AddExampleAsync(TrainingExample example, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<TrainingExample>> AllExamplesAsync(CancellationToken cancellationToken);
 
     /// <summary>Examples no snapshot includes yet.</summary>
     Task<PendingExamples> CountPendingAsync(CancellationToken cancellationToken);
@@ -23,16 +24,31 @@ public interface IDatasetStore
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<DatasetSnapshot>> ListSnapshotsAsync(int limit, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Writes the lines, then the snapshot. Null when a snapshot with this id already exists: another writer
-    /// won the version, and this one must stop.
-    /// </summary>
-    Task<DatasetSnapshot?> TryCommitAsync(DatasetSnapshot snapshot, IReadOnlyList<DatasetLine> lines, CancellationToken cancellationToken);
+    /// <summary>Inserts the snapshot: the commit. False when one with its id exists (another writer won the version).</summary>
+    Task<bool> TryCommitAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken);
 
+    Task<SnapshotBuild?> FindBuildAsync(string datasetId, CancellationToken cancellationToken);
 
-    /// <summary>Sets <see cref="TrainingExample.SnapshotId"/> on the snapshot's new examples that lack it; returns how many changed.</summary>
-    Task<int> MarkIncludedAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken);
+    /// <summary>Takes the lease of a new build; false when another replica holds one for that version.</summary>
+    Task<bool> TryStartBuildAsync(SnapshotBuild build, CancellationToken cancellationToken);
 
-    /// <summary>The snapshot's lines in canonical order.</summary>
+    /// <summary>Renews (or takes over) the lease as <paramref name="holder"/>; null when someone else changed it first.</summary>
+    Task<SnapshotBuild?> RenewBuildAsync(SnapshotBuild build, string holder, DateTime now, CancellationToken cancellationToken);
+
+    Task EndBuildAsync(string datasetId, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> examples no snapshot has numbered yet, in id order.</summary>
+    Task<IReadOnlyList<TrainingExample>> UnnumberedAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Gives the example its ordinal and first snapshot, unless it has one; true when this call gave it.</summary>
+    Task<bool> NumberAsync(string exampleId, long ordinal, string snapshotId, CancellationToken cancellationToken);
+
+    /// <summary>The highest ordinal given so far; 0 when none.</summary>
+    Task<long> MaxOrdinalAsync(CancellationToken cancellationToken);
+
+    /// <summary>The examples numbered <paramref name="from"/> to <paramref name="to"/>, in order, read a page at a time.</summary>
+    IAsyncEnumerable<TrainingExample> ExamplesAsync(long from, long to, CancellationToken cancellationToken);
+
+    /// <summary>The snapshot's lines in file order.</summary>
     IAsyncEnumerable<DatasetLine> ReadLinesAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken);
 }

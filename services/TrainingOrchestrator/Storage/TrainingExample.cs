@@ -5,8 +5,9 @@ using HitlLoop.TrainingOrchestrator.Datasets;
 namespace HitlLoop.TrainingOrchestrator.Storage;
 
 /// <summary>
-/// A golden example as training data. Its content and split never change after it arrives; only
-/// <see cref="SnapshotId"/> is set, once, when a snapshot first includes it.
+/// A golden example as training data, stored once whatever the number of snapshots that hold it. Its content and
+/// split never change after it arrives; only <see cref="Ordinal"/> and <see cref="SnapshotId"/> are set, once, when
+/// a snapshot first takes it in.
 /// </summary>
 public sealed record TrainingExample : IDocument
 {
@@ -35,6 +36,18 @@ public sealed record TrainingExample : IDocument
     /// <summary>Stored so new preference pairs can be counted by a query.</summary>
     public bool IsPreferencePair { get; init; }
 
+    /// <summary>The reviewer's agreement with peers when Feedback accepted the correction (1 when not yet measured).</summary>
+    public double ReviewerReliability { get; init; } = 1.0;
+
     /// <summary>The first snapshot that included this example; null while it still counts as new.</summary>
     public string? SnapshotId { get; init; }
+
+    /// <summary>
+    /// Its place in every snapshot's files, from 1, given when a snapshot first takes it in; 0 until then. A snapshot
+    /// is the examples up to its <see cref="DatasetSnapshot.MaxOrdinal"/>, in this order, so its bytes never change.
+    /// </summary>
+    public long Ordinal { get; init; }
+
+    /// <summary>The snapshot that gave <see cref="Ordinal"/>; null (or absent, in examples stored before ordinals) until then.</summary>
+    public string? NumberedIn { get; init; }
 }

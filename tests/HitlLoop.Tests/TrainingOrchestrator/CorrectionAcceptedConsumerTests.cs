@@ -126,40 +126,47 @@ public sealed class CorrectionAcceptedConsumerTests
         var firstIds = await Store.ReadLinesAsync(first!, CancellationToken.None).Select(l => l.ExampleId).ToListAsync();
         var secondIds = await Store.ReadLinesAsync(second!, CancellationToken.None).Select(l => l.ExampleId).ToListAsync();
         Assert.That(secondIds, Is.SupersetOf(firstIds), "version 2 contains version 1");
-        Assert.That(second!.NewExampleIds, Is.EqualTo(new[] { "gold-4", "gold-5", "gold-6" }));
+        Assert.That(firstIds, Is.EqualTo(secondIds.Take(3)), "in the same order: the first three lines of version 2 are version 1");
+        Assert.That((second!.FirstNewOrdinal, second.MaxOrdinal), Is.EqualTo((4L, 6L)));
+        Assert.That(second.Manifest!.FirstNewOrdinal, Is.EqualTo(4));
     }
 
     [Test]
-    public async Task Examples_in_a_snapshot_committed_just_before_a_crash_are_not_counted_again()
+    public async Task A_build_left_half_done_by_a_dead_replica_is_finished_once_its_lease_lapses_and_matches_a_fresh_build()
     {
-        // The state a crash leaves between the snapshot insert and the marking of its examples.
-        foreach (var id in new[] { "gold-1", "gold-2", "gold-3" })
+        foreach (var id in new[] { "gold-1", "gold-2", "gold-3", "gold-4" })
         {
             await Store.AddExampleAsync(TrainingData.Example(id), CancellationToken.None);
         }
 
-        var build = _harness.Get<DatasetBuilder>().Build(
-            await Store.AllExamplesAsync(CancellationToken.None), 1, RetrainPolicy.Manual(new PendingExamples(3, 3))!, null, DateTimeOffset.UtcNow);
-        await Store.TryCommitAsync(
-            new DatasetSnapshot
-            {
-                Id = build.DatasetId,
-                DatasetVersion = 1,
-                RequestId = build.Request.RequestId,
-                ContentHash = build.ContentHash,
-                Counts = build.Counts,
-                TriggerReason = build.Request.TriggerReason,
-                NewExampleIds = ["gold-1", "gold-2", "gold-3"],
-                Request = build.Request,
-            },
-            build.Lines,
+        // What a replica leaves when it dies mid-numbering: its lease, two examples numbered, two not.
+        await Store.TryStartBuildAsync(
+            new SnapshotBuild { Id = "ds-000001", DatasetVersion = 1, FirstOrdinal = 1, Holder = "dead-replica", RenewedAt = DateTime.UtcNow, TriggerReason = "correction_threshold" },
             CancellationToken.None);
+        await Store.NumberAsync("gold-3", 1, "ds-000001", CancellationToken.None);
+        await Store.NumberAsync("gold-1", 2, "ds-000001", CancellationToken.None);
+        var coordinator = _harness.Get<RetrainCoordinator>();
 
-        await AcceptAsync("gold-4");
+        var whileHeld = await coordinator.ResumeAsync(CancellationToken.None);
+        var build = await Store.FindBuildAsync("ds-000001", CancellationToken.None);
+        await Store.RenewBuildAsync(build!, "dead-replica", DateTime.UtcNow.AddHours(-1), CancellationToken.None);
+        var resumed = await coordinator.ResumeAsync(CancellationToken.None);
 
-        Assert.That(RetrainRequests(), Is.Empty, "one new correction is below the threshold of 3");
-        Assert.That((await Store.LatestSnapshotAsync(CancellationToken.None))?.Id, Is.EqualTo("ds-000001"));
-        Assert.That((await Store.CountPendingAsync(CancellationToken.None)).Corrections, Is.EqualTo(1));
+        Assert.That(whileHeld.Outcome, Is.EqualTo(SnapshotOutcome.Superseded), "a live lease is left alone");
+        Assert.That(resumed.Outcome, Is.EqualTo(SnapshotOutcome.Built));
+        var snapshot = resumed.Snapshot!;
+        Assert.That((snapshot.Counts.Examples, snapshot.MaxOrdinal, snapshot.TriggerReason), Is.EqualTo((4, 4L, "correction_threshold")));
+        var lines = await Store.ReadLinesAsync(snapshot, CancellationToken.None).ToListAsync();
+        Assert.That(lines.Select(l => l.ExampleId), Is.EqualTo(new[] { "gold-3", "gold-1", "gold-2", "gold-4" }), "numbered on from where the dead replica stopped");
+        Assert.That(await Store.FindBuildAsync("ds-000001", CancellationToken.None), Is.Null, "the lease is gone with the commit");
+        Assert.That((await Store.CountPendingAsync(CancellationToken.None)).Corrections, Is.Zero);
+
+        // The same examples in the same order, built in memory, give the same bytes.
+        var examples = await Store.ExamplesAsync(1, 4, CancellationToken.None).ToListAsync();
+        var fresh = _harness.Get<DatasetBuilder>().Build(examples, 1, RetrainPolicy.Manual(new PendingExamples(4, 4))!, null, DateTimeOffset.UtcNow);
+        Assert.That(fresh.ContentHash, Is.EqualTo(snapshot.ContentHash));
+        Assert.That(fresh.Files.Select(f => (f.ContentHash, f.Bytes)), Is.EqualTo(snapshot.Files.Select(f => (f.ContentHash, f.Bytes))));
+        Assert.That(RetrainRequests().Single().RequestId, Is.EqualTo("rr-000001"));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using HitlLoop.Tests.Support;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -85,18 +86,50 @@ public sealed class TrainingOrchestratorApiTests
     }
 
     [Test]
-    public async Task A_dataset_too_large_for_one_stored_document_still_downloads_whole_with_its_hash()
+    public async Task A_large_dataset_downloads_whole_with_its_hash_and_length_and_a_range_resumes_it()
     {
         await AcceptAsync(60, answerLength: 100_000);
         await RetrainAsync();
 
         var snapshot = await _factory.Services.GetRequiredService<IDatasetStore>().FindSnapshotAsync("ds-000001", CancellationToken.None);
         var dataset = await _client.GetFromJsonAsync<JsonElement>("/api/datasets/ds-000001");
-        var bytes = await _client.GetByteArrayAsync(new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+        using var whole = await _client.GetAsync(new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+        var bytes = await whole.Content.ReadAsByteArrayAsync();
+        using var rangeRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+        rangeRequest.Headers.Range = new RangeHeaderValue(1_234_567, 2_345_678);
+        using var range = await _client.SendAsync(rangeRequest);
+        var part = await range.Content.ReadAsByteArrayAsync();
+        using var tailRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/datasets/ds-000001/sft.jsonl", UriKind.Relative));
+        tailRequest.Headers.Range = new RangeHeaderValue(null, 100);
+        using var tail = await _client.SendAsync(tailRequest);
 
-        Assert.That(snapshot!.ChunkIds, Has.Count.GreaterThan(1), "lines spread over several chunks");
+        Assert.That(snapshot!.ChunkIds, Is.Empty, "no copy of the lines is stored: they are rendered from the examples");
         Assert.That(LineCount(bytes), Is.EqualTo(60));
         Assert.That(Sha256(bytes), Is.EqualTo(dataset.GetProperty("contentHash").GetString()));
+        Assert.That(whole.Content.Headers.ContentLength, Is.EqualTo(bytes.Length));
+        Assert.That(whole.Headers.AcceptRanges, Does.Contain("bytes"));
+        Assert.That(range.StatusCode, Is.EqualTo(HttpStatusCode.PartialContent));
+        Assert.That(range.Content.Headers.ContentRange?.ToString(), Is.EqualTo($"bytes 1234567-2345678/{bytes.Length}"));
+        Assert.That(part, Is.EqualTo(bytes[1_234_567..2_345_679]));
+        Assert.That(await tail.Content.ReadAsByteArrayAsync(), Is.EqualTo(bytes[^100..]));
+    }
+
+    [Test]
+    public async Task The_manifest_gives_counts_balance_reviewers_lineage_and_each_file_s_hash()
+    {
+        await AcceptAsync(20);
+        await RetrainAsync();
+
+        var manifest = await _client.GetFromJsonAsync<JsonElement>("/api/datasets/ds-000001/manifest");
+        var sft = await _client.GetByteArrayAsync(new Uri("/api/datasets/ds-000001/sft.jsonl?split=train", UriKind.Relative));
+
+        Assert.That(manifest.GetProperty("counts").GetProperty("examples").GetInt32(), Is.EqualTo(20));
+        Assert.That(manifest.GetProperty("classes").GetProperty("preference_pair").GetInt64(), Is.EqualTo(20));
+        Assert.That(manifest.GetProperty("products").GetProperty("support-bot").GetInt64(), Is.EqualTo(20));
+        Assert.That(manifest.GetProperty("reviewers").GetInt64(), Is.EqualTo(1));
+        Assert.That((manifest.GetProperty("firstNewOrdinal").GetInt64(), manifest.GetProperty("maxOrdinal").GetInt64()), Is.EqualTo((1L, 20L)));
+        var train = manifest.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("format").GetString() == "sft-jsonl" && f.GetProperty("split").GetString() == "train");
+        Assert.That((train.GetProperty("contentHash").GetString(), train.GetProperty("bytes").GetInt64()), Is.EqualTo((Sha256(sft), (long)sft.Length)));
     }
 
     [Test]
