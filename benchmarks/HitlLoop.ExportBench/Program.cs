@@ -2,17 +2,25 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using HitlLoop.Contracts;
+using HitlLoop.ExportBench;
 using HitlLoop.Feedback;
 using HitlLoop.Feedback.Exports;
 using HitlLoop.Feedback.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Storage;
 
-// Usage: dotnet run -c Release --project benchmarks/HitlLoop.ExportBench -- [sizes]
-// For each size (default 100000,1000000 golden examples over 20 products) Feedback runs in this process on a fresh
-// embedded store. The examples are loaded straight into its collection, then exported whole as SFT JSONL through the
-// same reader and writer GET /api/feedback/exports/sft.jsonl uses, into a stream that counts bytes. The managed heap is
-// sampled every 10 ms during the export: its peak above the heap before the export is what the export holds.
+// Usage: dotnet run -c Release --project benchmarks/HitlLoop.ExportBench -- [snapshot] [sizes]
+// Golden export (the default): for each size (default 100000,1000000 golden examples over 20 products) Feedback runs in
+// this process on a fresh embedded store. The examples are loaded straight into its collection, then exported whole as
+// SFT JSONL through the same reader and writer GET /api/feedback/exports/sft.jsonl uses, into a stream that counts
+// bytes. The managed heap is sampled every 10 ms during the export: its peak above the heap before the export is what
+// the export holds. "snapshot" measures TrainingOrchestrator's dataset snapshot instead (see SnapshotRun).
+if (args.Length > 0 && args[0] == "snapshot")
+{
+    await SnapshotRun.RunAsync(args.Length > 1 ? [.. args[1].Split(',').Select(int.Parse)] : [100_000, 1_000_000]);
+    return;
+}
+
 var sizes = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [100_000, 1_000_000];
 var results = new List<(int Size, double PerSecond, double PeakHeapMiB, double MiBPerSecond)>();
 foreach (var size in sizes)
@@ -61,38 +69,26 @@ async Task<(int, double, double, double)> MeasureAsync(int size)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size:N0}: loaded in {loading.Elapsed.TotalSeconds:F1} s"));
 
         var reader = app.Services.GetRequiredService<GoldenReader>();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: false);
-        var peak = heapBefore;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                var heap = GC.GetTotalMemory(forceFullCollection: false);
-                if (heap > Interlocked.Read(ref peak))
-                {
-                    Interlocked.Exchange(ref peak, heap);
-                }
-
-                await Task.Delay(10, CancellationToken.None);
-            }
-        });
-
         var output = new CountingStream();
         var exporting = Stopwatch.StartNew();
-        await GoldenExports.WriteSftAsync(output, reader.ReadAllAsync(new GoldenQuery(null, null, null, null, null), CancellationToken.None), CancellationToken.None);
+        var heap = HeapPeak.Start();
+        try
+        {
+            await GoldenExports.WriteSftAsync(output, reader.ReadAllAsync(new GoldenQuery(null, null, null, null, null), CancellationToken.None), CancellationToken.None);
+        }
+        finally
+        {
+            await heap.DisposeAsync();
+        }
+
         var elapsed = exporting.Elapsed;
-        await sampling.CancelAsync();
-        await sampler;
+        var peak = heap.AboveStartMiB;
         if (output.Lines != size)
         {
             throw new InvalidOperationException($"Exported {output.Lines:N0} lines of {size:N0} examples.");
         }
 
-        return (size, size / elapsed.TotalSeconds, (peak - heapBefore) / 1024.0 / 1024.0, output.Length / 1024.0 / 1024.0 / elapsed.TotalSeconds);
+        return (size, size / elapsed.TotalSeconds, peak, output.Length / 1024.0 / 1024.0 / elapsed.TotalSeconds);
     }
     finally
     {

@@ -145,10 +145,7 @@ public sealed class RetrainCoordinator(
             }
 
             build = renewed;
-            foreach (var example in batch)
-            {
-                next += await datasets.NumberAsync(example.Id, next, build.Id, cancellationToken) ? 1 : 0;
-            }
+            next = await datasets.NumberAsync(batch, next, build.Id, cancellationToken);
         }
 
         var last = next - 1;

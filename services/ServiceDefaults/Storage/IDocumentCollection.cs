@@ -21,6 +21,12 @@ public interface IDocumentCollection<T>
     /// <summary>Replaces the stored document only if its version is still <paramref name="expectedVersion"/>.</summary>
     Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="TryReplaceAsync"/> for many documents in one store operation: each replaces the stored document of
+    /// its id only if that one's version is still its expected version; returns, for each, whether it did.
+    /// </summary>
+    Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<(T Document, long ExpectedVersion)> replacements, CancellationToken cancellationToken = default);
+
     Task<T?> FindByIdAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the document; false when there was none with that id.</summary>

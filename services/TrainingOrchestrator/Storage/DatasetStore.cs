@@ -91,6 +91,25 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
         return numbered;
     }
 
+    public async Task<long> NumberAsync(IReadOnlyList<TrainingExample> examples, long first, string snapshotId, CancellationToken cancellationToken)
+    {
+        var numbered = examples
+            .Where(e => e.NumberedIn is null)
+            .Select((e, i) => (Document: e with { Ordinal = first + i, NumberedIn = snapshotId, SnapshotId = e.SnapshotId ?? snapshotId, Version = e.Version + 1 }, ExpectedVersion: e.Version))
+            .ToList();
+        var replaced = await _examples.TryReplaceManyAsync(numbered, cancellationToken);
+        var next = first + numbered.Count;
+        for (var i = 0; i < numbered.Count; i++)
+        {
+            if (!replaced[i] && await NumberAsync(numbered[i].Document.Id, next, snapshotId, cancellationToken))
+            {
+                next++;
+            }
+        }
+
+        return next;
+    }
+
     public async Task<long> MaxOrdinalAsync(CancellationToken cancellationToken) =>
         await _examples.FindAsync(e => e.Ordinal > 0, e => e.Ordinal, descending: true, limit: 1, cancellationToken) is [var last, ..] ? last.Ordinal : 0;
 

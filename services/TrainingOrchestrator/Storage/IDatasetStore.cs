@@ -43,6 +43,12 @@ public interface IDatasetStore
     /// <summary>Gives the example its ordinal and first snapshot, unless it has one; true when this call gave it.</summary>
     Task<bool> NumberAsync(string exampleId, long ordinal, string snapshotId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Numbers <paramref name="examples"/> (as read) from <paramref name="first"/> on, in one store operation; one that
+    /// changed since it was read is numbered alone, if it still has no number. Returns the ordinal after the last given.
+    /// </summary>
+    Task<long> NumberAsync(IReadOnlyList<TrainingExample> examples, long first, string snapshotId, CancellationToken cancellationToken);
+
     /// <summary>The highest ordinal given so far; 0 when none.</summary>
     Task<long> MaxOrdinalAsync(CancellationToken cancellationToken);
 

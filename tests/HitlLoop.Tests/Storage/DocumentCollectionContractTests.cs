@@ -139,6 +139,28 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
+    public async Task Replacing_many_replaces_each_only_against_the_version_it_read_and_says_which()
+    {
+        await _documents.TryInsertManyAsync([Doc("r1"), Doc("r2"), Doc("r/3 é")]);
+        await _documents.TryReplaceAsync(Doc("r2", count: 7) with { Version = 1 }, expectedVersion: 0);
+
+        var replaced = await _documents.TryReplaceManyAsync(
+        [
+            (Doc("r1", count: 1) with { Version = 1 }, 0),
+            (Doc("r2", count: 2) with { Version = 1 }, 0),
+            (Doc("missing", count: 3) with { Version = 1 }, 0),
+            (Doc("r/3 é", count: 4) with { Version = 1 }, 0),
+        ]);
+
+        Assert.That(replaced, Is.EqualTo(new[] { true, false, false, true }));
+        Assert.That((await _documents.FindByIdAsync("r1"))!.Count, Is.EqualTo(1));
+        Assert.That((await _documents.FindByIdAsync("r2"))!.Count, Is.EqualTo(7), "a document changed since it was read stands");
+        Assert.That(await _documents.FindByIdAsync("missing"), Is.Null, "a replace never inserts");
+        Assert.That((await _documents.FindByIdAsync("r/3 é"))!.Count, Is.EqualTo(4));
+        Assert.That(await _documents.TryReplaceManyAsync([]), Is.Empty);
+    }
+
+    [Test]
     public async Task Concurrent_updates_lose_nothing()
     {
         await _documents.TryInsertAsync(Doc("counter"));

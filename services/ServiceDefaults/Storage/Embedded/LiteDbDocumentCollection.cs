@@ -56,6 +56,14 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
             () => collection.FindById(document.Id) is { } current && current.Version == expectedVersion && collection.Update(document),
             cancellationToken: cancellationToken);
 
+    /// <summary>One write on the writer's thread, so the reads and replaces run one after another in one transaction.</summary>
+    public Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<(T Document, long ExpectedVersion)> replacements, CancellationToken cancellationToken = default) =>
+        replacements.Count == 0
+            ? Task.FromResult<IReadOnlyList<bool>>([])
+            : writer.WriteAsync<IReadOnlyList<bool>>(
+                () => [.. replacements.Select(r => collection.FindById(r.Document.Id) is { } current && current.Version == r.ExpectedVersion && collection.Update(r.Document))],
+                cancellationToken: cancellationToken);
+
     public Task<T?> FindByIdAsync(string id, CancellationToken cancellationToken = default) =>
         Task.FromResult<T?>(collection.FindById(id));
 

@@ -61,6 +61,10 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
         return result.MatchedCount == 1;
     }
 
+    /// <summary>Sent side by side: the server answers each replace on its own, so each result is its own.</summary>
+    public async Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<(T Document, long ExpectedVersion)> replacements, CancellationToken cancellationToken = default) =>
+        await Task.WhenAll(replacements.Select(r => TryReplaceAsync(r.Document, r.ExpectedVersion, cancellationToken)));
+
     public async Task<T?> FindByIdAsync(string id, CancellationToken cancellationToken = default) =>
         await collection.Find(Filter.Eq("_id", id)).FirstOrDefaultAsync(cancellationToken);
 
