@@ -101,6 +101,7 @@ public sealed class AuthorizationMatrixTests(string host)
     {
         ["GET /api/datasets/"] = [Ml, Lead, Admin],
         ["GET /api/datasets/{id}"] = [Ml, Lead, Admin],
+        ["GET /api/datasets/{id}/manifest"] = [Ml, Lead, Admin],
         ["GET /api/datasets/{id}/sft.jsonl"] = [Ml, Lead, Admin],
         ["GET /api/datasets/{id}/preference.jsonl"] = [Ml, Lead, Admin],
         ["POST /api/retrain"] = [Lead, Admin],
