@@ -1,12 +1,23 @@
 using HitlLoop.Contracts;
 using HitlLoop.ServiceDefaults;
+using HitlLoop.ServiceDefaults.Outbox;
+using HitlLoop.TrainingOrchestrator.Evaluation;
 using HitlLoop.TrainingOrchestrator.Policy;
 using HitlLoop.TrainingOrchestrator.Storage;
 
 namespace HitlLoop.TrainingOrchestrator;
 
-/// <summary>Closes the loop: records what the ML team trained on which request, and whether it was promoted.</summary>
-public sealed class ModelVersionRecorder(IModelRegistry models, IDatasetStore datasets, TimeProvider clock, ILogger<ModelVersionRecorder> logger)
+/// <summary>
+/// Closes the loop: records what the ML team trained on which request, has the evaluation gate decide whether it is
+/// promoted, and announces the decision (<see cref="RetrainEvaluated"/>) once, with the record.
+/// </summary>
+public sealed class ModelVersionRecorder(
+    IModelRegistry models,
+    IDatasetStore datasets,
+    EvaluationGate gate,
+    DocumentOutbox<ModelVersion> outbox,
+    TimeProvider clock,
+    ILogger<ModelVersionRecorder> logger)
 {
     public async Task<ModelVersion> RecordAsync(RetrainCompleted completed, CancellationToken cancellationToken)
     {
@@ -22,6 +33,8 @@ public sealed class ModelVersionRecorder(IModelRegistry models, IDatasetStore da
                 completed.RequestId);
         }
 
+        var promoted = await models.LatestPromotedAsync(cancellationToken);
+        var evaluation = gate.Decide(completed, snapshot?.Id, promoted?.Id == completed.NewModelVersion ? null : promoted?.Metrics);
         var recorded = await models.RecordOnceAsync(
             new ModelVersion
             {
@@ -29,11 +42,22 @@ public sealed class ModelVersionRecorder(IModelRegistry models, IDatasetStore da
                 RequestId = completed.RequestId,
                 DatasetId = snapshot?.Id,
                 Metrics = completed.Metrics ?? new Dictionary<string, double>(),
-                Promoted = completed.Promoted,
+                BaselineMetrics = completed.BaselineMetrics is { Count: > 0 } reported ? reported : promoted?.Metrics ?? new Dictionary<string, double>(),
+                Promoted = evaluation.Decision == ModelDecision.Promoted,
+                Recommended = completed.Promoted,
+                Evaluation = evaluation,
                 CompletedAt = completed.CompletedAt.UtcDateTime,
                 RecordedAt = clock.GetUtcNow().UtcDateTime,
+                Outbox = [Outbox.Message(evaluation, clock)],
+                OutboxPending = true,
             },
             cancellationToken);
+
+        // A redelivery finds the record standing; its decision goes out (again, if a crash kept it in the outbox).
+        if (recorded.OutboxPending)
+        {
+            await outbox.PublishAsync(recorded, cancellationToken);
+        }
 
         if (recorded.RequestId != completed.RequestId)
         {
@@ -46,10 +70,11 @@ public sealed class ModelVersionRecorder(IModelRegistry models, IDatasetStore da
         else
         {
             logger.LogInformation(
-                "Model {ModelVersion} trained for {RequestId} ({Promoted})",
+                "Model {ModelVersion} trained for {RequestId}: {Decision} ({Reasons})",
                 recorded.Id,
                 recorded.RequestId,
-                recorded.Promoted ? "promoted" : "not promoted");
+                recorded.Promoted ? "promoted" : "rejected",
+                string.Join("; ", recorded.Evaluation?.Reasons ?? []));
         }
 
         return recorded;

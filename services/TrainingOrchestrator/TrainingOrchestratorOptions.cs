@@ -30,6 +30,9 @@ public sealed class TrainingOrchestratorOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "TrainingOrchestrator:SnapshotLease must lie between 1 second and 1 day.")]
     public TimeSpan SnapshotLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>What a retrained model must show on the frozen eval split to be promoted.</summary>
+    public Evaluation.EvaluationGateOptions Gate { get; set; } = new();
+
     /// <summary>The model the first retrain starts from; afterwards the latest promoted model is used.</summary>
     public string? BaseModelVersion { get; set; }
 

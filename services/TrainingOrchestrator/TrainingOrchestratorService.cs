@@ -3,6 +3,7 @@ using HitlLoop.ServiceDefaults.Storage;
 using HitlLoop.ServiceDefaults.Outbox;
 using HitlLoop.TrainingOrchestrator.Api;
 using HitlLoop.TrainingOrchestrator.Consumers;
+using HitlLoop.TrainingOrchestrator.Evaluation;
 using HitlLoop.TrainingOrchestrator.Datasets;
 using HitlLoop.TrainingOrchestrator.Policy;
 using HitlLoop.TrainingOrchestrator.Storage;
@@ -25,6 +26,8 @@ public sealed class TrainingOrchestratorService : IHitlService
         builder.Services.AddStore<IDatasetStore, DatasetStore>();
         builder.Services.AddStore<IModelRegistry, ModelRegistry>();
         builder.Services.AddOutbox(sp => sp.GetRequiredService<DatasetStore>().Snapshots);
+        builder.Services.AddOutbox(sp => sp.GetRequiredService<IModelRegistry>().Models);
+        builder.Services.AddSingleton<EvaluationGate>();
 
         builder.Services.AddSingleton<RetrainPolicy>();
         builder.Services.AddSingleton<DatasetBuilder>();

@@ -12,10 +12,14 @@ public sealed record ModelSummary(
     string RequestId,
     string? DatasetId,
     IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyDictionary<string, double> BaselineMetrics,
     bool Promoted,
+    bool Recommended,
+    IReadOnlyList<string> Reasons,
     DateTime CompletedAt)
 {
-    public static ModelSummary From(ModelVersion m) => new(m.Id, m.RequestId, m.DatasetId, m.Metrics, m.Promoted, m.CompletedAt);
+    public static ModelSummary From(ModelVersion m) =>
+        new(m.Id, m.RequestId, m.DatasetId, m.Metrics, m.BaselineMetrics, m.Promoted, m.Recommended, m.Evaluation?.Reasons ?? [], m.CompletedAt);
 }
 
 public sealed record RetrainRequestHistory(

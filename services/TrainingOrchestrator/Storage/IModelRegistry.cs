@@ -1,3 +1,5 @@
+using HitlLoop.ServiceDefaults.Storage;
+
 namespace HitlLoop.TrainingOrchestrator.Storage;
 
 /// <summary>The history of models trained on our datasets.</summary>
@@ -9,6 +11,9 @@ public interface IModelRegistry
     /// <summary>Newest completion first.</summary>
     Task<IReadOnlyList<ModelVersion>> ListAsync(int limit, CancellationToken cancellationToken);
 
-    /// <summary>The model serving traffic now: the most recently completed promoted one.</summary>
+    /// <summary>The models, for their outbox.</summary>
+    IDocumentCollection<ModelVersion> Models { get; }
+
+    /// <summary>The model serving traffic now: the most recently completed one the gate promoted.</summary>
     Task<ModelVersion?> LatestPromotedAsync(CancellationToken cancellationToken);
 }

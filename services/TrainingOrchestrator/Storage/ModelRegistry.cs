@@ -11,9 +11,12 @@ internal sealed class ModelRegistry : IModelRegistry, IStoreSetup
         _models = stores.ForService(TrainingOrchestratorService.ServiceName).GetCollection<ModelVersion>(ModelVersion.CollectionName);
     }
 
+    public IDocumentCollection<ModelVersion> Models => _models;
+
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
         await _models.EnsureIndexAsync(m => m.CompletedAt, cancellationToken: cancellationToken);
+        await _models.EnsureIndexAsync(m => m.OutboxPending, cancellationToken: cancellationToken);
     }
 
     public Task<ModelVersion> RecordOnceAsync(ModelVersion model, CancellationToken cancellationToken) =>

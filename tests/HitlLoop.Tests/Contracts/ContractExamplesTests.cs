@@ -30,7 +30,7 @@ public sealed class ContractExamplesTests
     [Test]
     public void Every_event_has_a_schema_and_an_example()
     {
-        string[] events = ["ResponseScored", "ReviewRequested", "ReviewCompleted", "CorrectionAccepted", "UserFeedbackSubmitted", "PatternLearned", "RetrainRequested", "RetrainCompleted", "ReviewerAgreementMeasured", "PatternRecurrenceMeasured", "ReviewRateMeasured", "CorrectionFirstServed", "AlertRaised"];
+        string[] events = ["ResponseScored", "ReviewRequested", "ReviewCompleted", "CorrectionAccepted", "UserFeedbackSubmitted", "PatternLearned", "RetrainRequested", "RetrainCompleted", "ReviewerAgreementMeasured", "PatternRecurrenceMeasured", "ReviewRateMeasured", "CorrectionFirstServed", "AlertRaised", "RetrainEvaluated"];
 
         Assert.That(events.Where(e => !File.Exists(Path.Combine(ContractsFolder, "schemas", $"{e}.schema.json"))), Is.Empty);
         Assert.That(events.Where(e => !File.Exists(Path.Combine(ContractsFolder, "examples", $"{e}.json"))), Is.Empty);

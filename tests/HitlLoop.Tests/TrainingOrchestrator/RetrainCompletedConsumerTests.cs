@@ -19,6 +19,7 @@ public sealed class RetrainCompletedConsumerTests
             {
                 ["TrainingOrchestrator:RetrainThreshold"] = "2",
                 ["TrainingOrchestrator:BaseModelVersion"] = "bot-v1",
+                ["TrainingOrchestrator:Gate:Metric"] = "winRate",
             });
 
     [TearDown]
@@ -26,11 +27,13 @@ public sealed class RetrainCompletedConsumerTests
 
     private IModelRegistry Models => _harness.Get<IModelRegistry>();
 
+    /// <summary>A model 11% better than its baseline (win rate 0.61 against 0.55) when <paramref name="promoted"/>, 2% worse otherwise.</summary>
     private static RetrainCompleted Completed(string requestId, string model, bool promoted, int minutesAgo = 0) => new()
     {
         RequestId = requestId,
         NewModelVersion = model,
-        Metrics = new Dictionary<string, double> { ["evalLoss"] = 0.42, ["winRate"] = 0.61 },
+        Metrics = new Dictionary<string, double> { ["evalLoss"] = 0.42, ["winRate"] = promoted ? 0.61 : 0.539 },
+        BaselineMetrics = new Dictionary<string, double> { ["evalLoss"] = 0.45, ["winRate"] = 0.55 },
         Promoted = promoted,
         CompletedAt = DateTimeOffset.UtcNow.AddMinutes(-minutesAgo),
     };
@@ -98,6 +101,34 @@ public sealed class RetrainCompletedConsumerTests
         Assert.That(models.Select(m => m.Id), Is.EqualTo(new[] { "bot-v3", "bot-v2" }));
         Assert.That(models[1].RequestId, Is.EqualTo("rr-000001"));
         Assert.That(models[1].Promoted, Is.True);
+        var evaluated = _harness.Bus.Published.SoFar<RetrainEvaluated>();
+        Assert.That(evaluated.Select(e => (e.NewModelVersion, e.Decision)), Is.EquivalentTo(new[]
+        {
+            ("bot-v2", ModelDecision.Promoted),
+            ("bot-v3", ModelDecision.Rejected),
+        }), "one decision per model: the redelivery announced nothing new");
+    }
+
+    [Test]
+    public async Task The_gate_rejects_a_recommended_model_that_does_not_improve_and_the_next_retrain_keeps_the_last_promoted_base()
+    {
+        var first = await RequestRetrainAsync("ds-000001", "gold-1", "gold-2");
+        await CompleteAsync(Completed(first.RequestId, "bot-v2", promoted: true));
+        await CompleteAsync(Completed("rr-000077", "bot-v2-flat", promoted: true) with
+        {
+            Metrics = new Dictionary<string, double> { ["winRate"] = 0.62 },
+            BaselineMetrics = new Dictionary<string, double>(),
+        });
+
+        var flat = (await Models.ListAsync(10, CancellationToken.None)).Single(m => m.Id == "bot-v2-flat");
+        var second = await RequestRetrainAsync("ds-000002", "gold-3", "gold-4");
+
+        Assert.That((flat.Promoted, flat.Recommended), Is.EqualTo((false, true)), "1.6% on bot-v2's 0.61 is under the 3% margin");
+        Assert.That(flat.Evaluation!.BaselineSource, Is.EqualTo("promoted model"));
+        Assert.That(second.BaseModelVersion, Is.EqualTo("bot-v2"));
+        var evaluated = await HarnessPolling.EventuallyAsync(
+            () => _harness.Bus.Published.SoFar<RetrainEvaluated>().Where(e => e.NewModelVersion == "bot-v2-flat").ToList(), found => found.Count > 0);
+        Assert.That(evaluated.Single().Reasons.Single(), Does.Contain("needs at least 3%"));
     }
 
     [Test]
