@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using HitlLoop.Contracts;
 using MassTransit;
@@ -44,11 +45,14 @@ public sealed class RetrainRequestedConsumer(IHttpClientFactory http, MlTeamOpti
     {
         var request = context.Message;
         var sft = request.Formats.First(f => f.Format == "sft-jsonl" && f.Split is null or "all");
+        await ReportAsync(sft.Url, request.RequestId, "acknowledge", "dotnet worker", context.CancellationToken);
         var (hash, examples) = await DownloadAsync(sft.Url, context.CancellationToken);
         if (hash != request.ContentHash || examples != request.Counts.Examples)
         {
             throw new InvalidDataException($"{sft.Url} holds {examples} examples hashing to {hash}; the request names {request.Counts.Examples} hashing to {request.ContentHash}.");
         }
+
+        await ReportAsync(sft.Url, request.RequestId, "training", $"{examples} examples verified", context.CancellationToken);
 
         var (metrics, baseline) = Train(examples);
         var model = $"{options.ModelPrefix}-{request.DatasetId}";
@@ -62,6 +66,19 @@ public sealed class RetrainRequestedConsumer(IHttpClientFactory http, MlTeamOpti
             CompletedAt = DateTimeOffset.UtcNow,
         });
         logger.LogInformation("Trained {Model} on {Examples} examples of {DatasetId} from {Base}", model, examples, request.DatasetId, request.BaseModelVersion);
+    }
+
+    /// <summary>Tells TrainingOrchestrator (where the dataset is served) how far the request got.</summary>
+    private async Task ReportAsync(Uri datasetUrl, string requestId, string step, string note, CancellationToken cancellationToken)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(datasetUrl, $"/api/retrain-requests/{Uri.EscapeDataString(requestId)}/{step}"))
+        {
+            Content = JsonContent.Create(new { note }),
+        };
+        post.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        using var client = http.CreateClient(nameof(RetrainRequestedConsumer));
+        using var response = await client.SendAsync(post, cancellationToken);
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>Streams the file through SHA-256, counting its lines; nothing is held but a buffer.</summary>

@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from datetime import datetime, timezone
+from urllib.parse import quote, urljoin
 
 import pika
 import requests
@@ -47,9 +48,17 @@ def train(examples, _base_model):
     return {"accuracy": round(baseline + 0.05, 4), "evalExamples": len(evaluated)}, {"accuracy": baseline, "evalExamples": len(evaluated)}
 
 
+def report(dataset_url, api_key, request_id, step, note):
+    """Tells TrainingOrchestrator how far the request got: acknowledge, then training."""
+    url = urljoin(dataset_url, f"/api/retrain-requests/{quote(request_id, safe='')}/{step}")
+    requests.post(url, json={"note": note}, headers={"Authorization": f"Bearer {api_key}"}, timeout=30).raise_for_status()
+
+
 def handle(channel, request, api_key, model_prefix):
     sft = next(f for f in request["formats"] if f["format"] == "sft-jsonl" and f.get("split") in (None, "all"))
+    report(sft["url"], api_key, request["requestId"], "acknowledge", "python worker")
     examples = download(sft["url"], api_key, request["contentHash"])
+    report(sft["url"], api_key, request["requestId"], "training", f"{len(examples)} examples verified")
     if len(examples) != request["counts"]["examples"]:
         raise ValueError(f"expected {request['counts']['examples']} examples, got {len(examples)}")
     metrics, baseline = train(examples, request.get("baseModelVersion"))

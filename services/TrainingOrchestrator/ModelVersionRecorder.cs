@@ -16,6 +16,7 @@ public sealed class ModelVersionRecorder(
     IDatasetStore datasets,
     EvaluationGate gate,
     DocumentOutbox<ModelVersion> outbox,
+    RetrainRequests requests,
     TimeProvider clock,
     ILogger<ModelVersionRecorder> logger)
 {
@@ -57,6 +58,16 @@ public sealed class ModelVersionRecorder(
         if (recorded.OutboxPending)
         {
             await outbox.PublishAsync(recorded, cancellationToken);
+        }
+
+        // The request closes with the gate's decision on the first model reported for it; a redelivery changes nothing.
+        if (snapshot is not null && recorded.RequestId == completed.RequestId && recorded.Evaluation is { } decided)
+        {
+            await requests.MoveAsync(
+                completed.RequestId,
+                decided.Decision == ModelDecision.Promoted ? RetrainStatus.Promoted : RetrainStatus.Rejected,
+                $"{recorded.Id}: {string.Join("; ", decided.Reasons)}",
+                cancellationToken);
         }
 
         if (recorded.RequestId != completed.RequestId)

@@ -31,6 +31,7 @@ public sealed class RetrainCoordinator(
     IModelRegistry models,
     RetrainPolicy policy,
     DatasetBuilder builder,
+    RetrainRequests requests,
     IOptions<TrainingOrchestratorOptions> options,
     TimeProvider clock,
     ILogger<RetrainCoordinator> logger) : IDisposable
@@ -61,7 +62,7 @@ public sealed class RetrainCoordinator(
         }
 
         // Checked on a redelivery too: the first delivery may have stored the example and died before building.
-        return await BuildSnapshotAsync(policy.Evaluate, cancellationToken);
+        return await BuildSnapshotAsync(policy.Evaluate, cancellationToken, automatic: true);
     }
 
     /// <summary>A person asked for a retrain: snapshot everything, provided something is new.</summary>
@@ -79,7 +80,7 @@ public sealed class RetrainCoordinator(
     /// version's lease, numbers the examples no snapshot holds yet (renewing the lease before each batch), streams
     /// every example up to the last number through the file hashes, and commits the snapshot with its retrain request.
     /// </summary>
-    private async Task<SnapshotResult> BuildSnapshotAsync(Func<PendingExamples, RetrainTrigger?> decide, CancellationToken cancellationToken)
+    private async Task<SnapshotResult> BuildSnapshotAsync(Func<PendingExamples, RetrainTrigger?> decide, CancellationToken cancellationToken, bool automatic = false)
     {
         await _building.WaitAsync(cancellationToken);
         try
@@ -104,7 +105,7 @@ public sealed class RetrainCoordinator(
             }
             else
             {
-                if (decide(pending) is not { } trigger)
+                if (decide(pending) is not { } trigger || (automatic && await WaitingAsync(latest, now, cancellationToken)))
                 {
                     return new SnapshotResult(SnapshotOutcome.NotDue, pending);
                 }
@@ -130,6 +131,28 @@ public sealed class RetrainCoordinator(
         {
             _building.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether an automatic trigger must wait: the ML team has as many open requests as allowed, or the last request
+    /// is more recent than the cooldown. The examples stay pending and count towards the next request.
+    /// </summary>
+    private async Task<bool> WaitingAsync(DatasetSnapshot? latest, DateTime now, CancellationToken cancellationToken)
+    {
+        if (latest is not null && latest.CreatedAt + options.Value.Cooldown > now)
+        {
+            logger.LogInformation("A retrain is due but the last request ({RequestId}) is within the cooldown", latest.RequestId);
+            return true;
+        }
+
+        var open = await datasets.CountOpenAsync(cancellationToken);
+        if (open >= options.Value.MaxOpenRequests)
+        {
+            logger.LogInformation("A retrain is due but {Open} request(s) still wait for the ML team", open);
+            return true;
+        }
+
+        return false;
     }
 
     private async Task<SnapshotResult> FinishAsync(SnapshotBuild build, DatasetSnapshot? latest, PendingExamples pending, CancellationToken cancellationToken)
@@ -179,6 +202,10 @@ public sealed class RetrainCoordinator(
             FirstNewOrdinal = build.FirstOrdinal,
             Manifest = files.Manifest(baseModel, build.FirstOrdinal, last),
             Request = request,
+            Status = RetrainStatus.Requested,
+            Open = true,
+            Deadline = request.RequestedAt.UtcDateTime + options.Value.RetrainTimeout,
+            History = [new RetrainStep(RetrainStatus.Requested, request.RequestedAt.UtcDateTime, $"{request.TriggerReason}: {FormatEvidence(request.Evidence)}")],
             Outbox = [Outbox.Message(request, clock)],
             OutboxPending = true,
         };
@@ -189,6 +216,7 @@ public sealed class RetrainCoordinator(
         }
 
         await datasets.EndBuildAsync(build.Id, cancellationToken);
+        requests.Requested();
         logger.LogInformation(
             "Dataset {DatasetId} snapshotted: {Examples} examples ({Train} train, {Eval} eval), {Reason}; requesting retrain {RequestId}",
             snapshot.Id,
@@ -202,6 +230,9 @@ public sealed class RetrainCoordinator(
         await outbox.PublishAsync(snapshot, cancellationToken);
         return new SnapshotResult(SnapshotOutcome.Built, pending, snapshot);
     }
+
+    private static string FormatEvidence(IReadOnlyDictionary<string, double> evidence) =>
+        string.Join(", ", evidence.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{e.Key} {e.Value}")));
 
     private TrainingExample ToExample(CorrectionAccepted correction) => new()
     {

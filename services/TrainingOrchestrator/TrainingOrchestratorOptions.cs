@@ -30,6 +30,18 @@ public sealed class TrainingOrchestratorOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "TrainingOrchestrator:SnapshotLease must lie between 1 second and 1 day.")]
     public TimeSpan SnapshotLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long the ML team has to report a model before an open request times out.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00", ErrorMessage = "TrainingOrchestrator:RetrainTimeout must lie between 1 second and 365 days.")]
+    public TimeSpan RetrainTimeout { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Open requests (requested, acknowledged or training) beyond which the automatic triggers wait; a manual request does not.</summary>
+    [Range(1, 100, ErrorMessage = "TrainingOrchestrator:MaxOpenRequests must lie in 1..100.")]
+    public int MaxOpenRequests { get; set; } = 1;
+
+    /// <summary>The least time between two automatically triggered requests.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "TrainingOrchestrator:Cooldown must lie between 0 and 30 days.")]
+    public TimeSpan Cooldown { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>What a retrained model must show on the frozen eval split to be promoted.</summary>
     public Evaluation.EvaluationGateOptions Gate { get; set; } = new();
 

@@ -33,6 +33,8 @@ public sealed class TrainingOrchestratorService : IHitlService
         builder.Services.AddSingleton<DatasetBuilder>();
         builder.Services.AddSingleton<RetrainCoordinator>();
         builder.Services.AddHostedService<SnapshotRecovery>();
+        builder.Services.AddSingleton<RetrainRequests>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetrainRequests>());
         builder.Services.AddSingleton<ModelVersionRecorder>();
     }
 

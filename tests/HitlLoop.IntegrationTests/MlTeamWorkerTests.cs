@@ -195,6 +195,15 @@ public sealed class MlTeamWorkerTests
         Assert.That(recorded.GetProperty("promoted").GetBoolean(), Is.True, recorded.GetProperty("reasons").ToString());
         Assert.That(recorded.GetProperty("reasons")[0].GetString(), Does.StartWith("accuracy improved"));
         Assert.That(recorded.GetProperty("metrics").GetProperty("accuracy").ValueKind, Is.EqualTo(JsonValueKind.Number));
+
+        // The worker reported each step; the gate's decision closed the request.
+        var request = (await Eventually.Get(
+            () => Json.GetAsync(_training!.Http, "api/retrain-requests"),
+            r => r[0].GetProperty("status").GetString() == "promoted",
+            what: "the request to be closed as promoted"))[0];
+        Assert.That(
+            request.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()),
+            Is.EqualTo(new[] { "requested", "acknowledged", "training", "promoted" }));
     }
 
     /// <summary>Debian's python3 (where apt installs pika and requests) or the one on the PATH, whichever has both.</summary>

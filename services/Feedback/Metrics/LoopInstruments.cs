@@ -25,6 +25,9 @@ public sealed class LoopInstruments : IDisposable
         }
     }
 
+    /// <summary>This instance's gauges (a listener tells them from another host's in the same process by it).</summary>
+    public Meter Meter => _meter;
+
     /// <summary>The latest readings of a product (null for all products together).</summary>
     public void Update(string? productId, IReadOnlyList<MetricReading> readings) => _latest[productId ?? AllProducts] = readings;
 

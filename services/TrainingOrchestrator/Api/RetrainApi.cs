@@ -31,10 +31,33 @@ public sealed record RetrainRequestHistory(
     string? BaseModelVersion,
     DateTimeOffset RequestedAt,
     bool Published,
-    IReadOnlyList<ModelSummary> Models);
+    IReadOnlyList<ModelSummary> Models,
+    RetrainStatus Status,
+    DateTime? Deadline,
+    IReadOnlyList<RetrainStep> History)
+{
+    public static RetrainRequestHistory From(DatasetSnapshot s, IEnumerable<ModelVersion> models) => new(
+        s.RequestId,
+        s.Id,
+        s.DatasetVersion,
+        s.TriggerReason,
+        s.Evidence,
+        s.Request.BaseModelVersion,
+        s.Request.RequestedAt,
+        !s.OutboxPending,
+        [.. models.Select(ModelSummary.From)],
+        s.Status,
+        s.Deadline,
+        s.History);
+}
+
+/// <summary>An optional word from the ML team with a step of a request, e.g. the training job's id.</summary>
+public sealed record RetrainNote(string? Note);
 
 internal static class RetrainApi
 {
+    private const int MaxNoteLength = 2_000;
+
     /// <summary>Enough to join every recent request with its models; retrains are rare.</summary>
     private const int ModelsToJoin = 1_000;
 
@@ -66,22 +89,44 @@ internal static class RetrainApi
         {
             var snapshots = await datasets.ListSnapshotsAsync(ApiLimits.Clamp(limit), cancellationToken);
             var byRequest = (await models.ListAsync(ModelsToJoin, cancellationToken)).ToLookup(m => m.RequestId, StringComparer.Ordinal);
-            return TypedResults.Ok(snapshots
-                .Select(s => new RetrainRequestHistory(
-                    s.RequestId,
-                    s.Id,
-                    s.DatasetVersion,
-                    s.TriggerReason,
-                    s.Evidence,
-                    s.Request.BaseModelVersion,
-                    s.Request.RequestedAt,
-                    !s.OutboxPending,
-                    [.. byRequest[s.RequestId].Select(ModelSummary.From)]))
-                .ToList());
+            return TypedResults.Ok(snapshots.Select(s => RetrainRequestHistory.From(s, byRequest[s.RequestId])).ToList());
         }).RequireAuthorization(HitlPolicies.Datasets);
+
+        // The ML team says how far it got: acknowledged (seen, queued), then training. Repeating a step is harmless.
+        api.MapPost("/retrain-requests/{requestId}/acknowledge", (string requestId, RetrainNote? body, RetrainRequests requests, IModelRegistry models, CancellationToken cancellationToken) =>
+            MoveAsync(requestId, RetrainStatus.Acknowledged, body?.Note, requests, models, cancellationToken)).RequireAuthorization(HitlPolicies.Datasets);
+
+        api.MapPost("/retrain-requests/{requestId}/training", (string requestId, RetrainNote? body, RetrainRequests requests, IModelRegistry models, CancellationToken cancellationToken) =>
+            MoveAsync(requestId, RetrainStatus.Training, body?.Note, requests, models, cancellationToken)).RequireAuthorization(HitlPolicies.Datasets);
 
         api.MapGet("/models", async (int? limit, IModelRegistry models, CancellationToken cancellationToken) =>
             TypedResults.Ok((await models.ListAsync(ApiLimits.Clamp(limit), cancellationToken)).Select(ModelSummary.From).ToList()))
             .RequireAuthorization(HitlPolicies.Datasets);
+    }
+
+    private static async Task<Results<Ok<RetrainRequestHistory>, ValidationProblem, ProblemHttpResult>> MoveAsync(
+        string requestId, RetrainStatus to, string? note, RetrainRequests requests, IModelRegistry models, CancellationToken cancellationToken)
+    {
+        if (note is { Length: > MaxNoteLength })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["note"] = [$"note may hold at most {MaxNoteLength:N0} characters."] });
+        }
+
+        var (snapshot, outcome) = await requests.MoveAsync(requestId, to, note, cancellationToken);
+        if (snapshot is null)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound, title: "Retrain request not found", detail: $"No retrain request has the id '{requestId}'.");
+        }
+
+        if (outcome == MoveOutcome.Closed)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The retrain request is closed",
+                detail: $"Request '{requestId}' is {snapshot.Status.ToString().ToLowerInvariant()}; a closed request does not reopen.");
+        }
+
+        return TypedResults.Ok(RetrainRequestHistory.From(snapshot, (await models.ListAsync(ModelsToJoin, cancellationToken)).Where(m => m.RequestId == requestId)));
     }
 }

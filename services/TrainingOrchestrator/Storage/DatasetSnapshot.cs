@@ -9,7 +9,7 @@ namespace HitlLoop.TrainingOrchestrator.Storage;
 /// A versioned, immutable dataset: every example accepted up to its creation (so version N+1 contains version N),
 /// that is the examples numbered 1 to <see cref="MaxOrdinal"/>, rendered in that order whenever it is downloaded, so
 /// each example is stored once however many snapshots hold it. Inserting this document is the commit; only the
-/// outbox changes afterwards.
+/// request's lifecycle and the outbox change afterwards.
 /// </summary>
 public sealed record DatasetSnapshot : IHasOutbox<DatasetSnapshot>
 {
@@ -45,6 +45,17 @@ public sealed record DatasetSnapshot : IHasOutbox<DatasetSnapshot>
 
     /// <summary>The request as sent to the ML team.</summary>
     public required RetrainRequested Request { get; init; }
+
+    /// <summary>Where the request stands (see <see cref="RetrainLifecycle"/>); the only part that changes after the commit.</summary>
+    public RetrainStatus Status { get; init; }
+
+    /// <summary>True while the request waits for the ML team: stored so open requests are found by an indexed query.</summary>
+    public bool Open { get; init; }
+
+    /// <summary>When an open request times out.</summary>
+    public DateTime? Deadline { get; init; }
+
+    public IReadOnlyList<RetrainStep> History { get; init; } = [];
 
     public IReadOnlyList<OutboxMessage> Outbox { get; init; } = [];
     public bool OutboxPending { get; init; }

@@ -31,6 +31,7 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
         await Snapshots.EnsureIndexAsync(s => s.DatasetVersion, cancellationToken: cancellationToken);
         await Snapshots.EnsureIndexAsync(s => s.RequestId, cancellationToken: cancellationToken);
         await Snapshots.EnsureIndexAsync(s => s.OutboxPending, cancellationToken: cancellationToken);
+        await Snapshots.EnsureIndexAsync(s => s.Open, cancellationToken: cancellationToken);
     }
 
     /// <summary>Exposed for the outbox sweeper.</summary>
@@ -54,6 +55,14 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
 
     public Task<IReadOnlyList<DatasetSnapshot>> ListSnapshotsAsync(int limit, CancellationToken cancellationToken) =>
         Snapshots.FindAsync(s => true, s => s.DatasetVersion, descending: true, limit, cancellationToken);
+
+    public Task<DatasetSnapshot?> ChangeSnapshotAsync(string datasetId, Func<DatasetSnapshot, DatasetSnapshot?> change, CancellationToken cancellationToken) =>
+        Snapshots.UpdateAsync(datasetId, change, cancellationToken);
+
+    public async Task<IReadOnlyList<DatasetSnapshot>> OverdueAsync(DateTime now, int limit, CancellationToken cancellationToken) =>
+        [.. (await Snapshots.FindAsync(s => s.Open, limit: 1_000, cancellationToken)).Where(s => s.Deadline < now).Take(limit)];
+
+    public Task<long> CountOpenAsync(CancellationToken cancellationToken) => Snapshots.CountAsync(s => s.Open, cancellationToken);
 
     public Task<bool> TryCommitAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken) =>
         Snapshots.TryInsertAsync(snapshot, cancellationToken);

@@ -24,6 +24,14 @@ public interface IDatasetStore
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<DatasetSnapshot>> ListSnapshotsAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>Read-modify-write of a snapshot's lifecycle (see DocumentCollectionExtensions.UpdateAsync); null when it is missing.</summary>
+    Task<DatasetSnapshot?> ChangeSnapshotAsync(string datasetId, Func<DatasetSnapshot, DatasetSnapshot?> change, CancellationToken cancellationToken);
+
+    /// <summary>Open requests whose deadline passed before <paramref name="now"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<DatasetSnapshot>> OverdueAsync(DateTime now, int limit, CancellationToken cancellationToken);
+
+    Task<long> CountOpenAsync(CancellationToken cancellationToken);
+
     /// <summary>Inserts the snapshot: the commit. False when one with its id exists (another writer won the version).</summary>
     Task<bool> TryCommitAsync(DatasetSnapshot snapshot, CancellationToken cancellationToken);
 

@@ -130,7 +130,7 @@ public sealed class LoopAlertsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == LoopInstruments.MeterName)
+            if (ReferenceEquals(instrument.Meter, _harness.Get<LoopInstruments>().Meter))
             {
                 l.EnableMeasurementEvents(instrument);
             }

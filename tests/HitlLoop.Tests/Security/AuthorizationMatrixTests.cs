@@ -106,6 +106,8 @@ public sealed class AuthorizationMatrixTests(string host)
         ["GET /api/datasets/{id}/preference.jsonl"] = [Ml, Lead, Admin],
         ["POST /api/retrain"] = [Lead, Admin],
         ["GET /api/retrain-requests"] = [Ml, Lead, Admin],
+        ["POST /api/retrain-requests/{requestId}/acknowledge"] = [Ml, Lead, Admin],
+        ["POST /api/retrain-requests/{requestId}/training"] = [Ml, Lead, Admin],
         ["GET /api/models"] = [Ml, Lead, Admin],
     };
 

@@ -29,6 +29,8 @@ public sealed class CorrectionAcceptedConsumerTests
             {
                 ["TrainingOrchestrator:RetrainThreshold"] = "3",
                 ["TrainingOrchestrator:BaseModelVersion"] = "support-bot-2025.06.1",
+                ["TrainingOrchestrator:Cooldown"] = "00:00:00",
+                ["TrainingOrchestrator:MaxOpenRequests"] = "100",
             });
     }
 

@@ -19,6 +19,8 @@ public sealed class RetrainCompletedConsumerTests
             {
                 ["TrainingOrchestrator:RetrainThreshold"] = "2",
                 ["TrainingOrchestrator:BaseModelVersion"] = "bot-v1",
+                ["TrainingOrchestrator:Cooldown"] = "00:00:00",
+                ["TrainingOrchestrator:MaxOpenRequests"] = "100",
                 ["TrainingOrchestrator:Gate:Metric"] = "winRate",
             });
 

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using HitlLoop.Contracts;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.TrainingOrchestrator;
 using HitlLoop.TrainingOrchestrator.Storage;
@@ -24,6 +25,8 @@ public sealed class TrainingOrchestratorApiTests
         _factory = new HitlApp<TrainingOrchestratorService>(new Dictionary<string, string?>
         {
             ["TrainingOrchestrator:EvalFraction"] = "0.5",
+            ["TrainingOrchestrator:Cooldown"] = "00:00:00",
+            ["TrainingOrchestrator:MaxOpenRequests"] = "100",
             ["TrainingOrchestrator:PublicBaseUrl"] = "https://training.example.com",
         });
         _client = _factory.ClientAs("lee", HitlRoles.Lead);
@@ -188,6 +191,41 @@ public sealed class TrainingOrchestratorApiTests
             Assert.That(history[0].GetProperty("requestId").GetString(), Is.EqualTo("rr-000001"));
             Assert.That(history[0].GetProperty("published").GetBoolean(), Is.True);
         });
+    }
+
+    [Test]
+    public async Task The_ml_team_acknowledges_and_starts_a_request_over_http_and_a_closed_one_answers_409()
+    {
+        await AcceptAsync(3);
+        var accepted = await RetrainAsync();
+        var requestId = accepted.GetProperty("requestId").GetString();
+        using var ml = _factory.ClientAs("ml-team", HitlRoles.Ml);
+
+        using var acknowledged = await ml.PostAsJsonAsync($"/api/retrain-requests/{requestId}/acknowledge", new { note = "queued as job 7" });
+        using var training = await ml.PostAsync(new Uri($"/api/retrain-requests/{requestId}/training", UriKind.Relative), null);
+        using var unknown = await ml.PostAsync(new Uri("/api/retrain-requests/rr-999999/training", UriKind.Relative), null);
+        using var tooLong = await ml.PostAsJsonAsync($"/api/retrain-requests/{requestId}/training", new { note = new string('x', 2_001) });
+        await _factory.Bus.Publish(new RetrainCompleted
+        {
+            RequestId = requestId!,
+            NewModelVersion = "bot-v9",
+            Metrics = new Dictionary<string, double> { ["accuracy"] = 0.5 },
+            BaselineMetrics = new Dictionary<string, double> { ["accuracy"] = 0.6 },
+        });
+        var rejected = await Eventually.Get(
+            () => _client.GetFromJsonAsync<JsonElement>("/api/retrain-requests"),
+            r => r[0].GetProperty("status").GetString() == "rejected",
+            what: "the gate to close the request");
+        using var reopened = await ml.PostAsync(new Uri($"/api/retrain-requests/{requestId}/training", UriKind.Relative), null);
+
+        Assert.That(acknowledged.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await acknowledged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString(), Is.EqualTo("acknowledged"));
+        Assert.That((await training.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString(), Is.EqualTo("training"));
+        Assert.That((unknown.StatusCode, tooLong.StatusCode, reopened.StatusCode), Is.EqualTo((HttpStatusCode.NotFound, HttpStatusCode.BadRequest, HttpStatusCode.Conflict)));
+        Assert.That(await tooLong.Content.ReadAsStringAsync(), Does.Contain("\"note\""));
+        var history = rejected[0].GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()).ToList();
+        Assert.That(history, Is.EqualTo(new[] { "requested", "acknowledged", "training", "rejected" }));
+        Assert.That(rejected[0].GetProperty("history")[1].GetProperty("note").GetString(), Is.EqualTo("queued as job 7"));
     }
 
     [Test]
