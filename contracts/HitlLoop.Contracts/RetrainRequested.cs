@@ -16,5 +16,9 @@ public sealed record RetrainRequested
     public required string TriggerReason { get; init; }
     public IReadOnlyDictionary<string, double> Evidence { get; init; } = new Dictionary<string, double>();
     public string? BaseModelVersion { get; init; }
+
+    /// <summary>The product whose signal (end users' reactions, repeated mistakes) set the request off; null for the others.</summary>
+    public string? ProductId { get; init; }
+
     public DateTimeOffset RequestedAt { get; init; }
 }

@@ -17,6 +17,7 @@ public sealed class ModelVersionRecorder(
     EvaluationGate gate,
     DocumentOutbox<ModelVersion> outbox,
     RetrainRequests requests,
+    SignalWatch signals,
     TimeProvider clock,
     ILogger<ModelVersionRecorder> logger)
 {
@@ -68,6 +69,9 @@ public sealed class ModelVersionRecorder(
                 decided.Decision == ModelDecision.Promoted ? RetrainStatus.Promoted : RetrainStatus.Rejected,
                 $"{recorded.Id}: {string.Join("; ", decided.Reasons)}",
                 cancellationToken);
+
+            // A model worse than the serving one is itself a reason to retrain (once the request is closed).
+            await signals.EvaluatedAsync(decided, cancellationToken);
         }
 
         if (recorded.RequestId != completed.RequestId)

@@ -32,6 +32,7 @@ public sealed class RetrainCoordinator(
     RetrainPolicy policy,
     DatasetBuilder builder,
     RetrainRequests requests,
+    ISignalStore signals,
     IOptions<TrainingOrchestratorOptions> options,
     TimeProvider clock,
     ILogger<RetrainCoordinator> logger) : IDisposable
@@ -69,6 +70,31 @@ public sealed class RetrainCoordinator(
     public Task<SnapshotResult> RequestManuallyAsync(CancellationToken cancellationToken) =>
         BuildSnapshotAsync(RetrainPolicy.Manual, cancellationToken);
 
+    /// <summary>
+    /// A signal (end users' reactions, a regressed model, recurring mistakes) asks for a retrain on the examples since
+    /// the last snapshot. It waits like the other automatic triggers, and for its own cooldown per product; the same
+    /// evidence never sets off two requests: it is claimed when the build starts, so a resumed build keeps it.
+    /// </summary>
+    public async Task<SnapshotResult> SignalAsync(SignalTrigger signal, CancellationToken cancellationToken)
+    {
+        var scopeKey = $"{signal.Reason}\n{signal.ProductId}";
+        var firingId = $"{scopeKey}\n{signal.EvidenceKey}";
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await signals.HasFiredAsync(firingId, cancellationToken)
+            || (await signals.LastFiringAsync(scopeKey, cancellationToken) is { } last && last.At + options.Value.Triggers.Cooldown > now))
+        {
+            return new SnapshotResult(SnapshotOutcome.NotDue, await datasets.CountPendingAsync(cancellationToken));
+        }
+
+        return await BuildSnapshotAsync(
+            pending => pending.Corrections > 0
+                ? new RetrainTrigger(signal.Reason, new Dictionary<string, double>(signal.Evidence) { ["newCorrections"] = pending.Corrections }, signal.ProductId)
+                : null,
+            cancellationToken,
+            automatic: true,
+            onStart: build => signals.RecordFiringAsync(new TriggerFiring { Id = firingId, ScopeKey = scopeKey, DatasetId = build.Id, At = build.RenewedAt }, cancellationToken));
+    }
+
     /// <summary>Finishes a build whose replica died (its lease lapsed); does nothing otherwise.</summary>
     public Task<SnapshotResult> ResumeAsync(CancellationToken cancellationToken) =>
         BuildSnapshotAsync(_ => null, cancellationToken);
@@ -80,7 +106,8 @@ public sealed class RetrainCoordinator(
     /// version's lease, numbers the examples no snapshot holds yet (renewing the lease before each batch), streams
     /// every example up to the last number through the file hashes, and commits the snapshot with its retrain request.
     /// </summary>
-    private async Task<SnapshotResult> BuildSnapshotAsync(Func<PendingExamples, RetrainTrigger?> decide, CancellationToken cancellationToken, bool automatic = false)
+    private async Task<SnapshotResult> BuildSnapshotAsync(
+        Func<PendingExamples, RetrainTrigger?> decide, CancellationToken cancellationToken, bool automatic = false, Func<SnapshotBuild, Task<bool>>? onStart = null)
     {
         await _building.WaitAsync(cancellationToken);
         try
@@ -119,8 +146,13 @@ public sealed class RetrainCoordinator(
                     RenewedAt = now,
                     TriggerReason = trigger.Reason,
                     Evidence = trigger.Evidence,
+                    ProductId = trigger.ProductId,
                 };
                 build = await datasets.TryStartBuildAsync(build, cancellationToken) ? build : null;
+                if (build is not null && onStart is not null)
+                {
+                    await onStart(build);
+                }
             }
 
             return build is null
@@ -186,7 +218,7 @@ public sealed class RetrainCoordinator(
         }
 
         var baseModel = (await models.LatestPromotedAsync(cancellationToken))?.Id ?? options.Value.BaseModelVersion;
-        var request = builder.Request(build.DatasetVersion, files, new RetrainTrigger(build.TriggerReason, build.Evidence), baseModel, clock.GetUtcNow());
+        var request = builder.Request(build.DatasetVersion, files, new RetrainTrigger(build.TriggerReason, build.Evidence, build.ProductId), baseModel, clock.GetUtcNow());
         var snapshot = new DatasetSnapshot
         {
             Id = build.Id,
@@ -205,7 +237,7 @@ public sealed class RetrainCoordinator(
             Status = RetrainStatus.Requested,
             Open = true,
             Deadline = request.RequestedAt.UtcDateTime + options.Value.RetrainTimeout,
-            History = [new RetrainStep(RetrainStatus.Requested, request.RequestedAt.UtcDateTime, $"{request.TriggerReason}: {FormatEvidence(request.Evidence)}")],
+            History = [new RetrainStep(RetrainStatus.Requested, request.RequestedAt.UtcDateTime, $"{request.TriggerReason}{(request.ProductId is { } product ? $" ({product})" : "")}: {FormatEvidence(request.Evidence)}")],
             Outbox = [Outbox.Message(request, clock)],
             OutboxPending = true,
         };

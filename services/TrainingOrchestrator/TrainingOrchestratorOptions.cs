@@ -42,6 +42,9 @@ public sealed class TrainingOrchestratorOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "TrainingOrchestrator:Cooldown must lie between 0 and 30 days.")]
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>The signals besides new examples that ask for a retrain.</summary>
+    public Policy.TriggerOptions Triggers { get; set; } = new();
+
     /// <summary>What a retrained model must show on the frozen eval split to be promoted.</summary>
     public Evaluation.EvaluationGateOptions Gate { get; set; } = new();
 

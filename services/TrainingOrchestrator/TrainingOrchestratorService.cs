@@ -33,6 +33,8 @@ public sealed class TrainingOrchestratorService : IHitlService
         builder.Services.AddSingleton<DatasetBuilder>();
         builder.Services.AddSingleton<RetrainCoordinator>();
         builder.Services.AddHostedService<SnapshotRecovery>();
+        builder.Services.AddStore<ISignalStore, SignalStore>();
+        builder.Services.AddSingleton<SignalWatch>();
         builder.Services.AddSingleton<RetrainRequests>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetrainRequests>());
         builder.Services.AddSingleton<ModelVersionRecorder>();
@@ -42,6 +44,8 @@ public sealed class TrainingOrchestratorService : IHitlService
     {
         bus.AddConsumer<CorrectionAcceptedConsumer, CorrectionAcceptedConsumerDefinition>();
         bus.AddConsumer<RetrainCompletedConsumer, RetrainCompletedConsumerDefinition>();
+        bus.AddConsumer<UserFeedbackSubmittedConsumer, UserFeedbackSubmittedConsumerDefinition>();
+        bus.AddConsumer<PatternRecurrenceMeasuredConsumer, PatternRecurrenceMeasuredConsumerDefinition>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)

@@ -114,6 +114,7 @@ public sealed class DatasetBuilder(IOptions<TrainingOrchestratorOptions> options
             TriggerReason = trigger.Reason,
             Evidence = trigger.Evidence,
             BaseModelVersion = baseModelVersion,
+            ProductId = trigger.ProductId,
             RequestedAt = now,
         };
     }

@@ -6,7 +6,7 @@ namespace HitlLoop.TrainingOrchestrator.Policy;
 public sealed record PendingExamples(long Corrections, long PreferencePairs);
 
 /// <summary>Why a retrain was requested, with the numbers that made it so.</summary>
-public sealed record RetrainTrigger(string Reason, IReadOnlyDictionary<string, double> Evidence);
+public sealed record RetrainTrigger(string Reason, IReadOnlyDictionary<string, double> Evidence, string? ProductId = null);
 
 /// <summary>Trigger reasons as the ML team sees them in <c>RetrainRequested.TriggerReason</c>.</summary>
 public static class TriggerReasons
@@ -14,7 +14,22 @@ public static class TriggerReasons
     public const string CorrectionThreshold = "correction_threshold";
     public const string PreferencePairThreshold = "preference_pair_threshold";
     public const string Manual = "manual";
+
+    /// <summary>End users' reactions to a product turned negative (seed 003's MUST).</summary>
+    public const string NegativeFeedback = "negative_feedback";
+
+    /// <summary>A retrained model did worse than the one serving on the frozen eval split.</summary>
+    public const string EvaluationRegression = "evaluation_regression";
+
+    /// <summary>Mistakes whose rules had shipped keep recurring: what the product gets wrong has shifted.</summary>
+    public const string PatternShift = "pattern_shift";
 }
+
+/// <summary>
+/// A signal from outside the new examples that a retrain is due, with what it rests on. <see cref="EvidenceKey"/>
+/// names the evidence (a product's day, a model): the same evidence never sets off two requests.
+/// </summary>
+public sealed record SignalTrigger(string Reason, string? ProductId, string EvidenceKey, IReadOnlyDictionary<string, double> Evidence);
 
 /// <summary>
 /// When new golden data is worth a retrain: enough new accepted corrections (100 by default), or enough new

@@ -29,4 +29,7 @@ public sealed record SnapshotBuild : IDocument
     public required string TriggerReason { get; init; }
 
     public IReadOnlyDictionary<string, double> Evidence { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The product whose signal set the build off, if a signal did.</summary>
+    public string? ProductId { get; init; }
 }
