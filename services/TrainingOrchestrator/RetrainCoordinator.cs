@@ -63,7 +63,27 @@ public sealed class RetrainCoordinator(
         }
 
         // Checked on a redelivery too: the first delivery may have stored the example and died before building.
-        return await BuildSnapshotAsync(policy.Evaluate, cancellationToken, automatic: true);
+        var result = await BuildSnapshotAsync(policy.Evaluate, cancellationToken, automatic: true);
+        if (result.Outcome != SnapshotOutcome.NotDue
+            || options.Value.Triggers.Products.GetValueOrDefault(correction.ProductId)?.RetrainThreshold is not { } threshold)
+        {
+            return result;
+        }
+
+        // A product with a threshold of its own asks when its own new corrections reach it.
+        var product = correction.ProductId;
+        var mine = await datasets.CountPendingAsync(product, cancellationToken);
+        return mine.Corrections < threshold
+            ? result
+            : await BuildSnapshotAsync(
+                pending => pending.Corrections > 0
+                    ? new RetrainTrigger(
+                        TriggerReasons.CorrectionThreshold,
+                        new Dictionary<string, double> { ["newCorrections"] = pending.Corrections, ["productCorrections"] = mine.Corrections, ["threshold"] = threshold },
+                        product)
+                    : null,
+                cancellationToken,
+                automatic: true);
     }
 
     /// <summary>A person asked for a retrain: snapshot everything, provided something is new.</summary>

@@ -50,6 +50,10 @@ public sealed class TriggerOptions
 
 public sealed class ProductTriggerOptions
 {
+    /// <summary>The product's own new accepted corrections that trigger a retrain, besides the overall threshold.</summary>
+    [Range(1, int.MaxValue)]
+    public int? RetrainThreshold { get; set; }
+
     public double? NegativeFeedbackRate { get; set; }
     public int? MinReactions { get; set; }
     public double? SameMistakeRate { get; set; }

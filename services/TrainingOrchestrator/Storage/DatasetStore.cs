@@ -44,6 +44,10 @@ internal sealed class DatasetStore : IDatasetStore, IStoreSetup
         await _examples.CountAsync(e => e.SnapshotId == null, cancellationToken),
         await _examples.CountAsync(e => e.SnapshotId == null && e.IsPreferencePair, cancellationToken));
 
+    public async Task<PendingExamples> CountPendingAsync(string productId, CancellationToken cancellationToken) => new(
+        await _examples.CountAsync(e => e.SnapshotId == null && e.ProductId == productId, cancellationToken),
+        await _examples.CountAsync(e => e.SnapshotId == null && e.ProductId == productId && e.IsPreferencePair, cancellationToken));
+
     public async Task<DatasetSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken) =>
         await Snapshots.FindAsync(s => true, s => s.DatasetVersion, descending: true, limit: 1, cancellationToken) is [var first, ..] ? first : null;
 

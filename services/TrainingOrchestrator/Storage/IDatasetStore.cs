@@ -15,6 +15,9 @@ public interface IDatasetStore
     /// <summary>Examples no snapshot includes yet.</summary>
     Task<PendingExamples> CountPendingAsync(CancellationToken cancellationToken);
 
+    /// <summary>The product's examples no snapshot includes yet.</summary>
+    Task<PendingExamples> CountPendingAsync(string productId, CancellationToken cancellationToken);
+
     Task<DatasetSnapshot?> LatestSnapshotAsync(CancellationToken cancellationToken);
 
     Task<DatasetSnapshot?> FindSnapshotAsync(string datasetId, CancellationToken cancellationToken);

@@ -34,6 +34,7 @@ public sealed class SignalTriggerTests
             ["TrainingOrchestrator:Triggers:MinReactions"] = "10",
             ["TrainingOrchestrator:Triggers:Products:strict-bot:NegativeFeedbackRate"] = "0.05",
             ["TrainingOrchestrator:Triggers:Products:quiet-bot:DisabledTriggers:0"] = "negative_feedback",
+            ["TrainingOrchestrator:Triggers:Products:small-bot:RetrainThreshold"] = "3",
             ["TrainingOrchestrator:Gate:Metric"] = "winRate",
         },
         services => services.AddSingleton<TimeProvider>(_clock));
@@ -161,5 +162,22 @@ public sealed class SignalTriggerTests
         Assert.That(fault?.Context.Message.Exceptions[0].Message, Does.Contain("feedbackId"));
         var (_, negative) = await _harness.Get<ISignalStore>().CountReactionsAsync("support-bot", [DateOnly.FromDateTime(Now.UtcDateTime)], CancellationToken.None);
         Assert.That(negative, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_product_with_a_threshold_of_its_own_asks_when_its_corrections_reach_it()
+    {
+        var coordinator = _harness.Get<RetrainCoordinator>();
+        await AcceptAsync(5);
+        SnapshotResult? last = null;
+        for (var i = 0; i < 3; i++)
+        {
+            last = await coordinator.AcceptAsync(TrainingData.Correction($"small-{i}") with { ProductId = "small-bot" }, CancellationToken.None);
+        }
+
+        Assert.That(last!.Outcome, Is.EqualTo(SnapshotOutcome.Built), "three of small-bot's own, under the overall 100");
+        var request = last.Snapshot!.Request;
+        Assert.That((request.TriggerReason, request.ProductId, request.Counts.Examples), Is.EqualTo(("correction_threshold", "small-bot", 8)));
+        Assert.That((request.Evidence["productCorrections"], request.Evidence["threshold"]), Is.EqualTo((3.0, 3.0)));
     }
 }
