@@ -1,4 +1,5 @@
 import { api, listen, token, UnauthorizedError, ForbiddenError, ProblemError, OfflineError } from './api.js';
+import { wordDiff, unchanged } from './diff.js';
 import {
   h, clock, relative, isPast, updateDue, queueItem, reviewFacts, accountFacts, triggerList, turnList, sourceList, humanize,
 } from './render.js';
@@ -8,6 +9,9 @@ const refreshEveryMs = 30000;
 const reconnectAfterMs = 3000;
 // While a review is open the page renews its lease, so a reviewer who is still writing keeps it.
 const heartbeatEveryMs = 120000;
+// Under a minute left, a reviewer who typed or clicked in the last two minutes gets the lease renewed at once.
+const activeWithinMs = 120000;
+const draftPrefix = 'hitl-review-draft:';
 const pendingLimit = 200;
 
 // The annotation labels the seed defines; Feedback and PatternLearner read them as they are spelled here.
@@ -28,6 +32,9 @@ const state = {
   refreshing: false,
   refreshAgain: false,
   busy: false,
+  countdown: 0,
+  lastActivity: 0,
+  extending: false,
 };
 
 // ---- sign-in ---------------------------------------------------------------------------------------------
@@ -263,16 +270,82 @@ function showReview(item) {
   form.reset();
   $('corrected-text').value = item.response;
   $('should-learn').checked = true;
+  const restored = restoreDraft(item.id);
   syncEditBox();
   clearProblem();
+  window.clearInterval(state.countdown);
+  state.countdown = window.setInterval(tick, 1000);
   tick();
+  if (restored) {
+    setNotice(`Your draft of review ${item.id} is back as you left it.`);
+  }
   $('review-title').focus();
 }
 
+// ---- drafts: kept in this browser until the review is submitted, skipped or released --------------------
+
+function saveDraft() {
+  const item = state.current;
+  if (!item) {
+    return;
+  }
+  const draft = collectSubmission();
+  draft.correctedText = $('corrected-text').value;
+  draft.ratings = Object.fromEntries(['overall', 'tone', 'relevance', 'clarity'].map((n) => [n, $(`rating-${n}`).value]));
+  draft.categories = $('categories').value;
+  draft.notes = $('notes').value;
+  try {
+    localStorage.setItem(draftPrefix + item.id, JSON.stringify(draft));
+  } catch {
+    // Storage off or full: the draft lives only in the form.
+  }
+}
+
+function restoreDraft(id) {
+  let draft;
+  try {
+    draft = JSON.parse(localStorage.getItem(draftPrefix + id) ?? 'null');
+  } catch {
+    return false;
+  }
+  if (!draft) {
+    return false;
+  }
+  const form = $('verdict-form');
+  for (const radio of form.querySelectorAll('input[name="verdict"]')) {
+    radio.checked = radio.value === draft.verdict;
+  }
+  $('corrected-text').value = draft.correctedText ?? $('corrected-text').value;
+  for (const [name, value] of Object.entries(draft.ratings ?? {})) {
+    $(`rating-${name}`).value = value;
+  }
+  for (const box of document.querySelectorAll('#label-grid input')) {
+    box.checked = (draft.labels ?? []).includes(box.value);
+  }
+  $('categories').value = draft.categories ?? '';
+  $('severity').value = draft.severity ?? '';
+  $('notes').value = draft.notes ?? '';
+  $('should-learn').checked = draft.shouldLearn !== false;
+  return true;
+}
+
+function dropDraft(id) {
+  try {
+    localStorage.removeItem(draftPrefix + id);
+  } catch {
+    // Nothing was kept.
+  }
+}
+
 function clearReview() {
+  if (state.current) {
+    dropDraft(state.current.id);
+  }
   state.current = null;
   window.clearInterval(state.heartbeat);
+  window.clearInterval(state.countdown);
   state.heartbeat = 0;
+  state.countdown = 0;
   $('review').hidden = true;
   $('desk-empty').hidden = false;
   clearProblem();
@@ -281,6 +354,25 @@ function clearReview() {
 function syncEditBox() {
   const editing = selectedVerdict() === 'edited';
   $('edit-box').hidden = !editing;
+  renderDiff();
+}
+
+/** The live word diff under the edit box, and the guard against an edit that changes nothing. */
+function renderDiff() {
+  const item = state.current;
+  const editing = selectedVerdict() === 'edited';
+  const text = $('corrected-text').value;
+  const same = Boolean(item) && editing && unchanged(item.response, text);
+  $('edit-unchanged').hidden = !same;
+  $('corrected-text').toggleAttribute('aria-invalid', same);
+  $('submit-review').disabled = same;
+  if (!item || !editing) {
+    return;
+  }
+  const runs = wordDiff(item.response, text);
+  $('edit-diff').replaceChildren(...(runs === null
+    ? [h('span', {}, 'Too long to compare word by word.')]
+    : runs.map((run) => (run.kind === 'same' ? document.createTextNode(run.text) : h(run.kind, {}, run.text)))));
 }
 
 function selectedVerdict() {
@@ -335,6 +427,11 @@ async function submitReview(event) {
   }
   clearProblem();
   const submission = collectSubmission();
+  if (submission.verdict === 'edited' && unchanged(item.response, submission.correctedText)) {
+    renderDiff();
+    $('corrected-text').focus();
+    return;
+  }
   const done = await guard(() => api.submit(item.id, submission), showProblem);
   if (!done) {
     return;
@@ -518,11 +615,82 @@ function tick() {
     lease.textContent = '';
     return;
   }
-  const expired = isPast(expires, now);
-  lease.textContent = expired
-    ? `Your claim expired ${relative(expires, now)}; someone else may take this review.`
-    : `Held for you until ${clock(expires)} (${relative(expires, now)}).`;
+  const left = Math.ceil((Date.parse(expires) - now) / 1000);
+  const expired = left <= 0;
+  if (expired) {
+    lease.textContent = `Your claim expired ${relative(expires, now)}; someone else may take this review.`;
+  } else if (left < 60) {
+    lease.textContent = `Held for you: ${left} s left.`;
+  } else {
+    lease.textContent = `Held for you until ${clock(expires)} (${relative(expires, now)}).`;
+  }
   lease.classList.toggle('expired', expired);
+  lease.classList.toggle('ending', !expired && left < 60);
+  if (!expired && left < 60 && now - state.lastActivity < activeWithinMs && !state.extending) {
+    // The reviewer is working: renew now rather than let the claim lapse under them.
+    state.extending = true;
+    extendLease().finally(() => { state.extending = false; });
+  }
+}
+
+// ---- keyboard ----------------------------------------------------------------------------------------------
+
+function toggleHelp(open = $('help').hidden) {
+  $('help').hidden = !open;
+  $('show-help').setAttribute('aria-expanded', String(open));
+  (open ? $('close-help') : (state.current ? $('review-title') : $('claim-next'))).focus();
+}
+
+function chooseVerdict(verdict) {
+  const radio = $('verdict-form').querySelector(`input[name="verdict"][value="${verdict}"]`);
+  radio.checked = true;
+  syncEditBox();
+  saveDraft();
+  if (verdict === 'edited') {
+    const box = $('corrected-text');
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  } else {
+    radio.focus();
+  }
+}
+
+/** A / E / R choose the verdict, Ctrl+Enter submits, S skips, N claims the next review, ? shows the help. */
+function onKey(event) {
+  if (event.key === 'Escape' && !$('help').hidden) {
+    event.preventDefault();
+    toggleHelp(false);
+    return;
+  }
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    if (state.current) {
+      event.preventDefault();
+      $('verdict-form').requestSubmit();
+    }
+    return;
+  }
+  const target = event.target;
+  const typing = target instanceof HTMLElement
+    && (target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName)
+      || (target.tagName === 'INPUT' && !['radio', 'checkbox', 'button', 'submit'].includes(target.type)));
+  if (typing || event.ctrlKey || event.metaKey || event.altKey || !state.me) {
+    return;
+  }
+  const key = event.key.toLowerCase();
+  if (event.key === '?') {
+    event.preventDefault();
+    toggleHelp();
+  } else if (key === 'n' && !state.current) {
+    event.preventDefault();
+    claimNext();
+  } else if (state.current && ['a', 'e', 'r'].includes(key)) {
+    event.preventDefault();
+    chooseVerdict({ a: 'approved', e: 'edited', r: 'rejected' }[key]);
+  } else if (state.current && key === 's') {
+    event.preventDefault();
+    $('skip').open = true;
+    $('skip-reason').focus();
+  }
 }
 
 // ---- wiring ----------------------------------------------------------------------------------------------
@@ -553,7 +721,20 @@ function wire() {
     if (event.target.name === 'verdict') {
       syncEditBox();
     }
+    saveDraft();
   });
+  $('verdict-form').addEventListener('input', (event) => {
+    if (event.target.id === 'corrected-text') {
+      renderDiff();
+    }
+    saveDraft();
+  });
+  document.addEventListener('keydown', onKey);
+  for (const name of ['keydown', 'pointerdown', 'input']) {
+    document.addEventListener(name, () => { state.lastActivity = Date.now(); }, { passive: true });
+  }
+  $('show-help').addEventListener('click', () => toggleHelp());
+  $('close-help').addEventListener('click', () => toggleHelp(false));
   $('release').addEventListener('click', releaseReview);
   $('reclaim').addEventListener('click', reclaim);
   $('skip-review').addEventListener('click', skipReview);

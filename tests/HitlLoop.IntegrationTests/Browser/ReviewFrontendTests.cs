@@ -273,6 +273,76 @@ public sealed class ReviewFrontendTests
         Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
     }
 
+    [Test]
+    public async Task A_reviewer_works_from_the_keyboard_sees_the_word_diff_cannot_send_an_unchanged_edit_and_keeps_a_draft_over_a_reload()
+    {
+        var host = _host!;
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        const string answer = "Refunds are possible within 14 days of purchase.";
+        await SeedAsync(host.Http, Scored($"keys-a-{run}", 0.3, query: "Can I still get a refund after three weeks?", response: answer));
+        await SeedAsync(host.Http, Scored($"keys-b-{run}", 0.4, query: "Do you ship to Norway?", response: "Yes, we ship to Norway."));
+        await Eventually.Get(
+            async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
+            count => count == 2,
+            TimeSpan.FromSeconds(30),
+            "both seeded responses to reach the review queue");
+
+        var (page, pageErrors) = await OpenPageAsync();
+        await SignInAsync(page);
+        await Expect(ClaimButtons(page)).ToHaveCountAsync(2);
+
+        // The help is on screen, from the keyboard.
+        await page.Keyboard.PressAsync("?");
+        await Expect(page.GetByRole(AriaRole.Dialog, new PageGetByRoleOptions { Name = "Keyboard shortcuts" })).ToBeVisibleAsync();
+        await Screenshot(page, "help");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToBeHiddenAsync();
+
+        // N claims the next review; E edits; the unchanged answer cannot be sent, and the screen says why.
+        await page.Keyboard.PressAsync("n");
+        await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { NameRegex = new Regex($"^Review keys-") })).ToBeVisibleAsync();
+        var reviewId = (await page.Locator("#review-id").TextContentAsync())!;
+        await Expect(page.Locator("#review-lease")).ToContainTextAsync("Held for you");
+        await page.Keyboard.PressAsync("e");
+        var corrected = page.GetByLabel("Corrected answer");
+        await Expect(corrected).ToBeFocusedAsync();
+        await Expect(page.GetByText("This is the bot's answer unchanged")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Submit review" })).ToBeDisabledAsync();
+
+        // Typing shows the word-level diff at once.
+        await corrected.FillAsync("Refunds are possible within 30 days of purchase, and always for a faulty item.");
+        var diff = page.Locator("#edit-diff");
+        await Expect(diff.Locator("del").First).ToHaveTextAsync("14");
+        await Expect(diff.Locator("ins").First).ToContainTextAsync("30");
+        await Expect(diff.Locator("ins").Last).ToContainTextAsync("faulty item.");
+        await Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Submit review" })).ToBeEnabledAsync();
+        await Screenshot(page, "diff");
+
+        // A reload brings the review and the draft back.
+        await page.ReloadAsync();
+        await Expect(page.Locator("#review-id")).ToHaveTextAsync(reviewId);
+        await Expect(page.GetByText("Your draft of review")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Corrected answer")).ToHaveValueAsync("Refunds are possible within 30 days of purchase, and always for a faulty item.");
+        await Expect(page.Locator("#edit-diff del").First).ToHaveTextAsync("14");
+
+        // Ctrl+Enter submits from the text box; N takes the next; A and Ctrl+Enter approve it.
+        await page.GetByLabel("Corrected answer").FocusAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Submitted review {reviewId}: edited" })).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("n");
+        await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { NameRegex = new Regex("^Review keys-") })).ToBeVisibleAsync();
+        var second = (await page.Locator("#review-id").TextContentAsync())!;
+        await page.Keyboard.PressAsync("a");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Submitted review {second}: approved" })).ToBeVisibleAsync();
+
+        var first = await Json.GetAsync(host.Http, $"api/reviews/{Uri.EscapeDataString(reviewId)}");
+        Assert.That(first.GetProperty("result").GetProperty("correctedText").GetString(), Does.Contain("30 days"));
+        Assert.That(await page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('hitl-review-draft:')).length"), Is.Zero, "a submitted review leaves no draft");
+        Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
+    }
+
     private async Task<(IPage Page, List<string> Errors)> OpenPageAsync()
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });

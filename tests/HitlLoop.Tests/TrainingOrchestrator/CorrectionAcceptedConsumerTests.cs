@@ -129,6 +129,8 @@ public sealed class CorrectionAcceptedConsumerTests
         var secondIds = await Store.ReadLinesAsync(second!, CancellationToken.None).Select(l => l.ExampleId).ToListAsync();
         Assert.That(secondIds, Is.SupersetOf(firstIds), "version 2 contains version 1");
         var firstAgain = await Store.ReadLinesAsync(first!, CancellationToken.None).Select(l => l.Sft).ToListAsync();
+        var secondLines = await Store.ReadLinesAsync(second!, CancellationToken.None).Select(l => l.Sft).ToListAsync();
+        Assert.That(secondLines.Take(3), Is.EqualTo(firstAgain), "line for line, split included: the eval holdout of version 1 stays in version 2");
         Assert.That(DatasetBuilder.ContentHashOf(firstAgain), Is.EqualTo(first!.ContentHash), "version 1 reads the same bytes after version 2 was built");
         Assert.That(firstIds, Is.EqualTo(secondIds.Take(3)), "in the same order: the first three lines of version 2 are version 1");
         Assert.That((second!.FirstNewOrdinal, second.MaxOrdinal), Is.EqualTo((4L, 6L)));
