@@ -7,6 +7,10 @@ cd "$(dirname "$0")"
 # The services switch the bus library's usage reports off in code; this covers the tests' own buses too.
 export MASSTRANSIT_USAGE_TELEMETRY=false
 dotnet build HitlLoop.sln -c Release
+# axe-core for the browser tests' accessibility checks (skipped, and said so, without npm or the registry).
+if command -v npm >/dev/null; then
+  npm ci --prefix tests/HitlLoop.IntegrationTests --no-audit --no-fund --silent || echo "axe-core could not be installed: the accessibility checks will be skipped" >&2
+fi
 # No package with a known vulnerability, direct or transitive, as far as the configured feeds report.
 if dotnet list HitlLoop.sln package --vulnerable --include-transitive | grep -B2 -A20 "has the following vulnerable packages"; then
   echo "Vulnerable packages found: update them before anything else." >&2

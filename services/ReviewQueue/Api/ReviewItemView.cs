@@ -18,6 +18,16 @@ public sealed record ReviewItemView
     public required string Response { get; init; }
     public required ResponseContext Context { get; init; }
     public double Confidence { get; init; }
+
+    /// <summary>The end user's sentiment as the product scored it (-1..1).</summary>
+    public double Sentiment { get; init; }
+
+    /// <summary>Each committee model's score of the response, when the product ran a committee.</summary>
+    public IReadOnlyDictionary<string, double> CommitteeScores { get; init; } = new Dictionary<string, double>();
+
+    public bool EscalationRequested { get; init; }
+    public string? ModelVersion { get; init; }
+    public string ConversationId { get; init; } = "";
     public double LearningValue { get; init; }
     public int RequiredReviews { get; init; }
     public int ReviewsDone { get; init; }
@@ -56,6 +66,11 @@ public sealed record ReviewItemView
             Response = item.Request.Response.Response,
             Context = item.Request.Response.Context,
             Confidence = item.Request.Response.Confidence,
+            Sentiment = item.Request.Response.Sentiment,
+            CommitteeScores = item.Request.Response.CommitteeScores,
+            EscalationRequested = item.Request.Response.EscalationRequested,
+            ModelVersion = item.Request.Response.ModelVersion,
+            ConversationId = item.Request.Response.ConversationId,
             LearningValue = item.Request.LearningValue,
             RequiredReviews = item.RequiredReviews,
             ReviewsDone = item.Reviews.Count,

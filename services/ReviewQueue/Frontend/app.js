@@ -262,7 +262,7 @@ function showReview(item) {
   $('review-query').textContent = item.query;
   $('review-response').textContent = item.response;
   $('review-triggers').replaceChildren(...triggerList(item.triggers ?? []));
-  $('review-account').replaceChildren(...accountFacts(item.context ?? {}));
+  $('review-account').replaceChildren(...accountFacts(item.context ?? {}, item));
   $('review-turns').replaceChildren(...turnList(item.context?.recentTurns ?? []));
   $('review-sources').replaceChildren(...sourceList(item.context?.retrievedSources ?? []));
 

@@ -124,19 +124,26 @@ export function facts(pairs) {
   return nodes;
 }
 
+/** What decided the routing, read at a glance above the answer. */
 export function reviewFacts(item) {
+  const committee = Object.entries(item.committeeScores ?? {});
   return facts([
     ['Priority', priorityBadge(item.priority)],
     ['Product', item.productId],
     ['Confidence', confidence(item.confidence)],
+    ['Sentiment', typeof item.sentiment === 'number' ? item.sentiment.toFixed(2) : null],
+    ['Committee', committee.length ? committee.map(([model, score]) => `${model} ${confidence(score)}`).join(' · ') : null],
+    ['Escalation', item.escalationRequested ? 'asked for by the user' : null],
     ['Learning value', confidence(item.learningValue)],
     ['Due', dueTime(item.dueBy, { labelled: true })],
   ]);
 }
 
-export function accountFacts(context) {
+export function accountFacts(context, item = {}) {
   const account = context.account ?? {};
   const nodes = facts([
+    ['Model version', item.modelVersion],
+    ['Conversation', item.conversationId],
     ['Account', account.accountId],
     ['Tier', account.tier],
     ['Value', typeof account.value === 'number' ? moneyFormat.format(account.value) : null],

@@ -304,6 +304,10 @@ public sealed class ReviewFrontendTests
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { NameRegex = new Regex($"^Review keys-") })).ToBeVisibleAsync();
         var reviewId = (await page.Locator("#review-id").TextContentAsync())!;
         await Expect(page.Locator("#review-lease")).ToContainTextAsync("Held for you");
+        var facts = page.Locator("#review-facts");
+        await Expect(facts).ToContainTextAsync("Sentiment-0.10");
+        await Expect(page.Locator("#review-account")).ToContainTextAsync("support-bot-2025.06.1");
+        Assert.That(await page.Locator("#review-lease").BoundingBoxAsync() is { Y: < 800 }, Is.True, "the lease shows above the fold at 1280×800");
         await page.Keyboard.PressAsync("e");
         var corrected = page.GetByLabel("Corrected answer");
         await Expect(corrected).ToBeFocusedAsync();
@@ -341,6 +345,57 @@ public sealed class ReviewFrontendTests
         Assert.That(first.GetProperty("result").GetProperty("correctedText").GetString(), Does.Contain("30 days"));
         Assert.That(await page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('hitl-review-draft:')).length"), Is.Zero, "a submitted review leaves no draft");
         Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
+    }
+
+    [TestCase(1280, 800)]
+    [TestCase(390, 844)]
+    public async Task Axe_finds_no_serious_or_critical_violation_on_the_sign_in_the_review_and_the_help(int width, int height)
+    {
+        var axe = Repository.PathOf("tests", "HitlLoop.IntegrationTests", "node_modules", "axe-core", "axe.min.js");
+        if (!File.Exists(axe))
+        {
+            Assert.Ignore("axe-core is not installed (test.sh runs npm ci in tests/HitlLoop.IntegrationTests)");
+        }
+
+        var host = _host!;
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
+        await SeedAsync(host.Http, Scored($"axe-{width}-{Guid.NewGuid().ToString("N")[..6]}", 0.3, query: "Where is my parcel?", response: "It is on its way."));
+
+        // The page's CSP allows only its own scripts; the checker is injected past it, in this context only.
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BypassCSP = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(host.BaseAddress.ToString());
+        var problems = new List<string>();
+        await CheckAsync("sign-in");
+        await SignInAsync(page);
+        await Expect(ClaimButtons(page).First).ToBeVisibleAsync();
+        await CheckAsync("queue");
+        await page.Keyboard.PressAsync("n");
+        await Expect(page.Locator("#review-id")).ToContainTextAsync("axe-");
+        await page.Keyboard.PressAsync("e");
+        await page.GetByLabel("Corrected answer").FillAsync("It left our warehouse yesterday; the carrier's tracking link is in your email.");
+        await CheckAsync("review");
+        await page.Locator("#review-title").FocusAsync();
+        await page.Keyboard.PressAsync("?");
+        await CheckAsync("help");
+        await Screenshot(page, $"review-{width}x{height}");
+
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+
+        async Task CheckAsync(string screen)
+        {
+            await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = axe });
+            var found = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+                "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }))");
+            foreach (var violation in found.EnumerateArray())
+            {
+                var impact = violation.GetProperty("impact").GetString();
+                if (impact is "serious" or "critical")
+                {
+                    problems.Add($"{screen} at {width}x{height}: {impact} {violation.GetProperty("id").GetString()}: {violation.GetProperty("help").GetString()} ({violation.GetProperty("nodes")})");
+                }
+            }
+        }
     }
 
     private async Task<(IPage Page, List<string> Errors)> OpenPageAsync()
