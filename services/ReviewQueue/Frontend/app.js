@@ -84,6 +84,7 @@ async function start() {
   $('sign-in-error').textContent = '';
   $('sign-in').hidden = true;
   $('reviewer-name').textContent = state.me.name || state.me.id;
+  renderMyStats();
   $('who').hidden = false;
   $('workspace').hidden = false;
 
@@ -192,8 +193,38 @@ async function refreshQueue() {
   }
 }
 
+/** The reviewer's own figures, as the registry keeps them. */
+function renderMyStats() {
+  const me = state.me;
+  if (!me) {
+    return;
+  }
+  const parts = [`${me.reviewsCompleted ?? 0} review${me.reviewsCompleted === 1 ? '' : 's'}`];
+  if (typeof me.medianReviewSeconds === 'number') {
+    parts.push(`median ${Math.round(me.medianReviewSeconds)} s`);
+  }
+  if (typeof me.agreement === 'number') {
+    parts.push(`agreement ${Math.round(me.agreement * 100)}%`);
+  }
+  $('my-stats').textContent = `· ${parts.join(' · ')}`;
+}
+
+async function refreshMe() {
+  try {
+    state.me = await api.me();
+    renderMyStats();
+  } catch {
+    // The figures wait for the next refresh; a 401 shows on the next action.
+  }
+}
+
 function renderQueue(items) {
   const canClaim = !state.current;
+  const order = ['urgent', 'high', 'medium', 'low'];
+  const byPriority = order
+    .map((p) => [p, items.filter((i) => String(i.priority).toLowerCase() === p).length])
+    .filter(([, n]) => n > 0);
+  $('queue-priorities').textContent = byPriority.map(([p, n]) => `${n} ${p}`).join(' · ');
   const signature = JSON.stringify([canClaim, items.map((i) => [i.id, i.priority, i.dueBy])]);
   $('queue-count').textContent = items.length >= pendingLimit ? `${pendingLimit}+` : String(items.length);
   $('claim-next').disabled = !canClaim;
@@ -438,7 +469,7 @@ async function submitReview(event) {
   }
   clearReview();
   setNotice(`Submitted review ${item.id}: ${humanize(done.result?.verdict ?? submission.verdict)}. Thank you.`);
-  await refreshQueue();
+  await Promise.all([refreshQueue(), refreshMe()]);
   $('claim-next').focus();
 }
 

@@ -291,6 +291,8 @@ public sealed class ReviewFrontendTests
         var (page, pageErrors) = await OpenPageAsync();
         await SignInAsync(page);
         await Expect(ClaimButtons(page)).ToHaveCountAsync(2);
+        await Expect(page.Locator("#queue-priorities")).ToHaveTextAsync("2 high");
+        await Expect(page.Locator("#my-stats")).ToContainTextAsync("0 reviews");
 
         // The help is on screen, from the keyboard.
         await page.Keyboard.PressAsync("?");
@@ -334,6 +336,7 @@ public sealed class ReviewFrontendTests
         await page.GetByLabel("Corrected answer").FocusAsync();
         await page.Keyboard.PressAsync("Control+Enter");
         await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Submitted review {reviewId}: edited" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#my-stats")).ToContainTextAsync("1 review");
         await page.Keyboard.PressAsync("n");
         await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { NameRegex = new Regex("^Review keys-") })).ToBeVisibleAsync();
         var second = (await page.Locator("#review-id").TextContentAsync())!;
