@@ -159,4 +159,7 @@ export const api = {
   extend: (id) => call('POST', `${item(id)}/extend`),
   skip: (id, reason) => call('POST', `${item(id)}/skip`, { reason }),
   submit: (id, submission) => call('POST', `${item(id)}/submit`, submission),
+  queueStats: () => call('GET', 'queue/stats'),
+  reviewers: async () => (await call('GET', 'reviewers?limit=100')).items,
+  metricsSeries: (days) => call('GET', `feedback/metrics/series?bucket=day&count=${days}`),
 };

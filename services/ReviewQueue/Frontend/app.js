@@ -84,6 +84,7 @@ async function start() {
   $('sign-in-error').textContent = '';
   $('sign-in').hidden = true;
   $('reviewer-name').textContent = state.me.name || state.me.id;
+  $('lead-link').hidden = !(state.me.roles ?? []).some((role) => role === 'lead' || role === 'admin');
   renderMyStats();
   $('who').hidden = false;
   $('workspace').hidden = false;

@@ -22,6 +22,9 @@ public sealed class ReviewFrontendTests
     private const string ReviewerToken = "browser-test-token";
 
     // The embedded host's demo chat product (its appsettings.json): seeds the queue, and cannot review.
+    /// <summary>The demo key of the embedded default's appsettings: reviewer and lead.</summary>
+    private const string LeadToken = "demo-token";
+
     private const string ProductKey = "demo-product-key";
 
     private static readonly string _screenshotDirectory = Path.Combine(Path.GetTempPath(), "hitlloop-screenshots");
@@ -385,18 +388,69 @@ public sealed class ReviewFrontendTests
 
         Assert.That(problems, Is.Empty, string.Join("\n", problems));
 
-        async Task CheckAsync(string screen)
+        Task CheckAsync(string screen) => AxeAsync(page, axe, $"{screen} at {width}x{height}", problems);
+    }
+
+    [Test]
+    public async Task A_lead_sees_the_queue_the_reviewers_and_the_loop_s_metrics_drawn_against_their_targets()
+    {
+        var host = _host!;
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", LeadToken);
+        var run = Guid.NewGuid().ToString("N")[..6];
+        await SeedAsync(host.Http, Scored($"lead-doubt-{run}", 0.3, query: "Can I return a used item?", response: "No."));
+        await SeedAsync(host.Http, Scored($"lead-sure-{run}", 0.97, query: "What are your opening hours?", response: "Nine to five."));
+
+        // Router reports the day's review rate to Feedback every few seconds.
+        await Eventually.Get(
+            async () => (await Json.GetAsync(host.Http, "api/feedback/metrics/series?bucket=day&count=1")).GetProperty("buckets")[0]
+                .GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "review_rate").GetProperty("value"),
+            value => value.ValueKind == System.Text.Json.JsonValueKind.Number,
+            TimeSpan.FromSeconds(60),
+            "Feedback to hold today's review rate");
+
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 }, BypassCSP = true });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await page.GetByLabel("Reviewer token").FillAsync(LeadToken);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Lead view" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Queue" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#queue-health")).ToContainTextAsync(new Regex("Pending[12]"));
+        await Expect(page.Locator("#reviewer-rows")).ToContainTextAsync("Demo Reviewer");
+        var reviewRate = page.Locator("figure[data-metric=review_rate]");
+        await Expect(reviewRate.Locator("circle")).ToHaveCountAsync(1);
+        // One response of two went to review (both, when the random audit sampled the confident one).
+        await Expect(reviewRate.Locator(".chart-value")).ToHaveTextAsync(new Regex("^(50|100)%$"));
+        await Expect(reviewRate.Locator("svg")).ToHaveAttributeAsync("aria-label", new Regex("^Review rate: latest (50|100)% against a target under 10%"));
+        await Expect(page.Locator("figure[data-metric]")).ToHaveCountAsync(5);
+        await Screenshot(page, "lead");
+
+        var problems = new List<string>();
+        var axe = Repository.PathOf("tests", "HitlLoop.IntegrationTests", "node_modules", "axe-core", "axe.min.js");
+        if (File.Exists(axe))
         {
-            await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = axe });
-            var found = await page.EvaluateAsync<System.Text.Json.JsonElement>(
-                "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }))");
-            foreach (var violation in found.EnumerateArray())
+            await AxeAsync(page, axe, "lead view", problems);
+        }
+
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+        Assert.That(errors, Is.Empty, "uncaught errors in the page");
+    }
+
+    /// <summary>Runs axe-core in the page; adds each serious or critical violation to <paramref name="problems"/>.</summary>
+    private static async Task AxeAsync(IPage page, string axe, string screen, List<string> problems)
+    {
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = axe });
+        var found = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }))");
+        foreach (var violation in found.EnumerateArray())
+        {
+            var impact = violation.GetProperty("impact").GetString();
+            if (impact is "serious" or "critical")
             {
-                var impact = violation.GetProperty("impact").GetString();
-                if (impact is "serious" or "critical")
-                {
-                    problems.Add($"{screen} at {width}x{height}: {impact} {violation.GetProperty("id").GetString()}: {violation.GetProperty("help").GetString()} ({violation.GetProperty("nodes")})");
-                }
+                problems.Add($"{screen}: {impact} {violation.GetProperty("id").GetString()}: {violation.GetProperty("help").GetString()} ({violation.GetProperty("nodes")})");
             }
         }
     }

@@ -98,7 +98,9 @@ public sealed class SameMistakeRateTests
         await harness.Bus.Bus.Publish(Measured("support-bot", Today, 9, repeats: 3, corrections: 120));
 
         var latest = await Eventually.Get(() => store.LatestSameMistakesAsync("support-bot", CancellationToken.None), found => found.Count == 1, what: "the latest figures");
-        var day = await store.SameMistakeOnAsync("support-bot", Today.ToDateTime(TimeOnly.MinValue), CancellationToken.None);
+
+        // The day's figures are written after the latest ones.
+        var day = await Eventually.Get(() => store.SameMistakeOnAsync("support-bot", Today.ToDateTime(TimeOnly.MinValue), CancellationToken.None), found => found is not null, what: "the day's figures");
         Assert.That(latest[0].Rate, Is.EqualTo(0.025).Within(1e-12));
         Assert.That(day?.Rate, Is.EqualTo(0.025).Within(1e-12));
     }

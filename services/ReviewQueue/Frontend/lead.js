@@ -1,0 +1,150 @@
+import { api, listen, token, UnauthorizedError, ForbiddenError } from './api.js';
+import { h, clock } from './render.js';
+
+// The lead's view: queue health and reviewers from ReviewQueue, the loop's metrics from Feedback, live from the queue's stream.
+const days = 14;
+const reconnectAfterMs = 3000;
+const svgNs = 'http://www.w3.org/2000/svg';
+
+// The headline metrics, drawn against their targets; shares in 0..1.
+const charts = [
+  { metric: 'review_rate', title: 'Review rate', better: 'lower' },
+  { metric: 'correction_rate', title: 'Correction rate', better: 'lower' },
+  { metric: 'same_mistake_rate', title: 'Same-mistake rate', better: 'lower' },
+  { metric: 'reviewer_agreement', title: 'Reviewer agreement', better: 'higher' },
+  { metric: 'positive_feedback_rate', title: 'Positive end-user feedback', better: 'higher' },
+];
+
+const $ = (id) => document.getElementById(id);
+const percent = (value) => `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
+
+function say(message) {
+  $('lead-status').textContent = message;
+}
+
+async function loadQueue() {
+  const stats = await api.queueStats();
+  $('queue-health').replaceChildren(...[
+    ['Pending', stats.pending],
+    ['Being reviewed', stats.claimed],
+    ['Past due (SLA breached)', stats.overdue],
+    ['Completed', stats.completed],
+  ].map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, String(value)))));
+  $('queue-health-updated').textContent = `Updated ${clock(new Date().toISOString())}; changes appear as they happen.`;
+}
+
+async function loadReviewers() {
+  const reviewers = await api.reviewers();
+  $('reviewer-rows').replaceChildren(...(reviewers.length
+    ? reviewers.map((r) => h('tr', {},
+      h('th', { scope: 'row' }, r.name || r.id),
+      h('td', {}, String(r.reviewsCompleted ?? 0)),
+      h('td', {}, typeof r.medianReviewSeconds === 'number' ? `${Math.round(r.medianReviewSeconds)} s` : '–'),
+      h('td', {}, typeof r.agreement === 'number' ? `${percent(r.agreement)} of ${r.agreementItems}` : 'not measured'),
+      h('td', {}, r.deactivated ? 'deactivated' : String(r.availability ?? 'available').toLowerCase())))
+    : [h('tr', {}, h('td', { colspan: 5 }, 'No reviewer has signed in yet.'))]));
+}
+
+async function loadLoop() {
+  const series = await api.metricsSeries(days);
+  $('loop-charts').replaceChildren(...charts.map((chart) => drawChart(chart, series)));
+}
+
+/** One metric's days as an SVG line against its target, with its latest value and trend in words. */
+function drawChart({ metric, title, better }, series) {
+  const points = series.buckets.map((bucket) => ({ day: bucket.start, reading: bucket.metrics.find((m) => m.metric === metric) }));
+  const target = points.find((p) => p.reading)?.reading?.limit ?? 0;
+  const trend = series.trends.find((t) => t.metric === metric);
+  const values = points.map((p) => p.reading?.value).filter((v) => typeof v === 'number');
+  const top = Math.max(target * 1.5, ...values, 0.01);
+  const [width, height, pad] = [320, 120, 8];
+  const x = (i) => pad + (i * (width - 2 * pad)) / Math.max(points.length - 1, 1);
+  const y = (v) => height - pad - (v / top) * (height - 2 * pad);
+
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('class', 'chart');
+  svg.setAttribute('role', 'img');
+  const latest = trend?.latest;
+  const summary = typeof latest === 'number'
+    ? `${title}: latest ${percent(latest)} against a target ${better === 'lower' ? 'under' : 'over'} ${percent(target)}; ${trend.trend}${trend.breached ? '; breached' : ''}.`
+    : `${title}: nothing measured in the last ${days} days.`;
+  svg.setAttribute('aria-label', summary);
+
+  const line = (x1, y1, x2, y2, cls) => {
+    const node = document.createElementNS(svgNs, 'line');
+    Object.entries({ x1, y1, x2, y2, class: cls }).forEach(([k, v]) => node.setAttribute(k, v));
+    return node;
+  };
+  svg.append(line(pad, y(target), width - pad, y(target), 'target'));
+
+  // Consecutive measured days are joined; a day without a value breaks the line.
+  let path = '';
+  points.forEach((p, i) => {
+    const value = p.reading?.value;
+    if (typeof value !== 'number') {
+      return;
+    }
+    const joined = i > 0 && typeof points[i - 1].reading?.value === 'number';
+    path += `${joined ? 'L' : 'M'}${x(i).toFixed(1)},${y(value).toFixed(1)} `;
+    const dot = document.createElementNS(svgNs, 'circle');
+    Object.entries({ cx: x(i), cy: y(value), r: 3, class: p.reading.breached ? 'point breached' : 'point' }).forEach(([k, v]) => dot.setAttribute(k, v));
+    const tip = document.createElementNS(svgNs, 'title');
+    tip.textContent = `${p.day}: ${percent(value)} on ${p.reading.samples}`;
+    dot.append(tip);
+    svg.append(dot);
+  });
+  if (path) {
+    const trace = document.createElementNS(svgNs, 'path');
+    trace.setAttribute('d', path.trim());
+    trace.setAttribute('class', 'series');
+    svg.prepend(trace);
+  }
+
+  return h('figure', { class: `chart-card${trend?.breached ? ' breached' : ''}`, 'data-metric': metric },
+    h('figcaption', {},
+      h('span', { class: 'chart-title' }, title),
+      h('span', { class: 'chart-value' }, typeof latest === 'number' ? percent(latest) : '–'),
+      h('span', { class: 'chart-target' }, `target ${better === 'lower' ? '<' : '>'} ${percent(target)}${trend ? ` · ${trend.trend}` : ''}`)),
+    svg);
+}
+
+async function refresh(parts) {
+  try {
+    await Promise.all(parts.map((load) => load()));
+    say('');
+  } catch (error) {
+    if (error instanceof UnauthorizedError) {
+      token.clear();
+      say('Your token is no longer accepted: sign in again on the reviewing page.');
+    } else if (error instanceof ForbiddenError) {
+      say('This view is for leads: your token does not have the lead or admin role.');
+    } else {
+      say(error.message);
+    }
+  }
+}
+
+function follow() {
+  const stream = new AbortController();
+  listen(() => refresh([loadQueue, loadReviewers]), stream.signal)
+    .catch(() => {})
+    .finally(() => window.setTimeout(follow, reconnectAfterMs));
+}
+
+async function start() {
+  if (!token.get()) {
+    say('Sign in on the reviewing page first; this view uses the same token.');
+    return;
+  }
+  try {
+    const me = await api.me();
+    $('lead-name').textContent = `Signed in as ${me.name || me.id}`;
+  } catch {
+    // Reported by the first refresh below.
+  }
+  await refresh([loadQueue, loadReviewers, loadLoop]);
+  follow();
+}
+
+start();
