@@ -65,21 +65,33 @@ public sealed class RetrainCoordinator(
         // Checked on a redelivery too: the first delivery may have stored the example and died before building.
         var result = await BuildSnapshotAsync(policy.Evaluate, cancellationToken, automatic: true);
         if (result.Outcome != SnapshotOutcome.NotDue
-            || options.Value.Triggers.Products.GetValueOrDefault(correction.ProductId)?.RetrainThreshold is not { } threshold)
+            || options.Value.Triggers.Products.GetValueOrDefault(correction.ProductId) is not { } own
+            || (own.RetrainThreshold is null && own.PreferencePairThreshold is null))
         {
             return result;
         }
 
-        // A product with a threshold of its own asks when its own new corrections reach it.
+        // A product with thresholds of its own asks when its own new corrections or preference pairs reach them.
         var product = correction.ProductId;
         var mine = await datasets.CountPendingAsync(product, cancellationToken);
-        return mine.Corrections < threshold
+        var (reason, count, threshold) = mine.Corrections >= (own.RetrainThreshold ?? long.MaxValue)
+            ? (TriggerReasons.CorrectionThreshold, mine.Corrections, own.RetrainThreshold!.Value)
+            : mine.PreferencePairs >= (own.PreferencePairThreshold ?? long.MaxValue)
+                ? (TriggerReasons.PreferencePairThreshold, mine.PreferencePairs, own.PreferencePairThreshold!.Value)
+                : (null, 0L, 0);
+        return reason is null
             ? result
             : await BuildSnapshotAsync(
                 pending => pending.Corrections > 0
                     ? new RetrainTrigger(
-                        TriggerReasons.CorrectionThreshold,
-                        new Dictionary<string, double> { ["newCorrections"] = pending.Corrections, ["productCorrections"] = mine.Corrections, ["threshold"] = threshold },
+                        reason,
+                        new Dictionary<string, double>
+                        {
+                            ["newCorrections"] = pending.Corrections,
+                            ["newPreferencePairs"] = pending.PreferencePairs,
+                            ["productCount"] = count,
+                            ["threshold"] = threshold,
+                        },
                         product)
                     : null,
                 cancellationToken,

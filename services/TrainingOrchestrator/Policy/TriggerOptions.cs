@@ -54,6 +54,10 @@ public sealed class ProductTriggerOptions
     [Range(1, int.MaxValue)]
     public int? RetrainThreshold { get; set; }
 
+    /// <summary>The product's own new preference pairs that trigger a retrain, besides the overall threshold.</summary>
+    [Range(1, int.MaxValue)]
+    public int? PreferencePairThreshold { get; set; }
+
     public double? NegativeFeedbackRate { get; set; }
     public int? MinReactions { get; set; }
     public double? SameMistakeRate { get; set; }

@@ -35,6 +35,7 @@ public sealed class SignalTriggerTests
             ["TrainingOrchestrator:Triggers:Products:strict-bot:NegativeFeedbackRate"] = "0.05",
             ["TrainingOrchestrator:Triggers:Products:quiet-bot:DisabledTriggers:0"] = "negative_feedback",
             ["TrainingOrchestrator:Triggers:Products:small-bot:RetrainThreshold"] = "3",
+            ["TrainingOrchestrator:Triggers:Products:pairs-bot:PreferencePairThreshold"] = "2",
             ["TrainingOrchestrator:Gate:Metric"] = "winRate",
         },
         services => services.AddSingleton<TimeProvider>(_clock));
@@ -178,6 +179,17 @@ public sealed class SignalTriggerTests
         Assert.That(last!.Outcome, Is.EqualTo(SnapshotOutcome.Built), "three of small-bot's own, under the overall 100");
         var request = last.Snapshot!.Request;
         Assert.That((request.TriggerReason, request.ProductId, request.Counts.Examples), Is.EqualTo(("correction_threshold", "small-bot", 8)));
-        Assert.That((request.Evidence["productCorrections"], request.Evidence["threshold"]), Is.EqualTo((3.0, 3.0)));
+        Assert.That((request.Evidence["productCount"], request.Evidence["threshold"]), Is.EqualTo((3.0, 3.0)));
+    }
+
+    [Test]
+    public async Task A_product_may_ask_on_its_own_preference_pairs()
+    {
+        var coordinator = _harness.Get<RetrainCoordinator>();
+        var first = await coordinator.AcceptAsync(TrainingData.Correction("pair-1") with { ProductId = "pairs-bot" }, CancellationToken.None);
+        var second = await coordinator.AcceptAsync(TrainingData.Correction("pair-2") with { ProductId = "pairs-bot" }, CancellationToken.None);
+
+        Assert.That(first.Outcome, Is.EqualTo(SnapshotOutcome.NotDue));
+        Assert.That((second.Snapshot?.Request.TriggerReason, second.Snapshot?.Request.ProductId), Is.EqualTo(("preference_pair_threshold", "pairs-bot")));
     }
 }
