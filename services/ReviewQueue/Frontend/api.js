@@ -162,4 +162,7 @@ export const api = {
   queueStats: () => call('GET', 'queue/stats'),
   reviewers: async () => (await call('GET', 'reviewers?limit=100')).items,
   metricsSeries: (days) => call('GET', `feedback/metrics/series?bucket=day&count=${days}`),
+  review: (id) => call('GET', item(id)),
+  disputed: () => call('GET', 'feedback/items/disputed?limit=20'),
+  adjudicate: (responseId, decision) => call('POST', `feedback/items/${encodeURIComponent(responseId)}/adjudication`, decision),
 };

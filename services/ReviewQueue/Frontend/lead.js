@@ -45,6 +45,53 @@ async function loadReviewers() {
     : [h('tr', {}, h('td', { colspan: 5 }, 'No reviewer has signed in yet.'))]));
 }
 
+/** Each disputed item with its reviews side by side, the verdicts that differ marked, and a form to decide it. */
+async function loadDisputed() {
+  const disputed = await api.disputed();
+  if (!disputed.length) {
+    $('disputed-list').replaceChildren(h('p', { class: 'queue-empty' }, 'No disagreement waits for a decision.'));
+    return;
+  }
+  const cards = await Promise.all(disputed.map(async (entry) => {
+    const item = await api.review(entry.id).catch(() => null);
+    const reviews = item?.reviews ?? [];
+    const verdicts = new Set(reviews.map((r) => r.verdict));
+    const headingId = `disputed-${entry.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const edited = reviews.find((r) => r.correctedText);
+    const form = h('form', { class: 'adjudicate', 'aria-label': `Decide ${entry.id}` },
+      h('fieldset', {},
+        h('legend', {}, 'Your decision'),
+        ...['approved', 'edited', 'rejected'].map((verdict) => h('label', { class: 'choice' },
+          h('input', { type: 'radio', name: 'verdict', value: verdict, required: true }), ` ${verdict}`))),
+      h('label', { for: `${headingId}-text` }, 'Corrected answer (for an edit)'),
+      h('textarea', { id: `${headingId}-text`, name: 'correctedText', rows: 3 }, edited?.correctedText ?? ''),
+      h('button', { type: 'submit', class: 'primary' }, 'Decide'));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const verdict = form.elements.namedItem('verdict').value;
+      const decision = { verdict, correctedText: verdict === 'edited' ? form.elements.namedItem('correctedText').value : null };
+      try {
+        await api.adjudicate(entry.id, decision);
+        $('disputed-status').textContent = `Decided ${entry.id}: ${verdict}.`;
+        await loadDisputed();
+      } catch (error) {
+        $('disputed-status').textContent = error.problem?.errors
+          ? Object.values(error.problem.errors).flat().join(' ')
+          : error.message;
+      }
+    });
+    return h('article', { class: 'disputed', 'aria-labelledby': headingId },
+      h('h3', { id: headingId }, entry.id),
+      item ? h('p', {}, h('strong', {}, 'Asked: '), item.query) : null,
+      item ? h('p', {}, h('strong', {}, 'Bot: '), item.response) : null,
+      h('div', { class: 'side-by-side' }, ...reviews.map((review) => h('section', { class: `peer${verdicts.size > 1 ? ' differs' : ''}`, 'aria-label': `Review by ${review.reviewerId}` },
+        h('p', {}, h('strong', {}, review.reviewerId), ` ${review.verdict}`),
+        review.correctedText ? h('p', { class: 'peer-text' }, review.correctedText) : null))),
+      form);
+  }));
+  $('disputed-list').replaceChildren(...cards);
+}
+
 async function loadLoop() {
   const series = await api.metricsSeries(days);
   $('loop-charts').replaceChildren(...charts.map((chart) => drawChart(chart, series)));
@@ -143,7 +190,7 @@ async function start() {
   } catch {
     // Reported by the first refresh below.
   }
-  await refresh([loadQueue, loadReviewers, loadLoop]);
+  await refresh([loadQueue, loadReviewers, loadLoop, loadDisputed]);
   follow();
 }
 

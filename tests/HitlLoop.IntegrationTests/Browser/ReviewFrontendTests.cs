@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -437,6 +438,67 @@ public sealed class ReviewFrontendTests
 
         Assert.That(problems, Is.Empty, string.Join("\n", problems));
         Assert.That(errors, Is.Empty, "uncaught errors in the page");
+    }
+
+    [Test]
+    public async Task A_lead_sees_blind_reviewers_answers_side_by_side_and_decides_the_disagreement()
+    {
+        var host = _host!;
+        var id = $"split-{Guid.NewGuid().ToString("N")[..6]}";
+        var scored = Scored(id, 0.95, query: "Can I get a refund on a sale item?", response: "Sale items cannot be refunded.");
+        scored["committeeScores"] = new JsonObject { ["judge-a"] = 0.95, ["judge-b"] = 0.35 };
+        await SeedAsync(host.Http, scored);
+        await Eventually.Get(
+            async () =>
+            {
+                using var reviewer = Client(host, ReviewerToken);
+                return (await reviewer.GetAsync(new Uri($"api/reviews/{Uri.EscapeDataString(id)}", UriKind.Relative))).StatusCode;
+            },
+            status => status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30),
+            "the committee's disagreement to reach the queue for two reviews");
+
+        // Two reviewers, blind to each other: one approves, one edits.
+        await ReviewAsync(ReviewerToken, new { verdict = "approved" });
+        await ReviewAsync(LeadToken, new { verdict = "edited", correctedText = "Sale items are refunded within 14 days, like any other item." });
+
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await page.GetByLabel("Reviewer token").FillAsync(LeadToken);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Lead view" }).ClickAsync();
+
+        var card = page.GetByRole(AriaRole.Article, new PageGetByRoleOptions { Name = id });
+        await Expect(card).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+        await Expect(card.GetByRole(AriaRole.Region, new LocatorGetByRoleOptions { Name = $"Review by {ReviewerId}" })).ToContainTextAsync("approved");
+        await Expect(card.GetByRole(AriaRole.Region, new LocatorGetByRoleOptions { Name = "Review by demo-reviewer" })).ToContainTextAsync("refunded within 14 days");
+        await Expect(card.Locator(".peer.differs")).ToHaveCountAsync(2);
+        await Screenshot(page, "disputed");
+
+        await card.GetByLabel("edited").CheckAsync();
+        await card.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Decide" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Decided {id}: edited" })).ToBeVisibleAsync();
+        await Expect(card).ToHaveCountAsync(0);
+        Assert.That(errors, Is.Empty, "uncaught errors in the page");
+
+        async Task ReviewAsync(string bearer, object submission)
+        {
+            using var client = Client(host, bearer);
+            using var claimed = await client.PostAsync(new Uri($"api/reviews/{Uri.EscapeDataString(id)}/claim", UriKind.Relative), null);
+            Assert.That(claimed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await claimed.Content.ReadAsStringAsync());
+            using var submitted = await client.PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", submission);
+            Assert.That(submitted.StatusCode, Is.EqualTo(HttpStatusCode.OK), await submitted.Content.ReadAsStringAsync());
+        }
+    }
+
+    private static HttpClient Client(ServiceProcess host, string bearer)
+    {
+        var client = new HttpClient { BaseAddress = host.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
     }
 
     /// <summary>Runs axe-core in the page; adds each serious or critical violation to <paramref name="problems"/>.</summary>
