@@ -40,20 +40,7 @@ return;
 async Task<(int, double, double, double)> MeasureAsync(int size)
 {
     var directory = Path.Combine(Path.GetTempPath(), "hitl-export-bench", Guid.NewGuid().ToString("N"));
-    var builder = WebApplication.CreateBuilder();
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["Hitl:Transport"] = "InMemory",
-        ["Hitl:Store"] = "Embedded",
-        ["Hitl:Embedded:DataDirectory"] = directory,
-        ["Hitl:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-        ["Urls"] = "http://127.0.0.1:0",
-    });
-    builder.AddHitlServices(new FeedbackService());
-    var app = builder.Build();
-    app.MapHitlServices();
-    await app.StartAsync();
+    var app = await BenchHost.StartAsync(new FeedbackService(), directory);
     try
     {
         var golden = app.Services.GetRequiredService<IDocumentStoreFactory>()

@@ -47,24 +47,13 @@ internal static class SnapshotRun
     private static async Task<string> MeasureAsync(int size)
     {
         var directory = Path.Combine(Path.GetTempPath(), "hitl-snapshot-bench", Guid.NewGuid().ToString("N"));
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var app = await BenchHost.StartAsync(new TrainingOrchestratorService(), directory, new Dictionary<string, string?>
         {
-            ["Hitl:Transport"] = "InMemory",
-            ["Hitl:Store"] = "Embedded",
-            ["Hitl:Embedded:DataDirectory"] = directory,
-            ["Hitl:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Hitl:Auth:ApiKeys:0:Id"] = "bench-ml",
             ["Hitl:Auth:ApiKeys:0:Name"] = "Benchmark ML team",
             ["Hitl:Auth:ApiKeys:0:Key"] = MlKey,
             ["Hitl:Auth:ApiKeys:0:Roles:0"] = "ml",
-            ["Urls"] = "http://127.0.0.1:0",
         });
-        builder.AddHitlServices(new TrainingOrchestratorService());
-        var app = builder.Build();
-        app.MapHitlServices();
-        await app.StartAsync();
         try
         {
             var examples = app.Services.GetRequiredService<IDocumentStoreFactory>()

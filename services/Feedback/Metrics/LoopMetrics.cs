@@ -87,7 +87,6 @@ public static class LoopMetrics
         return trends is null ? report : report with
         {
             CorrectionRate = WithTrend(report.CorrectionRate),
-            AverageReviewSeconds = report.AverageReviewSeconds,
             ReviewSecondsP50 = WithTrend(report.ReviewSecondsP50),
             ReviewSecondsP90 = WithTrend(report.ReviewSecondsP90),
             ReviewerAgreement = WithTrend(report.ReviewerAgreement),

@@ -42,9 +42,14 @@ public sealed record MetricSeries(string? ProductId, BucketSize Bucket, IReadOnl
         LoopFiguresReader reader, string? productId, BucketSize bucket, int count, int minSamples, DateTime now, CancellationToken cancellationToken)
     {
         var buckets = new List<MetricBucket>();
-        foreach (var (start, end) in Periods(now, bucket, count))
+        var periods = Periods(now, bucket, count).ToList();
+
+        // The reviews before the first period are counted once; each period adds its own.
+        var reviewsBefore = await reader.ReviewsBeforeAsync(productId, periods[0].Start, cancellationToken);
+        foreach (var (start, end) in periods)
         {
-            var figures = await reader.ReadAsync(productId, start, end, cancellationToken);
+            var figures = await reader.ReadAsync(productId, start, end, cancellationToken, reviewsBefore);
+            reviewsBefore = figures.LifetimeReviews;
             buckets.Add(new MetricBucket(DateOnly.FromDateTime(start), DateOnly.FromDateTime(end), figures.Readings(minSamples)));
         }
 

@@ -53,15 +53,28 @@ public sealed class LoopFiguresReader(IFeedbackStore store)
     /// <summary>The most reviews, or served corrections, whose times a window's percentiles are taken over (the latest).</summary>
     public const int MaxTimedItems = 10_000;
 
-    public async Task<WindowFigures> ReadAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken) => new(
-        from,
-        to,
-        await store.ReviewRateAsync(productId, from, to, cancellationToken),
-        await store.CountReviewsAsync(productId, from, to, cancellationToken),
-        (await store.CountReviewsAsync(productId, DateTime.MinValue, to, cancellationToken)).Reviews,
-        await store.SameMistakesAsync(productId, from, to, cancellationToken),
-        AgreementFigures.Of(await store.ReviewedItemsAsync(productId, from, to, AgreementReport.MaxItems, cancellationToken)),
-        await store.ReviewTimeAsync(productId, from, to, MaxTimedItems, cancellationToken),
-        await store.CountUserFeedbackAsync(productId, from, to, cancellationToken),
-        await store.SecondsToFirstUseAsync(productId, from, to, MaxTimedItems, cancellationToken));
+    /// <param name="reviewsBefore">
+    /// The scope's reviews before <paramref name="from"/>, when the caller knows them (a series adds its periods up);
+    /// otherwise they are counted.
+    /// </param>
+    public async Task<WindowFigures> ReadAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken, long? reviewsBefore = null)
+    {
+        var reviews = await store.CountReviewsAsync(productId, from, to, cancellationToken);
+        var before = reviewsBefore ?? await ReviewsBeforeAsync(productId, from, cancellationToken);
+        return new(
+            from,
+            to,
+            await store.ReviewRateAsync(productId, from, to, cancellationToken),
+            reviews,
+            before + reviews.Reviews,
+            await store.SameMistakesAsync(productId, from, to, cancellationToken),
+            AgreementFigures.Of(await store.ReviewedItemsAsync(productId, from, to, AgreementReport.MaxItems, cancellationToken)),
+            await store.ReviewTimeAsync(productId, from, to, MaxTimedItems, cancellationToken),
+            await store.CountUserFeedbackAsync(productId, from, to, cancellationToken),
+            await store.SecondsToFirstUseAsync(productId, from, to, MaxTimedItems, cancellationToken));
+    }
+
+    /// <summary>The scope's reviews completed before <paramref name="from"/>.</summary>
+    public async Task<long> ReviewsBeforeAsync(string? productId, DateTime from, CancellationToken cancellationToken) =>
+        (await store.CountReviewsAsync(productId, DateTime.MinValue, from, cancellationToken)).Reviews;
 }
