@@ -50,7 +50,7 @@ internal static class BusCeiling
             ceilingRates.Add(nothing.PerSecond);
             routerRates.Add(routed.PerSecond);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round}: do-nothing consumer {nothing.PerSecond,8:F0} msg/s   Router {routed.PerSecond,8:F0} msg/s ({routed.AllocatedPerMessage / 1024.0:F1} KiB allocated per message)   ratio {routed.PerSecond / nothing.PerSecond:F2}x"));
+                $"round {round}: do-nothing consumer {nothing.PerSecond,8:F0} msg/s ({nothing.CpuMicrosecondsPerMessage:F0} µs CPU a message)   Router {routed.PerSecond,8:F0} msg/s ({routed.CpuMicrosecondsPerMessage:F0} µs CPU, {routed.AllocatedPerMessage / 1024.0:F1} KiB allocated a message)   ratio {routed.PerSecond / nothing.PerSecond:F2}x"));
         }
 
         var ceilingMedian = Median(ceilingRates);
@@ -82,11 +82,13 @@ internal static class BusCeiling
         // The wait is set up while the bus is stopped, so no message is counted against the last round's target.
         var done = consumed.ReachedAsync(consumed.Value + count);
         var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await bus.StartAsync();
         await done;
         var elapsed = clock.Elapsed;
-        return new Measured(count / elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)count);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        return new Measured(count / elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)count, cpu.TotalMicroseconds / count);
     }
 
     private static async Task<IHost> StartCeilingAsync(Uri amqp)
@@ -170,7 +172,7 @@ internal static class BusCeiling
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private sealed record Measured(double PerSecond, double AllocatedPerMessage);
+    private sealed record Measured(double PerSecond, double AllocatedPerMessage, double CpuMicrosecondsPerMessage);
 }
 
 /// <summary>Scored responses consumed so far, by any consumer of the bus; a batch counts each of its messages.</summary>

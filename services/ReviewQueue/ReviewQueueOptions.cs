@@ -13,6 +13,9 @@ public sealed class ReviewQueueOptions : IValidatableObject
     /// <summary>Reviewer profiles registered at first start; after that leads manage reviewers over HTTP.</summary>
     public List<ReviewerOptions> Reviewers { get; set; } = [];
 
+    /// <summary>Where the review pages find the APIs ReviewQueue does not serve.</summary>
+    public FrontendOptions Frontend { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (LeaseDuration <= TimeSpan.Zero)
@@ -25,6 +28,28 @@ public sealed class ReviewQueueOptions : IValidatableObject
             if (string.IsNullOrWhiteSpace(Reviewers[i].Id))
             {
                 yield return new ValidationResult($"reviewer {i} needs an Id.", [nameof(Reviewers)]);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The "ReviewQueue:Frontend" section. Empty where Feedback and PatternLearner share ReviewQueue's origin (the embedded
+/// default); otherwise each one's public address, which the pages call from the browser (and which list the pages'
+/// origin in their own Hitl:Cors:Origins).
+/// </summary>
+public sealed class FrontendOptions : IValidatableObject
+{
+    public Uri? FeedbackUrl { get; set; }
+    public Uri? PatternLearnerUrl { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, url) in new[] { (nameof(FeedbackUrl), FeedbackUrl), (nameof(PatternLearnerUrl), PatternLearnerUrl) })
+        {
+            if (url is not null && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+            {
+                yield return new ValidationResult("must be an absolute http(s) address, e.g. https://feedback.example.com/.", [name]);
             }
         }
     }

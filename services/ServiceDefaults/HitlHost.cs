@@ -48,6 +48,7 @@ public static class HitlHost
         builder.Services.AddOpenApi(openApi => openApi.AddBearerSecurity());
         builder.AddHitlAuthentication(options);
         builder.Services.AddProductRateLimit(options.RateLimit);
+        builder.Services.AddBrowserOrigins(options.Cors);
         // The redaction hook: a host registering its own ITextRedactor after this line replaces the default.
         builder.Services.AddSingleton<ITextRedactor>(options.RedactPersonalData ? new PatternRedactor() : new NoRedaction());
 
@@ -83,6 +84,7 @@ public static class HitlHost
         // A body that does not bind reaches BadRequestProblems, which answers 400 naming the field.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBrowserOrigins(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HitlOptions>>().Value.Cors);
         app.UseHitlAuthentication();
         app.UseRateLimiter();
         app.UseRequestBodyLimits();

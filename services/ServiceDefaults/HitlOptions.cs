@@ -27,6 +27,7 @@ public sealed class HitlOptions : IValidatableObject
     public MongoDbOptions MongoDb { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
     public Http.RateLimitOptions RateLimit { get; set; } = new();
+    public Http.CorsOptions Cors { get; set; } = new();
 
     /// <summary>
     /// Whether the default redactor (emails, phone numbers, card numbers) runs on what products send before reviewers or

@@ -55,7 +55,7 @@ internal static class QueueEventsApi
     private static async Task<SseItem<object>> CountsAsync(IReviewItemStore items, CancellationToken cancellationToken)
     {
         var counts = await items.CountAsync(cancellationToken);
-        return new SseItem<object>(new QueueStats(counts.Pending, counts.Claimed, counts.Completed, counts.Overdue), "counts");
+        return new SseItem<object>(new QueueStats(counts.Pending, counts.Claimed, counts.Completed, counts.Overdue, counts.Open), "counts");
     }
 
     private static string EventName(QueueChangeKind kind) => kind.ToString().ToLowerInvariant();

@@ -1,3 +1,4 @@
+using HitlLoop.ReviewQueue.Storage;
 using HitlLoop.Contracts;
 using HitlLoop.ReviewQueue.Queue;
 
@@ -90,4 +91,5 @@ public sealed record ReviewItemView
 /// <summary>A page of the queue; pass <see cref="Next"/> as <c>after</c> for the following page (null on the last).</summary>
 public sealed record ReviewItemPage(IReadOnlyList<ReviewItemView> Items, string? Next);
 
-public sealed record QueueStats(long Pending, long Claimed, long Completed, long Overdue);
+/// <summary>The queue's counts; <c>open</c> is the open items (pending or claimed) of each priority.</summary>
+public sealed record QueueStats(long Pending, long Claimed, long Completed, long Overdue, OpenByPriority Open);

@@ -122,7 +122,7 @@ internal static class ReviewQueueApi
         endpoints.MapGet("/api/queue/stats", async (IReviewItemStore items, CancellationToken cancellationToken) =>
         {
             var counts = await items.CountAsync(cancellationToken);
-            return TypedResults.Ok(new QueueStats(counts.Pending, counts.Claimed, counts.Completed, counts.Overdue));
+            return TypedResults.Ok(new QueueStats(counts.Pending, counts.Claimed, counts.Completed, counts.Overdue, counts.Open));
         }).RequireAuthorization(HitlPolicies.Lead).WithTags("Reviews");
     }
 

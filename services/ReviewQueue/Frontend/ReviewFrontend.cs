@@ -17,10 +17,14 @@ public static class ReviewFrontend
 
     private const string ResourcePrefix = "frontend/";
 
-    // The page needs nothing from elsewhere, so anything injected into it cannot load or post anywhere either.
-    private const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    // The pages load nothing from elsewhere and talk only to the HitlLoop APIs, so anything injected into them cannot
+    // load or post anywhere else either.
+    private static string ContentSecurityPolicy(IEnumerable<Uri> apis) =>
+        $"default-src 'none'; script-src 'self'; style-src 'self'; connect-src {string.Join(' ', apis.Select(u => u.GetLeftPart(UriPartial.Authority)).Prepend("'self'").Distinct())}; " +
+        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>Generated from <see cref="FrontendOptions"/>: where the pages find Feedback's and PatternLearner's APIs.</summary>
+    public const string ConfigFile = "config.json";
 
     private static readonly FrozenDictionary<string, string> _contentTypes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -28,12 +32,15 @@ public static class ReviewFrontend
         [".js"] = "text/javascript; charset=utf-8",
         [".css"] = "text/css; charset=utf-8",
         [".svg"] = "image/svg+xml",
+        [".json"] = "application/json; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static IEndpointRouteBuilder MapReviewFrontend(this IEndpointRouteBuilder endpoints)
     {
         // Read when the endpoints are mapped, so a build that lost its resources fails at start-up, not on first visit.
-        var assets = LoadAssets();
+        var frontend = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReviewQueueOptions>>().Value.Frontend;
+        var assets = LoadAssets(frontend);
+        var policy = ContentSecurityPolicy(new[] { frontend.FeedbackUrl, frontend.PatternLearnerUrl }.OfType<Uri>());
         var page = endpoints.MapGroup("").ExcludeFromDescription().AllowAnonymous();
 
         page.MapGet("/", (HttpRequest request) => TypedResults.Redirect($"{request.PathBase}{BasePath}"));
@@ -42,15 +49,15 @@ public static class ReviewFrontend
         // under the trailing slash, so the bare form is redirected.
         page.MapGet("/review", IResult (HttpContext context) =>
             context.Request.Path.Value?.EndsWith('/') == true
-                ? Serve(assets, context, "index.html")
+                ? Serve(assets, policy, context, "index.html")
                 : TypedResults.Redirect($"{context.Request.PathBase}{BasePath}"));
 
-        page.MapGet("/review/{file}", Results<FileContentHttpResult, NotFound> (string file, HttpContext context) => Serve(assets, context, file));
+        page.MapGet("/review/{file}", Results<FileContentHttpResult, NotFound> (string file, HttpContext context) => Serve(assets, policy, context, file));
 
         return endpoints;
     }
 
-    private static Results<FileContentHttpResult, NotFound> Serve(FrozenDictionary<string, Asset> assets, HttpContext context, string file)
+    private static Results<FileContentHttpResult, NotFound> Serve(FrozenDictionary<string, Asset> assets, string policy, HttpContext context, string file)
     {
         if (!assets.TryGetValue(file, out var asset))
         {
@@ -62,12 +69,12 @@ public static class ReviewFrontend
         var headers = context.Response.Headers;
         headers.CacheControl = "no-cache";
         headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = policy;
         headers["Referrer-Policy"] = "no-referrer";
         return TypedResults.Bytes(asset.Content, asset.ContentType, entityTag: asset.ETag);
     }
 
-    private static FrozenDictionary<string, Asset> LoadAssets()
+    private static FrozenDictionary<string, Asset> LoadAssets(FrontendOptions frontend)
     {
         var assembly = typeof(ReviewFrontend).Assembly;
         var assets = new Dictionary<string, Asset>(StringComparer.Ordinal);
@@ -81,10 +88,13 @@ public static class ReviewFrontend
                 continue;
             }
 
-            var content = Read(assembly, resource);
-            var hash = Convert.ToHexStringLower(SHA256.HashData(content))[..16];
-            assets[name[ResourcePrefix.Length..]] = new Asset(content, contentType, new EntityTagHeaderValue($"\"{hash}\""));
+            assets[name[ResourcePrefix.Length..]] = Asset.Of(Read(assembly, resource), contentType);
         }
+
+        // Null where an API shares the pages' origin: the pages then call it there.
+        assets[ConfigFile] = Asset.Of(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { feedbackUrl = frontend.FeedbackUrl, patternLearnerUrl = frontend.PatternLearnerUrl }),
+            _contentTypes[".json"]);
 
         if (!assets.ContainsKey("index.html"))
         {
@@ -104,5 +114,9 @@ public static class ReviewFrontend
         return buffer.ToArray();
     }
 
-    private sealed record Asset(byte[] Content, string ContentType, EntityTagHeaderValue ETag);
+    private sealed record Asset(byte[] Content, string ContentType, EntityTagHeaderValue ETag)
+    {
+        public static Asset Of(byte[] content, string contentType) =>
+            new(content, contentType, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..16]}\""));
+    }
 }

@@ -6,6 +6,14 @@ const tokenKey = 'hitlloop.reviewerToken';
 // Resolved against the page, so the API is found under whatever path prefix the service is hosted at.
 const apiRoot = new URL('../api/', document.baseURI);
 
+// Feedback's and PatternLearner's APIs share the page's origin in the embedded default; a deployment that serves
+// them apart names their addresses in config.json (ReviewQueue:Frontend), and they allow this page's origin.
+const config = await fetch(new URL('config.json', document.baseURI), { cache: 'no-store', credentials: 'omit' })
+  .then((response) => (response.ok ? response.json() : {}))
+  .catch(() => ({}));
+const feedbackRoot = config.feedbackUrl ? new URL('api/', config.feedbackUrl) : apiRoot;
+const patternsRoot = config.patternLearnerUrl ? new URL('api/', config.patternLearnerUrl) : apiRoot;
+
 export class UnauthorizedError extends Error {
   constructor() {
     super('Unknown token');
@@ -47,7 +55,7 @@ export const token = {
   clear: () => sessionStorage.removeItem(tokenKey),
 };
 
-async function call(method, path, body) {
+async function call(method, path, body, root = apiRoot) {
   const headers = { Accept: 'application/json, application/problem+json' };
   const bearer = token.get();
   if (bearer) {
@@ -59,7 +67,7 @@ async function call(method, path, body) {
 
   let response;
   try {
-    response = await fetch(new URL(path, apiRoot), {
+    response = await fetch(new URL(path, root), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -161,8 +169,13 @@ export const api = {
   submit: (id, submission) => call('POST', `${item(id)}/submit`, submission),
   queueStats: () => call('GET', 'queue/stats'),
   reviewers: async () => (await call('GET', 'reviewers?limit=100')).items,
-  metricsSeries: (days) => call('GET', `feedback/metrics/series?bucket=day&count=${days}`),
+  saveReviewer: (id, change) => call('PUT', `reviewers/${encodeURIComponent(id)}`, change),
+  setReviewerActive: (id, active) => call('POST', `reviewers/${encodeURIComponent(id)}/${active ? 'activate' : 'deactivate'}`),
+  metricsSeries: (days) => call('GET', `feedback/metrics/series?bucket=day&count=${days}`, undefined, feedbackRoot),
   review: (id) => call('GET', item(id)),
-  disputed: () => call('GET', 'feedback/items/disputed?limit=20'),
-  adjudicate: (responseId, decision) => call('POST', `feedback/items/${encodeURIComponent(responseId)}/adjudication`, decision),
+  disputed: () => call('GET', 'feedback/items/disputed?limit=20', undefined, feedbackRoot),
+  adjudicate: (responseId, decision) => call('POST', `feedback/items/${encodeURIComponent(responseId)}/adjudication`, decision, feedbackRoot),
+  patterns: () => call('GET', 'patterns', undefined, patternsRoot),
+  approveRule: (patternId) => call('POST', `patterns/${encodeURIComponent(patternId)}/approve`, undefined, patternsRoot),
+  retireRule: (patternId) => call('POST', `patterns/${encodeURIComponent(patternId)}/retire`, undefined, patternsRoot),
 };

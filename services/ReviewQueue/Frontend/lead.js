@@ -22,6 +22,9 @@ function say(message) {
   $('lead-status').textContent = message;
 }
 
+const stat = ([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, String(value ?? 0)));
+const list = (text) => text.split(',').map((entry) => entry.trim()).filter(Boolean);
+
 async function loadQueue() {
   const stats = await api.queueStats();
   $('queue-health').replaceChildren(...[
@@ -29,20 +32,125 @@ async function loadQueue() {
     ['Being reviewed', stats.claimed],
     ['Past due (SLA breached)', stats.overdue],
     ['Completed', stats.completed],
-  ].map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, String(value)))));
+  ].map(stat));
+  const open = stats.open ?? {};
+  $('queue-depth').replaceChildren(...[['Urgent', open.urgent], ['High', open.high], ['Medium', open.medium], ['Low', open.low]].map(stat));
   $('queue-health-updated').textContent = `Updated ${clock(new Date().toISOString())}; changes appear as they happen.`;
+}
+
+function specializations(s = {}) {
+  const parts = [
+    ...(s.categories ?? []).map((c) => c),
+    ...(s.products ?? []).map((p) => `product ${p}`),
+    ...(s.languages ?? []).map((l) => `language ${l}`),
+  ];
+  return parts.length ? parts.join(', ') : 'anything';
 }
 
 async function loadReviewers() {
   const reviewers = await api.reviewers();
   $('reviewer-rows').replaceChildren(...(reviewers.length
-    ? reviewers.map((r) => h('tr', {},
+    ? reviewers.map((r) => h('tr', { 'data-reviewer': r.id },
       h('th', { scope: 'row' }, r.name || r.id),
       h('td', {}, String(r.reviewsCompleted ?? 0)),
       h('td', {}, typeof r.medianReviewSeconds === 'number' ? `${Math.round(r.medianReviewSeconds)} s` : '–'),
       h('td', {}, typeof r.agreement === 'number' ? `${percent(r.agreement)} of ${r.agreementItems}` : 'not measured'),
-      h('td', {}, r.deactivated ? 'deactivated' : String(r.availability ?? 'available').toLowerCase())))
-    : [h('tr', {}, h('td', { colspan: 5 }, 'No reviewer has signed in yet.'))]));
+      h('td', {}, specializations(r.specializations)),
+      h('td', {}, r.deactivated ? 'deactivated' : String(r.availability ?? 'available').toLowerCase()),
+      h('td', { class: 'actions' },
+        h('button', { type: 'button', 'aria-label': `Edit ${r.name || r.id}`, onclick: () => editReviewer(r) }, 'Edit'),
+        h('button', {
+          type: 'button',
+          'aria-label': `${r.deactivated ? 'Activate' : 'Deactivate'} ${r.name || r.id}`,
+          onclick: () => setActive(r, r.deactivated),
+        }, r.deactivated ? 'Activate' : 'Deactivate'))))
+    : [h('tr', {}, h('td', { colspan: 7 }, 'No reviewer has signed in yet.'))]));
+}
+
+function editReviewer(r) {
+  $('reviewer-id').value = r.id;
+  $('reviewer-name').value = r.name ?? '';
+  $('reviewer-categories').value = (r.specializations?.categories ?? []).join(', ');
+  $('reviewer-products').value = (r.specializations?.products ?? []).join(', ');
+  $('reviewer-languages').value = (r.specializations?.languages ?? []).join(', ');
+  $('reviewer-name').focus();
+}
+
+async function setActive(r, active) {
+  try {
+    await api.setReviewerActive(r.id, active);
+    $('reviewer-status').textContent = `${r.name || r.id} is ${active ? 'active again' : 'deactivated: no new reviews go to them'}.`;
+    await loadReviewers();
+  } catch (error) {
+    $('reviewer-status').textContent = problemText(error);
+  }
+}
+
+async function saveReviewer(event) {
+  event.preventDefault();
+  const id = $('reviewer-id').value.trim();
+  if (!id) {
+    $('reviewer-status').textContent = 'Give the reviewer id: the subject their token carries.';
+    $('reviewer-id').focus();
+    return;
+  }
+  const name = $('reviewer-name').value.trim();
+  const change = {
+    name: name || undefined,
+    specializations: {
+      categories: list($('reviewer-categories').value),
+      products: list($('reviewer-products').value),
+      languages: list($('reviewer-languages').value),
+    },
+  };
+  try {
+    const saved = await api.saveReviewer(id, change);
+    $('reviewer-status').textContent = `Saved ${saved.name || saved.id}: ${specializations(saved.specializations)}.`;
+    $('reviewer-form').reset();
+    await loadReviewers();
+  } catch (error) {
+    $('reviewer-status').textContent = problemText(error);
+  }
+}
+
+const problemText = (error) => (error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : error.message);
+
+/** Rules the bots are served, newest version first: what each says, where it came from, and whether a lead approved it. */
+async function loadRules() {
+  const patterns = (await api.patterns()).filter((p) => p.ruleVersion > 0);
+  if (!patterns.length) {
+    $('rules-list').replaceChildren(h('p', { class: 'queue-empty' }, 'No rule has been learned yet: rules come from three similar corrections.'));
+    return;
+  }
+  $('rules-list').replaceChildren(...patterns.map((p) => {
+    const approved = p.approvedVersion === p.ruleVersion;
+    const headingId = `rule-${p.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const status = p.retired
+      ? `Retired by ${p.retiredBy ?? 'a lead'}; no longer served.`
+      : `${approved ? `Approved by ${p.approvedBy}` : 'Not approved yet'}${p.working === false ? '; its mistake keeps recurring' : ''}.`;
+    const rule = p.rule ?? {};
+    return h('article', { class: `rule${p.retired ? ' retired' : ''}`, 'aria-labelledby': headingId, 'data-pattern': p.id },
+      h('h3', { id: headingId }, `${p.patternType.replaceAll('_', ' ')} · ${p.category ?? 'any category'} · ${p.productId}`),
+      h('dl', { class: 'rule-text' },
+        ...[['When', rule.when], ['Instead of', rule.insteadOf], ['Do', rule.do], ['Why', rule.reason]]
+          .map(([term, text]) => h('div', {}, h('dt', {}, term), h('dd', {}, text ?? '–')))),
+      h('p', { class: 'rule-meta' }, `Version ${p.ruleVersion} from ${p.ruleExampleCount ?? p.exampleCount} corrections, worded by ${p.ruleSource}. ${status}`),
+      p.retired ? null : h('div', { class: 'actions' },
+        approved ? null : h('button', { type: 'button', class: 'primary', 'aria-label': `Approve rule ${headingText(p)}`, onclick: () => changeRule(p, 'approve') }, 'Approve'),
+        h('button', { type: 'button', 'aria-label': `Retire rule ${headingText(p)}`, onclick: () => changeRule(p, 'retire') }, 'Retire')));
+  }));
+}
+
+const headingText = (p) => `${p.patternType.replaceAll('_', ' ')} in ${p.category ?? 'any category'} for ${p.productId}`;
+
+async function changeRule(p, action) {
+  try {
+    await (action === 'approve' ? api.approveRule(p.id) : api.retireRule(p.id));
+    $('rules-status').textContent = `${action === 'approve' ? 'Approved' : 'Retired'} the rule on ${headingText(p)}.`;
+    await loadRules();
+  } catch (error) {
+    $('rules-status').textContent = problemText(error);
+  }
 }
 
 /** Each disputed item with its reviews side by side, the verdicts that differ marked, and a form to decide it. */
@@ -75,9 +183,7 @@ async function loadDisputed() {
         $('disputed-status').textContent = `Decided ${entry.id}: ${verdict}.`;
         await loadDisputed();
       } catch (error) {
-        $('disputed-status').textContent = error.problem?.errors
-          ? Object.values(error.problem.errors).flat().join(' ')
-          : error.message;
+        $('disputed-status').textContent = problemText(error);
       }
     });
     return h('article', { class: 'disputed', 'aria-labelledby': headingId },
@@ -190,7 +296,8 @@ async function start() {
   } catch {
     // Reported by the first refresh below.
   }
-  await refresh([loadQueue, loadReviewers, loadLoop, loadDisputed]);
+  $('reviewer-form').addEventListener('submit', saveReviewer);
+  await refresh([loadQueue, loadReviewers, loadLoop, loadDisputed, loadRules]);
   follow();
 }
 

@@ -44,4 +44,7 @@ public sealed record ReviewListQuery(ReviewStatus? Status, string? ProductId, lo
 
 public sealed record ReviewPage(IReadOnlyList<ReviewItem> Items, long? Next);
 
-public sealed record QueueCounts(long Pending, long Claimed, long Completed, long Overdue);
+public sealed record QueueCounts(long Pending, long Claimed, long Completed, long Overdue, OpenByPriority Open);
+
+/// <summary>Open items (pending or claimed) of each priority.</summary>
+public sealed record OpenByPriority(long Urgent, long High, long Medium, long Low);

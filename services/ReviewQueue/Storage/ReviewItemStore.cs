@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using HitlLoop.Contracts;
 using HitlLoop.ReviewQueue.Queue;
 using HitlLoop.ServiceDefaults.Storage;
 
@@ -39,6 +40,11 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
         var claimed = await Items.CountAsync(i => i.NextLeaseExpiry < never && i.OpenSlots == 0 && i.ClaimRank < ReviewItem.Closed, cancellationToken);
         var completed = await Items.CountAsync(i => i.DoneRank >= 0, cancellationToken);
         var overdue = await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed && i.SlaBreachedAt != null, cancellationToken);
+        var byPriority = new Dictionary<ReviewPriority, int>();
+        foreach (var priority in Enum.GetValues<ReviewPriority>())
+        {
+            byPriority[priority] = (int)await Items.CountAsync(i => i.ClaimRank < ReviewItem.Closed && i.Priority == priority, cancellationToken);
+        }
 
         await _counters.TryInsertAsync(new QueueCounter(), cancellationToken);
         lock (_unflushedLock)
@@ -53,7 +59,11 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
                 .Set(c => c.Pending, (int)(open - claimed))
                 .Set(c => c.Claimed, (int)claimed)
                 .Set(c => c.Completed, (int)completed)
-                .Set(c => c.Overdue, (int)overdue),
+                .Set(c => c.Overdue, (int)overdue)
+                .Set(c => c.OpenUrgent, byPriority[ReviewPriority.Urgent])
+                .Set(c => c.OpenHigh, byPriority[ReviewPriority.High])
+                .Set(c => c.OpenMedium, byPriority[ReviewPriority.Medium])
+                .Set(c => c.OpenLow, byPriority[ReviewPriority.Low]),
             cancellationToken: cancellationToken);
     }
 
@@ -200,7 +210,15 @@ internal sealed class ReviewItemStore(IDocumentStoreFactory stores, QueueChanges
             }
 
             return new QueueCounts(
-                counter.Pending + unflushed.Pending, counter.Claimed + unflushed.Claimed, counter.Completed + unflushed.Completed, counter.Overdue + unflushed.Overdue);
+                counter.Pending + unflushed.Pending,
+                counter.Claimed + unflushed.Claimed,
+                counter.Completed + unflushed.Completed,
+                counter.Overdue + unflushed.Overdue,
+                new OpenByPriority(
+                    counter.OpenUrgent + unflushed.OpenUrgent,
+                    counter.OpenHigh + unflushed.OpenHigh,
+                    counter.OpenMedium + unflushed.OpenMedium,
+                    counter.OpenLow + unflushed.OpenLow));
         }
         finally
         {

@@ -28,6 +28,18 @@ public sealed class ReviewFrontendTests
 
     private const string ProductKey = "demo-product-key";
 
+    /// <summary>
+    /// A test with this property runs against a host shaped as production serves the pages: Feedback's and
+    /// PatternLearner's APIs on another origin (<see cref="ApiHost"/>, the same process under another name), which
+    /// allows the pages' origin.
+    /// </summary>
+    private const string ApisElsewhere = "ApisElsewhere";
+
+    /// <summary>A test with this property gets leases this many seconds long, so one runs out within the test.</summary>
+    private const string LeaseSeconds = "LeaseSeconds";
+
+    private const string ApiHost = "api.hitl.test";
+
     private static readonly string _screenshotDirectory = Path.Combine(Path.GetTempPath(), "hitlloop-screenshots");
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-browser", Guid.NewGuid().ToString("N"));
@@ -45,7 +57,21 @@ public sealed class ReviewFrontendTests
         }
 
         var port = ServiceProcess.FreePort();
-        _host = await ServiceProcess.StartAsync("Embedded", port, new Dictionary<string, string>
+        var properties = TestContext.CurrentContext.Test.Properties;
+        var variant = new Dictionary<string, string>();
+        if (properties.ContainsKey(ApisElsewhere))
+        {
+            variant["ReviewQueue__Frontend__FeedbackUrl"] = $"http://{ApiHost}:{port}/";
+            variant["ReviewQueue__Frontend__PatternLearnerUrl"] = $"http://{ApiHost}:{port}/";
+            variant["Hitl__Cors__Origins__0"] = $"http://127.0.0.1:{port}";
+        }
+
+        if (properties.Get(LeaseSeconds) is int seconds)
+        {
+            variant["ReviewQueue__LeaseDuration"] = TimeSpan.FromSeconds(seconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        _host = await ServiceProcess.StartAsync("Embedded", port, new Dictionary<string, string>(variant)
         {
             // appsettings.json names a Urls key, which outranks ASPNETCORE_URLS; this setting outranks both.
             ["Urls"] = $"http://127.0.0.1:{port}",
@@ -67,6 +93,9 @@ public sealed class ReviewFrontendTests
             [
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-quic",
+
+                // The second name of the host, for the tests whose APIs live on another origin.
+                $"--host-resolver-rules=MAP {ApiHost} 127.0.0.1",
             ],
         });
 
@@ -515,6 +544,154 @@ public sealed class ReviewFrontendTests
                 problems.Add($"{screen}: {impact} {violation.GetProperty("id").GetString()}: {violation.GetProperty("help").GetString()} ({violation.GetProperty("nodes")})");
             }
         }
+    }
+
+    [Test]
+    [Property(ApisElsewhere, "yes")]
+    public async Task A_lead_manages_reviewers_and_rules_with_feedback_and_patterns_served_from_another_origin()
+    {
+        var host = _host!;
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var reviewer = new HttpClient { BaseAddress = host.BaseAddress };
+        reviewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", LeadToken);
+
+        // Three answers corrected the same way make a pattern, and PatternLearner words its rule.
+        for (var i = 0; i < 3; i++)
+        {
+            await SeedAsync(host.Http, Scored($"rule-{run}-{i}", 0.3, query: $"Where is my order number {i}?", response: "It is on its way."));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var id = Uri.EscapeDataString($"rule-{run}-{i}");
+            await Eventually.Get(() => reviewer.PostAsync(new Uri($"api/reviews/{id}/claim", UriKind.Relative), null), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the item to be claimable");
+            using var submit = await reviewer.PostAsJsonAsync(
+                $"api/reviews/{id}/submit",
+                new { verdict = "edited", correctedText = $"I'm sorry for the wait. Your order {i} left our warehouse yesterday; the tracking link in your confirmation email shows where it is now, and it should arrive within two working days." });
+            Assert.That(submit.StatusCode, Is.EqualTo(HttpStatusCode.OK), await submit.Content.ReadAsStringAsync());
+        }
+
+        var patterns = await Eventually.Get(
+            () => Json.GetAsync(host.Http, "api/patterns"),
+            p => p.EnumerateArray().Any(e => e.GetProperty("ruleVersion").GetInt32() > 0),
+            TimeSpan.FromSeconds(60),
+            "a rule learned from the three corrections");
+        var ruled = patterns.EnumerateArray().First(e => e.GetProperty("ruleVersion").GetInt32() > 0);
+        var patternId = ruled.GetProperty("id").GetString()!;
+
+        // No CSP bypass here: the page's own policy must let it reach the other origin, and nothing else.
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        var crossOrigin = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).Host == ApiHost)
+            {
+                crossOrigin.Add(new Uri(request.Url).AbsolutePath);
+            }
+        };
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await page.GetByLabel("Reviewer token").FillAsync(LeadToken);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Lead view" }).ClickAsync();
+
+        // The queue by priority, the charts and the rules, the last two from the other origin.
+        await Expect(page.Locator("#queue-depth")).ToContainTextAsync("Urgent");
+        await Expect(page.Locator("figure[data-metric]")).ToHaveCountAsync(5);
+        var rule = page.Locator($"article[data-pattern=\"{patternId}\"]");
+        await Expect(rule).ToContainTextAsync("Not approved yet");
+        await Expect(rule.Locator(".rule-text")).ToContainTextAsync("When");
+        await Screenshot(page, "lead-rules");
+        await rule.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { NameRegex = new Regex("^Approve rule ") }).ClickAsync();
+        await Expect(page.Locator("#rules-status")).ToContainTextAsync("Approved the rule");
+        await Expect(rule).ToContainTextAsync("Approved by");
+        var approved = await Json.GetAsync(host.Http, $"api/patterns/{Uri.EscapeDataString(patternId)}");
+        Assert.That(approved.GetProperty("approvedVersion").GetInt32(), Is.EqualTo(approved.GetProperty("ruleVersion").GetInt32()));
+        await rule.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { NameRegex = new Regex("^Retire rule ") }).ClickAsync();
+        await Expect(rule).ToContainTextAsync("no longer served");
+        Assert.That((await Json.GetAsync(host.Http, $"api/patterns/{Uri.EscapeDataString(patternId)}")).GetProperty("retired").GetBoolean(), Is.True);
+
+        // A new reviewer with a specialization, then deactivated, from the keyboard-operable form and table.
+        await page.GetByLabel("Reviewer id").FillAsync($"sam-{run}");
+        await page.GetByLabel("Name").FillAsync("Sam Specialist");
+        await page.GetByLabel("Categories").FillAsync("billing, returns");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Save reviewer" }).ClickAsync();
+        var row = page.Locator($"tr[data-reviewer=\"sam-{run}\"]");
+        await Expect(row).ToContainTextAsync("billing, returns");
+        await row.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Deactivate Sam Specialist" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("deactivated");
+        var saved = await Json.GetAsync(host.Http, $"api/reviewers/sam-{run}");
+        Assert.That(saved.GetProperty("deactivated").GetBoolean(), Is.True);
+        Assert.That(saved.GetProperty("specializations").GetProperty("categories").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(new[] { "billing", "returns" }));
+        await Screenshot(page, "lead-reviewers");
+
+        Assert.That(crossOrigin, Has.Some.StartsWith("/api/feedback/").And.Some.StartsWith("/api/patterns"), "Feedback and PatternLearner were called on their own origin");
+        Assert.That(errors, Is.Empty, "uncaught errors, CSP or CORS refusals in the page");
+    }
+
+    [Test]
+    [Property(LeaseSeconds, 6)]
+    public async Task An_expired_lease_and_a_lost_connection_keep_the_edit_and_the_review_is_claimed_again_and_sent()
+    {
+        var host = _host!;
+        host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await SeedAsync(host.Http, Scored($"lease-{run}", 0.3, query: "Can I change my delivery address?", response: "No."));
+        await Eventually.Get(
+            async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
+            count => count == 1,
+            TimeSpan.FromSeconds(30),
+            "the seeded response to reach the review queue");
+
+        var (page, pageErrors) = await OpenPageAsync();
+        await SignInAsync(page);
+        await page.Keyboard.PressAsync("n");
+        await Expect(page.Locator("#review-id")).ToHaveTextAsync($"lease-{run}");
+        await page.Keyboard.PressAsync("e");
+        const string edit = "Yes: until the parcel ships you can change the address under Orders, Edit delivery.";
+        await page.GetByLabel("Corrected answer").FillAsync(edit);
+
+        // The connection drops: the heartbeat cannot renew the lease, and it runs out on the server.
+        await page.Context.SetOfflineAsync(true);
+        await Expect(page.Locator("#review-lease")).ToContainTextAsync("Your claim expired", new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
+        await page.GetByLabel("Corrected answer").FocusAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(page.Locator("#problem")).ToContainTextAsync("cannot be reached");
+        await Expect(page.GetByLabel("Corrected answer")).ToHaveValueAsync(edit);
+        await Screenshot(page, "offline");
+
+        // Back online, the expired claim is refused, claimed again from the screen, and the kept edit is sent.
+        await page.Context.SetOfflineAsync(false);
+        await Eventually.Get(
+            async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
+            count => count == 1,
+            TimeSpan.FromSeconds(30),
+            "the expired claim to put the item back in the queue");
+        await page.GetByLabel("Corrected answer").FocusAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        var reclaim = page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { NameRegex = new Regex("^Claim (it )?again") });
+        await Expect(reclaim).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Corrected answer")).ToHaveValueAsync(edit);
+        await Screenshot(page, "lease-expired");
+        await reclaim.ClickAsync();
+        await Expect(page.Locator("#notice")).ToContainTextAsync("your edits are kept");
+        await page.GetByLabel("Corrected answer").FocusAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Submitted review lease-{run}: edited" })).ToBeVisibleAsync();
+
+        var done = await Json.GetAsync(host.Http, $"api/reviews/{Uri.EscapeDataString($"lease-{run}")}");
+        Assert.That(done.GetProperty("result").GetProperty("correctedText").GetString(), Is.EqualTo(edit));
+        Assert.That(pageErrors, Is.Empty, "uncaught errors or missing assets in the page");
     }
 
     private async Task<(IPage Page, List<string> Errors)> OpenPageAsync()

@@ -90,7 +90,7 @@ public sealed class ConcurrentReviewersTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(stats, Is.EqualTo(new QueueStats(0, 0, ItemCount, stats!.Overdue)), "the kept counts agree with the items");
+            Assert.That(stats, Is.EqualTo(new QueueStats(0, 0, ItemCount, stats!.Overdue, new OpenByPriority(0, 0, 0, 0))), "the kept counts agree with the items");
             Assert.That(items.Where(i => !i.IsCompleted).Select(i => i.Id), Is.Empty, "every item completed");
             Assert.That(items.Where(i => i.Reviews.Count != i.RequiredReviews).Select(i => i.Id), Is.Empty, "each reviewed exactly as often as required");
             Assert.That(items.Where(i => i.Reviews.Select(r => r.ReviewerId).Distinct().Count() != i.Reviews.Count).Select(i => i.Id), Is.Empty, "never twice by one reviewer");

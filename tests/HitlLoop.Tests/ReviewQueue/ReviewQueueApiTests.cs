@@ -5,6 +5,7 @@ using HitlLoop.Contracts;
 using HitlLoop.ReviewQueue;
 using HitlLoop.ReviewQueue.Api;
 using HitlLoop.ReviewQueue.Queue;
+using HitlLoop.ReviewQueue.Storage;
 using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Security;
 using HitlLoop.Tests.Support;
@@ -163,7 +164,7 @@ public sealed class ReviewQueueApiTests
         var alice = _app.ReviewerClient();
         var bob = _app.ReviewerClient(HitlApp<ReviewQueueService>.OtherReviewer);
         var lead = _app.ClientAs("lee", HitlRoles.Lead);
-        await Enqueue(alice, Request("one"), Request("two") with { RequiredReviews = 2 }, Request("three"));
+        await Enqueue(alice, Request("one"), Request("two") with { RequiredReviews = 2 }, Request("three", ReviewPriority.Urgent));
         await alice.PostAsync(new Uri("/api/reviews/two/claim", UriKind.Relative), null);
         await bob.PostAsync(new Uri("/api/reviews/two/claim", UriKind.Relative), null);
         await alice.PostAsync(new Uri("/api/reviews/one/claim", UriKind.Relative), null);
@@ -181,7 +182,10 @@ public sealed class ReviewQueueApiTests
 
         var recounted = await lead.GetFromJsonAsync<QueueStats>("/api/queue/stats", MessageJson.Options);
 
-        Assert.That(live, Is.EqualTo(new QueueStats(Pending: 1, Claimed: 1, Completed: 1, Overdue: 0)), "three waits for anyone, one is done, two waits on bob");
+        Assert.That(
+            live,
+            Is.EqualTo(new QueueStats(Pending: 1, Claimed: 1, Completed: 1, Overdue: 0, Open: new OpenByPriority(Urgent: 1, High: 1, Medium: 0, Low: 0))),
+            "three (urgent) waits for anyone, one is done, two (high) waits on bob");
         Assert.That(flushed, Is.EqualTo(live), "the stored counts once this replica's changes are added");
         Assert.That(recounted, Is.EqualTo(live));
     }

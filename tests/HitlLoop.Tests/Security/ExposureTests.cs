@@ -77,6 +77,67 @@ public sealed class ExposureTests
     }
 
     [Test]
+    public async Task The_review_pages_origin_is_granted_the_apis_served_apart_and_no_other_is()
+    {
+        const string pages = "https://review.example.com";
+        await using var app = new HitlApp<EmbeddedHost>(new Dictionary<string, string?>
+        {
+            ["Hitl:Cors:Origins:0"] = pages,
+            ["ReviewQueue:Frontend:FeedbackUrl"] = "https://feedback.example.com/",
+            ["ReviewQueue:Frontend:PatternLearnerUrl"] = "https://patterns.example.com:8443/",
+        });
+        var client = app.CreateClient();
+
+        async Task<HttpResponseMessage> PreflightAsync(string origin)
+        {
+            using var preflight = new HttpRequestMessage(HttpMethod.Options, new Uri("/api/feedback/metrics/series", UriKind.Relative));
+            preflight.Headers.Add("Origin", origin);
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+            return await client.SendAsync(preflight);
+        }
+
+        using var allowed = await PreflightAsync(pages);
+        using var refused = await PreflightAsync("https://evil.example");
+        using var unauthenticated = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/feedback/metrics", UriKind.Relative));
+        unauthenticated.Headers.Add("Origin", pages);
+        using var challenged = await client.SendAsync(unauthenticated);
+        using var config = await client.GetAsync(new Uri("/review/config.json", UriKind.Relative));
+        using var page = await client.GetAsync(new Uri("/review/lead.html", UriKind.Relative));
+        var policy = string.Join(" ", page.Headers.GetValues("Content-Security-Policy"));
+        var apis = JsonDocument.Parse(await config.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(allowed.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { pages }));
+            Assert.That(string.Join(",", allowed.Headers.GetValues("Access-Control-Allow-Headers")), Does.Contain("Authorization").IgnoreCase);
+            Assert.That(allowed.Headers.Contains("Access-Control-Allow-Credentials"), Is.False, "bearer tokens travel in a header, never with cookies");
+            Assert.That(refused.Headers.Any(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)), Is.False);
+
+            // A 401 the page can read, so it can send the reviewer back to sign in.
+            Assert.That(challenged.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(challenged.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { pages }));
+
+            Assert.That(apis.GetProperty("feedbackUrl").GetString(), Is.EqualTo("https://feedback.example.com/"));
+            Assert.That(apis.GetProperty("patternLearnerUrl").GetString(), Is.EqualTo("https://patterns.example.com:8443/"));
+            Assert.That(policy, Does.Contain("connect-src 'self' https://feedback.example.com https://patterns.example.com:8443;"));
+        });
+    }
+
+    [TestCase("https://review.example.com/review/")]
+    [TestCase("review.example.com")]
+    [TestCase("ftp://review.example.com")]
+    public void An_origin_with_a_path_or_without_a_scheme_stops_the_start(string origin)
+    {
+        var app = new HitlApp<EmbeddedHost>(new Dictionary<string, string?> { ["Hitl:Cors:Origins:0"] = origin });
+
+        var failure = Assert.Catch(() => app.CreateClient());
+
+        Assert.That(failure!.ToString(), Does.Contain("Hitl:Cors:Origins").And.Contain("is not an origin"));
+        app.Dispose();
+    }
+
+    [Test]
     public async Task The_reviewer_page_forbids_anything_from_elsewhere()
     {
         await using var app = new HitlApp<EmbeddedHost>();
