@@ -141,6 +141,8 @@ function stopRefreshing() {
 function followQueue() {
   const stream = new AbortController();
   state.stream = stream;
+  // A new connection may follow a gap: its first counts always bring the list up to date.
+  state.counts = null;
   listen((name, data) => {
     if (name === 'counts') {
       const counts = JSON.stringify(data);
@@ -749,6 +751,8 @@ function wire() {
     refreshQueue();
   });
   $('verdict-form').addEventListener('submit', submitReview);
+  // Back online: the list and its status catch up at once instead of at the stream's next retry.
+  window.addEventListener('online', () => state.me && refreshQueue());
   $('verdict-form').addEventListener('change', (event) => {
     if (event.target.name === 'verdict') {
       syncEditBox();

@@ -322,7 +322,17 @@ public sealed class ReviewFrontendTests
             "both seeded responses to reach the review queue");
 
         var (page, pageErrors) = await OpenPageAsync();
-        await SignInAsync(page);
+
+        // Signing in takes the keyboard too: Tab to the token, type it, Enter.
+        for (var tab = 0; tab < 6 && !await page.EvaluateAsync<bool>("() => document.activeElement?.id === 'token'"); tab++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Expect(page.GetByLabel("Reviewer token")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(ReviewerToken);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText($"Signed in as {ReviewerName}")).ToBeVisibleAsync();
         await Expect(ClaimButtons(page)).ToHaveCountAsync(2);
         await Expect(page.Locator("#queue-priorities")).ToHaveTextAsync("2 high");
         await Expect(page.Locator("#my-stats")).ToContainTextAsync("0 reviews");
@@ -365,8 +375,9 @@ public sealed class ReviewFrontendTests
         await Expect(page.GetByLabel("Corrected answer")).ToHaveValueAsync("Refunds are possible within 30 days of purchase, and always for a faulty item.");
         await Expect(page.Locator("#edit-diff del").First).ToHaveTextAsync("14");
 
-        // Ctrl+Enter submits from the text box; N takes the next; A and Ctrl+Enter approve it.
-        await page.GetByLabel("Corrected answer").FocusAsync();
+        // E goes back to the text box, Ctrl+Enter submits from it; N takes the next; A and Ctrl+Enter approve it.
+        await page.Keyboard.PressAsync("e");
+        await Expect(page.GetByLabel("Corrected answer")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Control+Enter");
         await Expect(page.GetByRole(AriaRole.Status).Filter(new LocatorFilterOptions { HasText = $"Submitted review {reviewId}: edited" })).ToBeVisibleAsync();
         await Expect(page.Locator("#my-stats")).ToContainTextAsync("1 review");
@@ -677,6 +688,8 @@ public sealed class ReviewFrontendTests
             count => count == 1,
             TimeSpan.FromSeconds(30),
             "the expired claim to put the item back in the queue");
+        await Expect(page.Locator("#queue-status")).Not.ToContainTextAsync("cannot be reached");
+        await Expect(ClaimButtons(page)).ToHaveCountAsync(1);
         await page.GetByLabel("Corrected answer").FocusAsync();
         await page.Keyboard.PressAsync("Control+Enter");
         var reclaim = page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { NameRegex = new Regex("^Claim (it )?again") });
