@@ -13,7 +13,10 @@ const charts = [
   { metric: 'same_mistake_rate', title: 'Same-mistake rate', better: 'lower' },
   { metric: 'reviewer_agreement', title: 'Reviewer agreement', better: 'higher' },
   { metric: 'positive_feedback_rate', title: 'Positive end-user feedback', better: 'higher' },
+  { metric: 'review_time_p50', title: 'Time to review (median)', better: 'lower', unit: 'seconds' },
 ];
+
+const seconds = (value) => (value < 120 ? `${Math.round(value)} s` : `${Number((value / 60).toFixed(1))} min`);
 
 const $ = (id) => document.getElementById(id);
 const percent = (value) => `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
@@ -204,7 +207,8 @@ async function loadLoop() {
 }
 
 /** One metric's days as an SVG line against its target, with its latest value and trend in words. */
-function drawChart({ metric, title, better }, series) {
+function drawChart({ metric, title, better, unit }, series) {
+  const format = unit === 'seconds' ? seconds : percent;
   const points = series.buckets.map((bucket) => ({ day: bucket.start, reading: bucket.metrics.find((m) => m.metric === metric) }));
   const target = points.find((p) => p.reading)?.reading?.limit ?? 0;
   const trend = series.trends.find((t) => t.metric === metric);
@@ -220,7 +224,7 @@ function drawChart({ metric, title, better }, series) {
   svg.setAttribute('role', 'img');
   const latest = trend?.latest;
   const summary = typeof latest === 'number'
-    ? `${title}: latest ${percent(latest)} against a target ${better === 'lower' ? 'under' : 'over'} ${percent(target)}; ${trend.trend}${trend.breached ? '; breached' : ''}.`
+    ? `${title}: latest ${format(latest)} against a target ${better === 'lower' ? 'under' : 'over'} ${format(target)}; ${trend.trend}${trend.breached ? '; breached' : ''}.`
     : `${title}: nothing measured in the last ${days} days.`;
   svg.setAttribute('aria-label', summary);
 
@@ -243,7 +247,7 @@ function drawChart({ metric, title, better }, series) {
     const dot = document.createElementNS(svgNs, 'circle');
     Object.entries({ cx: x(i), cy: y(value), r: 3, class: p.reading.breached ? 'point breached' : 'point' }).forEach(([k, v]) => dot.setAttribute(k, v));
     const tip = document.createElementNS(svgNs, 'title');
-    tip.textContent = `${p.day}: ${percent(value)} on ${p.reading.samples}`;
+    tip.textContent = `${p.day}: ${format(value)} on ${p.reading.samples}`;
     dot.append(tip);
     svg.append(dot);
   });
@@ -257,8 +261,8 @@ function drawChart({ metric, title, better }, series) {
   return h('figure', { class: `chart-card${trend?.breached ? ' breached' : ''}`, 'data-metric': metric },
     h('figcaption', {},
       h('span', { class: 'chart-title' }, title),
-      h('span', { class: 'chart-value' }, typeof latest === 'number' ? percent(latest) : '–'),
-      h('span', { class: 'chart-target' }, `target ${better === 'lower' ? '<' : '>'} ${percent(target)}${trend ? ` · ${trend.trend}` : ''}`)),
+      h('span', { class: 'chart-value' }, typeof latest === 'number' ? format(latest) : '–'),
+      h('span', { class: 'chart-target' }, `target ${better === 'lower' ? '<' : '>'} ${format(target)}${trend ? ` · ${trend.trend}` : ''}`)),
     svg);
 }
 

@@ -466,7 +466,7 @@ public sealed class ReviewFrontendTests
         // One response of two went to review (both, when the random audit sampled the confident one).
         await Expect(reviewRate.Locator(".chart-value")).ToHaveTextAsync(new Regex("^(50|100)%$"));
         await Expect(reviewRate.Locator("svg")).ToHaveAttributeAsync("aria-label", new Regex("^Review rate: latest (50|100)% against a target under 10%"));
-        await Expect(page.Locator("figure[data-metric]")).ToHaveCountAsync(5);
+        await Expect(page.Locator("figure[data-metric]")).ToHaveCountAsync(6);
         await Screenshot(page, "lead");
 
         var problems = new List<string>();
@@ -618,7 +618,9 @@ public sealed class ReviewFrontendTests
 
         // The queue by priority, the charts and the rules, the last two from the other origin.
         await Expect(page.Locator("#queue-depth")).ToContainTextAsync("Urgent");
-        await Expect(page.Locator("figure[data-metric]")).ToHaveCountAsync(5);
+        await Expect(page.Locator("figure[data-metric]")).ToHaveCountAsync(6);
+        await Expect(page.Locator("figure[data-metric=review_time_p50] circle")).ToHaveCountAsync(1);
+        await Expect(page.Locator("figure[data-metric=review_time_p50] .chart-target")).ToContainTextAsync("target < 2 min");
         var rule = page.Locator($"article[data-pattern=\"{patternId}\"]");
         await Expect(rule).ToContainTextAsync("Not approved yet");
         await Expect(rule.Locator(".rule-text")).ToContainTextAsync("When");
