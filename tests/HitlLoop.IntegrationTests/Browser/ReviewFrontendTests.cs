@@ -429,8 +429,18 @@ public sealed class ReviewFrontendTests
 
         Assert.That(problems, Is.Empty, string.Join("\n", problems));
 
-        Task CheckAsync(string screen) => AxeAsync(page, axe, $"{screen} at {width}x{height}", problems);
+        async Task CheckAsync(string screen)
+        {
+            await AxeAsync(page, axe, $"{screen} at {width}x{height}", problems);
+            problems.AddRange((await TooWideAsync(page)).Select(element => $"{screen} at {width}x{height}: {element} reaches past the screen's edge"));
+        }
     }
+
+    /// <summary>Elements reaching past the viewport's right edge (a table inside its scrolling box aside): the page would scroll sideways.</summary>
+    private static Task<string[]> TooWideAsync(IPage page) => page.EvaluateAsync<string[]>(
+        "() => [...document.querySelectorAll('body *')]" +
+        ".filter(e => e.getClientRects().length && e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))" +
+        ".map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} ${Math.round(e.getBoundingClientRect().right)}px`)");
 
     [Test]
     public async Task A_lead_sees_the_queue_the_reviewers_and_the_loop_s_metrics_drawn_against_their_targets()
@@ -474,6 +484,16 @@ public sealed class ReviewFrontendTests
         if (File.Exists(axe))
         {
             await AxeAsync(page, axe, "lead view", problems);
+        }
+
+        // On a phone the same view stacks: the charts, tables and forms stay usable and labelled.
+        await page.SetViewportSizeAsync(390, 844);
+        await Expect(page.Locator("figure[data-metric]")).ToHaveCountAsync(6);
+        Assert.That(await TooWideAsync(page), Is.Empty, "nothing but a table (which scrolls in its own box) reaches past 390 px");
+        await Screenshot(page, "lead-390x844");
+        if (File.Exists(axe))
+        {
+            await AxeAsync(page, axe, "lead view at 390×844", problems);
         }
 
         Assert.That(problems, Is.Empty, string.Join("\n", problems));
