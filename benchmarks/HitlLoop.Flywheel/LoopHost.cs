@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using HitlLoop.Feedback;
+using HitlLoop.PatternLearner;
+using HitlLoop.ReviewQueue;
+using HitlLoop.Router;
+using HitlLoop.ServiceDefaults;
+using HitlLoop.TrainingOrchestrator;
+using MassTransit;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HitlLoop.Flywheel;
+
+/// <summary>
+/// The five services in this process, as the embedded default runs them (in-memory bus, embedded store), on a real
+/// port, with a clock the simulation moves: a simulated day passes in seconds, and every timer of the services
+/// (lease expiry, SLA watch, review-rate reports, alerts, retrain triggers) fires on simulated time.
+/// </summary>
+public sealed class LoopHost : IAsyncDisposable
+{
+    public const string ProductKey = "flywheel-product-key";
+    public const string LeadKey = "flywheel-lead-key";
+    public const string MlKey = "flywheel-ml-key";
+
+    private readonly WebApplication _app;
+    private readonly string _dataDirectory;
+
+    private LoopHost(WebApplication app, FakeTimeProvider clock, Uri baseAddress, string dataDirectory)
+    {
+        _app = app;
+        Clock = clock;
+        BaseAddress = baseAddress;
+        _dataDirectory = dataDirectory;
+    }
+
+    public FakeTimeProvider Clock { get; }
+    public Uri BaseAddress { get; }
+    public IBus Bus => _app.Services.GetRequiredService<IBus>();
+
+    public static async Task<LoopHost> StartAsync(DateTimeOffset start, int reviewers, IReadOnlyDictionary<string, string> settings)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-flywheel", Guid.NewGuid().ToString("N"));
+        var port = FreePort();
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Hitl:Transport"] = "InMemory",
+            ["Hitl:Store"] = "Embedded",
+            ["Hitl:Embedded:DataDirectory"] = dataDirectory,
+            ["Hitl:Auth:DevelopmentIssuer"] = "true",
+            ["Hitl:RateLimit:ProductRequestsPerSecond"] = "0",
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var keys = new List<(string Id, string Key, string Role)> { ("product", ProductKey, "product"), ("lead", LeadKey, "lead"), ("ml", MlKey, "ml") };
+        keys.AddRange(Enumerable.Range(0, reviewers).Select(i => (ReviewerId(i), ReviewerKey(i), "reviewer")));
+        for (var i = 0; i < keys.Count; i++)
+        {
+            configuration[$"Hitl:Auth:ApiKeys:{i}:Id"] = keys[i].Id;
+            configuration[$"Hitl:Auth:ApiKeys:{i}:Name"] = keys[i].Id;
+            configuration[$"Hitl:Auth:ApiKeys:{i}:Key"] = keys[i].Key;
+            configuration[$"Hitl:Auth:ApiKeys:{i}:Roles:0"] = keys[i].Role;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            configuration[key] = value;
+        }
+
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddHitlServices(new RouterService(), new ReviewQueueService(), new FeedbackService(), new PatternLearnerService(), new TrainingOrchestratorService());
+
+        // Registered after the services' own clock, so every service and timer reads the simulated one.
+        var clock = new FakeTimeProvider(start);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        var app = builder.Build();
+        app.MapHitlServices();
+        await app.StartAsync();
+        return new LoopHost(app, clock, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);
+    }
+
+    public static string ReviewerId(int i) => $"reviewer-{i + 1}";
+
+    public static string ReviewerKey(int i) => $"flywheel-reviewer-{i + 1}-key";
+
+    public HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>
+    /// Moves the clock by <paramref name="span"/> in steps, letting the services' work that each step wakes (outboxes,
+    /// consumers, timers) run before the next.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan span, TimeSpan step)
+    {
+        for (var moved = TimeSpan.Zero; moved < span; moved += step)
+        {
+            Clock.Advance(step < span - moved ? step : span - moved);
+            await Task.Delay(5);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the temporary folder's cleaner.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

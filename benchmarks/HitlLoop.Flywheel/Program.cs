@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text.Json;
+using HitlLoop.Flywheel;
+
+// dotnet run -c Release --project benchmarks/HitlLoop.Flywheel -- [--config flywheel.json] [--seed 7] [--days 56] [--out dir] [--runs full,no-guidance,no-retraining]
+var arguments = args.Select((value, i) => (value, i)).Where(a => a.value.StartsWith("--", StringComparison.Ordinal))
+    .ToDictionary(a => a.value[2..], a => a.i + 1 < args.Length ? args[a.i + 1] : "", StringComparer.Ordinal);
+var configPath = arguments.GetValueOrDefault("config") ?? Path.Combine(AppContext.BaseDirectory, "flywheel.json");
+var options = JsonSerializer.Deserialize<FlywheelOptions>(
+    await File.ReadAllTextAsync(configPath),
+    new JsonSerializerOptions(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip })
+    ?? throw new InvalidOperationException($"{configPath} holds no settings.");
+if (arguments.TryGetValue("seed", out var seed))
+{
+    options.Seed = int.Parse(seed, CultureInfo.InvariantCulture);
+}
+
+if (arguments.TryGetValue("days", out var days))
+{
+    options.Days = int.Parse(days, CultureInfo.InvariantCulture);
+}
+
+var output = arguments.GetValueOrDefault("out") ?? "flywheel-results";
+Directory.CreateDirectory(output);
+var runs = (arguments.GetValueOrDefault("runs") ?? string.Join(',', Variant.All.Select(v => v.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries);
+foreach (var name in runs)
+{
+    var variant = Variant.All.Single(v => v.Name == name);
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var rows = await new Simulation(options, variant, Console.Out).RunAsync();
+    var path = Path.Combine(output, $"{variant.Name}.csv");
+    await Simulation.WriteCsvAsync(path, rows);
+    Console.WriteLine($"{variant.Name}: {rows.Count} days in {clock.Elapsed.TotalSeconds:F0} s -> {path}");
+}

@@ -1,0 +1,412 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using HitlLoop.Client;
+using HitlLoop.Contracts;
+using HitlLoop.Contracts.Guidance;
+using HitlLoop.ServiceDefaults;
+
+namespace HitlLoop.Flywheel;
+
+/// <summary>Which parts of the loop a run keeps: the ablation turns one off and leaves the world as it was.</summary>
+public sealed record Variant(string Name, bool Guidance, bool Retraining)
+{
+    public static readonly Variant Full = new("full", Guidance: true, Retraining: true);
+    public static readonly Variant NoGuidance = new("no-guidance", Guidance: false, Retraining: true);
+    public static readonly Variant NoRetraining = new("no-retraining", Guidance: true, Retraining: false);
+
+    public static IReadOnlyList<Variant> All { get; } = [Full, NoGuidance, NoRetraining];
+}
+
+/// <summary>One simulated day as the services measured it and as the simulation knows it happened.</summary>
+public sealed record DayRow(
+    int Day,
+    int Responses,
+    int WrongAnswers,
+    int GuidanceFits,
+    double TrueReviewRate,
+    double? ReviewRate,
+    double TrueCorrectionRate,
+    double? CorrectionRate,
+    double TrueSameMistakeRate,
+    double? SameMistakeRate,
+    double? ReviewerAgreement,
+    double? PositiveFeedbackRate,
+    double? Threshold,
+    int RetrainRequests,
+    int Promotions,
+    string ModelVersion)
+{
+    public const string Header =
+        "day,responses,wrong_answers,guidance_fits,true_review_rate,review_rate,true_correction_rate,correction_rate," +
+        "true_same_mistake_rate,same_mistake_rate,reviewer_agreement,positive_feedback_rate,threshold,retrain_requests,promotions,model_version";
+
+    public string ToCsv() => string.Join(',', new object?[]
+    {
+        Day, Responses, WrongAnswers, GuidanceFits, Rate(TrueReviewRate), Rate(ReviewRate), Rate(TrueCorrectionRate), Rate(CorrectionRate),
+        Rate(TrueSameMistakeRate), Rate(SameMistakeRate), Rate(ReviewerAgreement), Rate(PositiveFeedbackRate), Rate(Threshold),
+        RetrainRequests, Promotions, ModelVersion,
+    }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+
+    private static string Rate(double? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "";
+}
+
+/// <summary>
+/// Plays a chat product, its end users and its reviewers against the services for the configured days, one variant
+/// of the loop at a time, and returns one row per simulated day.
+/// </summary>
+public sealed class Simulation(FlywheelOptions options, Variant variant, TextWriter log)
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
+
+    // Every run draws from its own generator seeded alike, so the world (questions, confidences, reviewers) repeats.
+    private readonly Random _random = new(options.Seed);
+    private readonly Dictionary<string, Answer> _answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _mistakeLeft = options.Catalogue.ToDictionary(k => k.Id, _ => 1.0, StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _corrected = options.Catalogue.ToDictionary(k => k.Id, _ => 0, StringComparer.Ordinal);
+    private readonly HashSet<string> _retrainsSeen = new(StringComparer.Ordinal);
+    private readonly List<(int Day, string RequestId, string DatasetId)> _training = [];
+    private readonly Dictionary<string, TimeSpan> _timings = new(StringComparer.Ordinal);
+    private int _modelVersion = 1;
+    private int _retrainRequests;
+    private int _promotions;
+
+    public async Task<IReadOnlyList<DayRow>> RunAsync()
+    {
+        var settings = new Dictionary<string, string>(options.Services, StringComparer.Ordinal);
+        await using var host = await LoopHost.StartAsync(Start, options.Reviewers.Count, settings);
+        var product = host.Client(LoopHost.ProductKey);
+        var lead = host.Client(LoopHost.LeadKey);
+        var ml = host.Client(LoopHost.MlKey);
+        var reviewers = Enumerable.Range(0, options.Reviewers.Count).Select(i => host.Client(LoopHost.ReviewerKey(i))).ToList();
+        var guidance = HitlClientRegistration.CreateGuidanceClient(product);
+        var step = TimeSpan.FromDays(1) / options.StepsPerDay;
+        var rows = new List<DayRow>();
+
+        for (var day = 1; day <= options.Days; day++)
+        {
+            var dayStart = Start.AddDays(day - 1);
+            var today = new List<Answer>();
+            for (var s = 0; s < options.StepsPerDay; s++)
+            {
+                var stepEnd = dayStart + (step * (s + 1));
+                var answers = await Timed("answer", () => AnswerAsync(day, s, guidance, host));
+                today.AddRange(answers);
+                await Timed("post", async () => { await PostAsync(product, answers); return 0; });
+                await Timed("advance", async () => { await host.AdvanceAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20)); return 0; });
+                await Timed("react", async () => { await ReactAsync(host, answers); return 0; });
+                await Timed("review", async () => { await ReviewAsync(host, reviewers, day); return 0; });
+                var left = stepEnd - host.Clock.GetUtcNow();
+                if (left > TimeSpan.Zero)
+                {
+                    await host.AdvanceAsync(left, TimeSpan.FromMinutes(15));
+                }
+            }
+
+            await Timed("retrain", async () => { await RetrainAsync(day, host, ml); return 0; });
+            rows.Add(await Timed("measure", () => MeasureAsync(day, today, lead)));
+            log.WriteLine($"{variant.Name} {rows[^1].ToCsv()}  [{string.Join(' ', _timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:F1}s"))}]");
+            _timings.Clear();
+        }
+
+        return rows;
+    }
+
+    private async Task<T> Timed<T>(string phase, Func<Task<T>> work)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await work();
+        _timings[phase] = _timings.GetValueOrDefault(phase) + clock.Elapsed;
+        return result;
+    }
+
+    /// <summary>The bot answers one step's share of the day's questions, asking for guidance first.</summary>
+    private async Task<List<Answer>> AnswerAsync(int day, int step, IGuidanceClient guidance, LoopHost host)
+    {
+        var active = options.Catalogue.Where(k => k.FromDay <= day).ToList();
+        var total = active.Sum(k => k.Weight);
+        var count = options.Bot.ResponsesPerDay / options.StepsPerDay;
+        var answers = new List<Answer>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var kind = Pick(active, total);
+            var query = kind.Queries[_random.Next(kind.Queries.Count)];
+            var fits = false;
+            if (variant.Guidance && kind.Kind != "none")
+            {
+                var found = await guidance.GetGuidanceAsync(new GuidanceRequest
+                {
+                    ProductId = kind.Product,
+                    Query = query,
+                    Category = kind.Category,
+                    Limit = options.Bot.GuidanceLimit,
+                });
+                fits = Fits(found, kind);
+            }
+
+            var mistake = kind.MistakeRate * _mistakeLeft[kind.Id] * (fits ? 1 - options.Bot.GuidanceHelps : 1);
+            var wrong = _random.NextDouble() < mistake;
+            var (low, high) = wrong ? (options.Bot.WrongConfidence[0], options.Bot.WrongConfidence[1]) : (options.Bot.RightConfidence[0], options.Bot.RightConfidence[1]);
+            var answer = new Answer(
+                $"{variant.Name}-d{day:D2}-s{step}-{i:D3}",
+                day,
+                kind,
+                query,
+                wrong ? kind.Wrong : kind.Right[_random.Next(kind.Right.Count)],
+                wrong,
+                fits,
+                low + (_random.NextDouble() * (high - low)),
+                host.Clock.GetUtcNow());
+            _answers[answer.Id] = answer;
+            answers.Add(answer);
+        }
+
+        return answers;
+    }
+
+    /// <summary>Guidance fits when a correction it returns holds what a right answer to this kind of question says.</summary>
+    private static bool Fits(GuidanceAnswer found, MistakeKind kind) =>
+        found.Corrections.Any(c => c.CorrectedText.Contains(kind.Signature, StringComparison.OrdinalIgnoreCase));
+
+    private MistakeKind Pick(List<MistakeKind> kinds, double total)
+    {
+        var draw = _random.NextDouble() * total;
+        foreach (var kind in kinds)
+        {
+            draw -= kind.Weight;
+            if (draw < 0)
+            {
+                return kind;
+            }
+        }
+
+        return kinds[^1];
+    }
+
+    private async Task PostAsync(HttpClient product, List<Answer> answers)
+    {
+        var batch = answers.Select(a => new ResponseScored
+        {
+            ResponseId = a.Id,
+            ConversationId = "conv-" + a.Id,
+            ProductId = a.Kind.Product,
+            Query = a.Query,
+            Response = a.Text,
+            Confidence = a.Confidence,
+            ModelVersion = ModelVersion,
+            Context = new ResponseContext { Category = a.Kind.Category },
+            ScoredAt = a.At,
+        }).ToList();
+        using var response = await product.PostAsJsonAsync("api/responses", batch, MessageJson.Options);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"POST /api/responses answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>End users react to some answers: thumbs down far more often when the answer was wrong.</summary>
+    private async Task ReactAsync(LoopHost host, List<Answer> answers)
+    {
+        foreach (var answer in answers.Where(_ => _random.NextDouble() < options.Users.ReactionRate))
+        {
+            var down = _random.NextDouble() < (answer.Wrong ? options.Users.DownWhenWrong : options.Users.DownWhenRight);
+            await host.Bus.Publish(new UserFeedbackSubmitted
+            {
+                FeedbackId = "fb-" + answer.Id,
+                ResponseId = answer.Id,
+                ProductId = answer.Kind.Product,
+                ThumbsUp = !down,
+                SubmittedAt = host.Clock.GetUtcNow(),
+            });
+        }
+    }
+
+    /// <summary>The reviewers take turns claiming the next review until none is left for any of them.</summary>
+    private async Task ReviewAsync(LoopHost host, List<HttpClient> reviewers, int day)
+    {
+        var idle = 0;
+        for (var turn = 0; idle < reviewers.Count; turn = (turn + 1) % reviewers.Count)
+        {
+            using var claim = await reviewers[turn].PostAsync(new Uri("api/reviews/claim", UriKind.Relative), null);
+            if (claim.StatusCode == HttpStatusCode.NoContent)
+            {
+                idle++;
+                continue;
+            }
+
+            claim.EnsureSuccessStatusCode();
+            idle = 0;
+            var id = (await claim.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            var seconds = options.Reviewers.Seconds[0] + (_random.NextDouble() * (options.Reviewers.Seconds[1] - options.Reviewers.Seconds[0]));
+            host.Clock.Advance(TimeSpan.FromSeconds(seconds));
+            var submission = Verdict(id, turn, day);
+            using var submit = await reviewers[turn].PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", submission);
+            if (!submit.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"submitting {id} answered {(int)submit.StatusCode}: {await submit.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+
+    /// <summary>A reviewer's verdict: right with the reviewer's accuracy, and the correction a right answer.</summary>
+    private object Verdict(string id, int reviewer, int day)
+    {
+        var accuracy = options.Reviewers.Accuracy - (options.Reviewers.AccuracySpread * reviewer / Math.Max(options.Reviewers.Count, 1));
+        if (!_answers.TryGetValue(id, out var answer))
+        {
+            return new { verdict = "approved" };
+        }
+
+        answer.ReviewedOn ??= day;
+        var right = _random.NextDouble() < accuracy;
+        if (answer.Wrong == right)
+        {
+            // A wrong answer caught, or a right one mistaken for wrong: either way the reviewer writes a right answer.
+            var text = answer.Kind.Right.FirstOrDefault(r => !string.Equals(r, answer.Text, StringComparison.Ordinal)) ?? answer.Kind.Right[0];
+            if (answer.Wrong)
+            {
+                answer.CorrectedOn ??= day;
+                answer.Repeat ??= _corrected[answer.Kind.Id] >= options.Retraining.MinExamples;
+                _corrected[answer.Kind.Id]++;
+                return new { verdict = "edited", correctedText = text };
+            }
+
+            return new { verdict = "rejected", notes = "Reads wrong to this reviewer." };
+        }
+
+        return new { verdict = "approved" };
+    }
+
+    /// <summary>
+    /// The ML team's part: each new retrain request is trained for a few days; the mistakes its dataset covers become
+    /// rarer, and the new model's results on a frozen holdout go back as RetrainCompleted.
+    /// </summary>
+    private async Task RetrainAsync(int day, LoopHost host, HttpClient ml)
+    {
+        var requests = await ml.GetFromJsonAsync<JsonElement>("api/retrain-requests?limit=20");
+        foreach (var request in requests.EnumerateArray())
+        {
+            var id = request.GetProperty("requestId").GetString()!;
+            if (_retrainsSeen.Add(id))
+            {
+                _retrainRequests++;
+                _training.Add((day, id, request.GetProperty("datasetId").GetString()!));
+            }
+        }
+
+        if (!variant.Retraining)
+        {
+            return;
+        }
+
+        foreach (var done in _training.Where(t => t.Day + options.Retraining.TrainingDays <= day).ToList())
+        {
+            _training.Remove(done);
+            var lines = (await ml.GetStringAsync($"api/datasets/{Uri.EscapeDataString(done.DatasetId)}/sft.jsonl")).Split('\n');
+            var before = HoldoutAccuracy();
+            foreach (var kind in options.Catalogue.Where(k => k.Kind != "none"))
+            {
+                if (lines.Count(l => l.Contains(kind.Signature, StringComparison.OrdinalIgnoreCase)) >= options.Retraining.MinExamples)
+                {
+                    _mistakeLeft[kind.Id] *= options.Retraining.MistakeLeft;
+                }
+            }
+
+            var after = HoldoutAccuracy();
+            var promoted = after > before;
+            if (promoted)
+            {
+                _modelVersion++;
+                _promotions++;
+            }
+
+            await host.Bus.Publish(new RetrainCompleted
+            {
+                RequestId = done.RequestId,
+                NewModelVersion = $"bot-v{_modelVersion}{(promoted ? "" : "-candidate")}",
+                Metrics = new Dictionary<string, double> { ["accuracy"] = after },
+                BaselineMetrics = new Dictionary<string, double> { ["accuracy"] = before },
+                Promoted = promoted,
+                CompletedAt = host.Clock.GetUtcNow(),
+            });
+        }
+    }
+
+    private string ModelVersion => $"bot-v{_modelVersion}";
+
+    /// <summary>The bot's accuracy, without guidance, on every kind of question weighted as users ask them.</summary>
+    private double HoldoutAccuracy()
+    {
+        var total = options.Catalogue.Sum(k => k.Weight);
+        return 1 - (options.Catalogue.Sum(k => k.Weight * k.MistakeRate * _mistakeLeft[k.Id]) / total);
+    }
+
+    private async Task<DayRow> MeasureAsync(int day, List<Answer> today, HttpClient lead)
+    {
+        // The clock stands at the next midnight: the day just played is the one before the current bucket.
+        var series = await lead.GetFromJsonAsync<JsonElement>("api/feedback/metrics/series?bucket=day&count=2");
+        var date = Start.AddDays(day - 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var bucket = series.GetProperty("buckets").EnumerateArray().Single(b => b.GetProperty("start").GetString()!.StartsWith(date, StringComparison.Ordinal));
+        var metrics = bucket.GetProperty("metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("metric").GetString()!, m => m.GetProperty("value") is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : (double?)null);
+        var thresholds = new List<double>();
+        foreach (var product in options.Catalogue.Select(k => k.Product).Distinct())
+        {
+            var answer = await lead.GetFromJsonAsync<JsonElement>($"api/router/thresholds?productId={Uri.EscapeDataString(product)}");
+            var kinds = answer.GetProperty("kinds").EnumerateArray().Select(k => k.GetProperty("threshold").GetDouble()).ToList();
+            thresholds.AddRange(kinds.Count > 0 ? kinds : [answer.GetProperty("configured").GetDouble()]);
+        }
+
+        var reviewed = today.Count(a => a.ReviewedOn is not null);
+        var corrected = _answers.Values.Where(a => a.CorrectedOn == day).ToList();
+        return new DayRow(
+            day,
+            today.Count,
+            today.Count(a => a.Wrong),
+            today.Count(a => a.GuidanceFit),
+            Share(reviewed, today.Count),
+            metrics.GetValueOrDefault("review_rate"),
+            Share(today.Count(a => a.CorrectedOn is not null), reviewed),
+            metrics.GetValueOrDefault("correction_rate"),
+            Share(corrected.Count(a => a.Repeat == true), corrected.Count),
+            metrics.GetValueOrDefault("same_mistake_rate"),
+            metrics.GetValueOrDefault("reviewer_agreement"),
+            metrics.GetValueOrDefault("positive_feedback_rate"),
+            thresholds.Count > 0 ? thresholds.Average() : null,
+            _retrainRequests,
+            _promotions,
+            ModelVersion);
+    }
+
+    private static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
+
+    private sealed class Answer(string id, int day, MistakeKind kind, string query, string text, bool wrong, bool guidanceFit, double confidence, DateTimeOffset at)
+    {
+        public string Id { get; } = id;
+        public int Day { get; } = day;
+        public MistakeKind Kind { get; } = kind;
+        public string Query { get; } = query;
+        public string Text { get; } = text;
+        public bool Wrong { get; } = wrong;
+        public bool GuidanceFit { get; } = guidanceFit;
+        public double Confidence { get; } = confidence;
+        public DateTimeOffset At { get; } = at;
+        public int? ReviewedOn { get; set; }
+        public int? CorrectedOn { get; set; }
+        public bool? Repeat { get; set; }
+    }
+
+    /// <summary>Writes the rows as CSV, one line a day.</summary>
+    public static async Task WriteCsvAsync(string path, IReadOnlyList<DayRow> rows)
+    {
+        var csv = new StringBuilder().AppendLine(DayRow.Header);
+        foreach (var row in rows)
+        {
+            csv.AppendLine(row.ToCsv());
+        }
+
+        await File.WriteAllTextAsync(path, csv.ToString());
+    }
+}
