@@ -101,7 +101,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
                 var left = stepEnd - host.Clock.GetUtcNow();
                 if (left > TimeSpan.Zero)
                 {
-                    await host.AdvanceAsync(left, TimeSpan.FromMinutes(15));
+                    await Timed("rest", async () => { await host.AdvanceAsync(left, TimeSpan.FromHours(1)); return 0; });
                 }
             }
 
