@@ -1,8 +1,16 @@
+using System.Text.Json;
+
 namespace HitlLoop.Flywheel;
 
 /// <summary>The simulated world and how long it runs: read from a config file (flywheel.json by default).</summary>
 public sealed class FlywheelOptions
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip };
+
+    public static async Task<FlywheelOptions> LoadAsync(string path) =>
+        JsonSerializer.Deserialize<FlywheelOptions>(await File.ReadAllTextAsync(path), Json)
+        ?? throw new InvalidOperationException($"{path} holds no settings.");
+
     public int Seed { get; set; } = 7;
     public int Days { get; set; } = 56;
 

@@ -1,15 +1,11 @@
 using System.Globalization;
-using System.Text.Json;
 using HitlLoop.Flywheel;
 
 // dotnet run -c Release --project benchmarks/HitlLoop.Flywheel -- [--config flywheel.json] [--seed 7] [--days 56] [--out dir] [--runs full,no-guidance,no-retraining]
 var arguments = args.Select((value, i) => (value, i)).Where(a => a.value.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(a => a.value[2..], a => a.i + 1 < args.Length ? args[a.i + 1] : "", StringComparer.Ordinal);
 var configPath = arguments.GetValueOrDefault("config") ?? Path.Combine(AppContext.BaseDirectory, "flywheel.json");
-var options = JsonSerializer.Deserialize<FlywheelOptions>(
-    await File.ReadAllTextAsync(configPath),
-    new JsonSerializerOptions(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip })
-    ?? throw new InvalidOperationException($"{configPath} holds no settings.");
+var options = await FlywheelOptions.LoadAsync(configPath);
 if (arguments.TryGetValue("seed", out var seed))
 {
     options.Seed = int.Parse(seed, CultureInfo.InvariantCulture);
