@@ -2,6 +2,7 @@ using System.Globalization;
 using HitlLoop.Flywheel;
 
 // dotnet run -c Release --project benchmarks/HitlLoop.Flywheel -- [--config flywheel.json] [--seed 7] [--days 56] [--out dir] [--runs full,no-guidance,no-retraining]
+// With --charts-only, draws the charts from the CSV files already in --out.
 var arguments = args.Select((value, i) => (value, i)).Where(a => a.value.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(a => a.value[2..], a => a.i + 1 < args.Length ? args[a.i + 1] : "", StringComparer.Ordinal);
 var configPath = arguments.GetValueOrDefault("config") ?? Path.Combine(AppContext.BaseDirectory, "flywheel.json");
@@ -19,6 +20,17 @@ if (arguments.TryGetValue("days", out var days))
 var output = arguments.GetValueOrDefault("out") ?? "flywheel-results";
 Directory.CreateDirectory(output);
 var runs = (arguments.GetValueOrDefault("runs") ?? string.Join(',', Variant.All.Select(v => v.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries);
+var results = new Dictionary<string, IReadOnlyList<DayRow>>(StringComparer.Ordinal);
+if (arguments.ContainsKey("charts-only"))
+{
+    foreach (var name in runs.Where(n => File.Exists(Path.Combine(output, $"{n}.csv"))))
+    {
+        results[name] = [.. (await File.ReadAllLinesAsync(Path.Combine(output, $"{name}.csv"))).Skip(1).Where(l => l.Length > 0).Select(DayRow.FromCsv)];
+    }
+
+    runs = [];
+}
+
 foreach (var name in runs)
 {
     var variant = Variant.All.Single(v => v.Name == name);
@@ -26,5 +38,11 @@ foreach (var name in runs)
     var rows = await new Simulation(options, variant, Console.Out).RunAsync();
     var path = Path.Combine(output, $"{variant.Name}.csv");
     await Simulation.WriteCsvAsync(path, rows);
+    results[variant.Name] = rows;
     Console.WriteLine($"{variant.Name}: {rows.Count} days in {clock.Elapsed.TotalSeconds:F0} s -> {path}");
+}
+
+foreach (var chart in Charts.Write(output, results))
+{
+    Console.WriteLine($"chart -> {chart}");
 }

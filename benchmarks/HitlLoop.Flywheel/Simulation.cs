@@ -51,6 +51,17 @@ public sealed record DayRow(
     }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
 
     private static string Rate(double? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>A row as <see cref="ToCsv"/> wrote it.</summary>
+    public static DayRow FromCsv(string line)
+    {
+        var f = line.Split(',');
+        static double? Opt(string v) => v.Length == 0 ? null : double.Parse(v, CultureInfo.InvariantCulture);
+        static int Int(string v) => int.Parse(v, CultureInfo.InvariantCulture);
+        return new DayRow(
+            Int(f[0]), Int(f[1]), Int(f[2]), Int(f[3]), Opt(f[4]) ?? 0, Opt(f[5]), Opt(f[6]) ?? 0, Opt(f[7]), Opt(f[8]) ?? 0, Opt(f[9]),
+            Opt(f[10]), Opt(f[11]), Opt(f[12]), Int(f[13]), Int(f[14]), f[15]);
+    }
 }
 
 /// <summary>

@@ -1,0 +1,93 @@
+using OxyPlot;
+using OxyPlot.Annotations;
+using OxyPlot.Axes;
+using OxyPlot.Legends;
+using OxyPlot.Series;
+
+namespace HitlLoop.Flywheel;
+
+/// <summary>
+/// The runs' daily figures as SVG line charts (OxyPlot), one metric a chart, every variant a line, the seeds' target
+/// drawn across. Days the services had nothing to report for a metric are left as gaps.
+/// </summary>
+public static class Charts
+{
+    private const int Width = 900;
+    private const int Height = 420;
+
+    private static readonly OxyColor[] Colours = [OxyColor.FromRgb(0x24, 0x54, 0xc5), OxyColor.FromRgb(0xc0, 0x39, 0x2b), OxyColor.FromRgb(0x1d, 0x7a, 0x46)];
+
+    private sealed record Chart(string File, string Title, string Axis, Func<DayRow, double?> Value, double? Target, string? TargetText, bool Share = true);
+
+    private static readonly Chart[] All =
+    [
+        new("review-rate.svg", "Share of responses sent to a human", "review rate", d => d.ReviewRate, 0.10, "target < 10%"),
+        new("correction-rate.svg", "Share of reviews that corrected the answer", "correction rate", d => d.CorrectionRate, 0.05, "target < 5%"),
+        new("same-mistake-rate.svg", "Corrections repeating a mistake already ruled on (as the services count it)", "same-mistake rate", d => d.SameMistakeRate, 0.01, "target < 1%"),
+        new("reviewer-agreement.svg", "Reviewer agreement on multi-reviewed items", "agreement", d => d.ReviewerAgreement, 0.85, "target > 85%"),
+        new("wrong-answers.svg", "The bot's wrong answers a day", "wrong answers", d => d.WrongAnswers, null, null, Share: false),
+        new("threshold.svg", "The Router's confidence threshold as reviewers calibrate it (mean over categories)", "threshold", d => d.Threshold, 0.80, "floor 0.80", Share: false),
+        new("retraining.svg", "Retrain requests and promoted models, cumulative", "count", d => d.RetrainRequests, null, null, Share: false),
+    ];
+
+    /// <summary>Writes every chart into <paramref name="directory"/>; returns the files written.</summary>
+    public static IReadOnlyList<string> Write(string directory, IReadOnlyDictionary<string, IReadOnlyList<DayRow>> runs)
+    {
+        var written = new List<string>();
+        foreach (var chart in All)
+        {
+            var model = new PlotModel { Title = chart.Title, TitleFontSize = 14, Background = OxyColors.White };
+            model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight, LegendBackground = OxyColor.FromAColor(220, OxyColors.White) });
+            model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "simulated day", Minimum = 1, MajorStep = 7, MinorStep = 1 });
+            model.Axes.Add(new LinearAxis
+            {
+                Position = AxisPosition.Left,
+                Title = chart.Axis,
+                Minimum = 0,
+                StringFormat = chart.Share ? "0%" : null,
+                MajorGridlineStyle = LineStyle.Dot,
+            });
+
+            var colour = 0;
+            foreach (var (variant, rows) in runs)
+            {
+                var line = new LineSeries { Title = variant, Color = Colours[colour++ % Colours.Length], StrokeThickness = 1.8 };
+                foreach (var row in rows)
+                {
+                    line.Points.Add(chart.Value(row) is { } value ? new DataPoint(row.Day, value) : DataPoint.Undefined);
+                }
+
+                model.Series.Add(line);
+                if (chart.File == "retraining.svg")
+                {
+                    var promoted = new LineSeries { Title = $"{variant}: promoted", Color = line.Color, LineStyle = LineStyle.Dash, StrokeThickness = 1.2 };
+                    promoted.Points.AddRange(rows.Select(r => new DataPoint(r.Day, r.Promotions)));
+                    model.Series.Add(promoted);
+                }
+            }
+
+            if (chart.Target is { } target)
+            {
+                model.Annotations.Add(new LineAnnotation
+                {
+                    Type = LineAnnotationType.Horizontal,
+                    Y = target,
+                    Color = OxyColors.Gray,
+                    LineStyle = LineStyle.Dash,
+                    Text = chart.TargetText,
+                    TextColor = OxyColors.DimGray,
+                });
+            }
+
+            var path = Path.Combine(directory, chart.File);
+            using (var file = File.Create(path))
+            {
+                new SvgExporter { Width = Width, Height = Height }.Export(model, file);
+            }
+
+            written.Add(path);
+        }
+
+        return written;
+    }
+}
