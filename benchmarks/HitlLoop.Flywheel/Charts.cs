@@ -12,12 +12,13 @@ namespace HitlLoop.Flywheel;
 /// </summary>
 public static class Charts
 {
-    private const int Width = 900;
+    private const int Width = 960;
     private const int Height = 420;
 
     private static readonly OxyColor[] Colours = [OxyColor.FromRgb(0x24, 0x54, 0xc5), OxyColor.FromRgb(0xc0, 0x39, 0x2b), OxyColor.FromRgb(0x1d, 0x7a, 0x46)];
 
-    private sealed record Chart(string File, string Title, string Axis, Func<DayRow, double?> Value, double? Target, string? TargetText, bool Share = true);
+    private sealed record Chart(
+        string File, string Title, string Axis, Func<DayRow, double?> Value, double? Target, string? TargetText, bool Share = true, double Minimum = 0, double? Maximum = null);
 
     private static readonly Chart[] All =
     [
@@ -25,9 +26,9 @@ public static class Charts
         new("correction-rate.svg", "Share of reviews that corrected the answer", "correction rate", d => d.CorrectionRate, 0.05, "target < 5%"),
         new("same-mistake-rate.svg", "Corrections repeating a mistake already ruled on (as the services count it)", "same-mistake rate", d => d.SameMistakeRate, 0.01, "target < 1%"),
         new("reviewer-agreement.svg", "Reviewer agreement on multi-reviewed items", "agreement", d => d.ReviewerAgreement, 0.85, "target > 85%"),
-        new("wrong-answers.svg", "The bot's wrong answers a day", "wrong answers", d => d.WrongAnswers, null, null, Share: false),
-        new("threshold.svg", "The Router's confidence threshold as reviewers calibrate it (mean over categories)", "threshold", d => d.Threshold, 0.80, "floor 0.80", Share: false),
-        new("retraining.svg", "Retrain requests and promoted models, cumulative", "count", d => d.RetrainRequests, null, null, Share: false),
+        new("wrong-answers.svg", "The bot's wrong answers a day", "wrong answers", d => d.WrongAnswers, null, null, Share: false, Minimum: -1),
+        new("threshold.svg", "The Router's confidence threshold as reviewers calibrate it (mean over categories)", "threshold", d => d.Threshold, 0.80, "floor 0.80", Share: false, Minimum: 0.78, Maximum: 0.92),
+        new("retraining.svg", "Retrain requests and promoted models, cumulative", "count", d => d.RetrainRequests, null, null, Share: false, Minimum: -0.2),
     ];
 
     /// <summary>Writes every chart into <paramref name="directory"/>; returns the files written.</summary>
@@ -36,14 +37,17 @@ public static class Charts
         var written = new List<string>();
         foreach (var chart in All)
         {
-            var model = new PlotModel { Title = chart.Title, TitleFontSize = 14, Background = OxyColors.White };
-            model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight, LegendBackground = OxyColor.FromAColor(220, OxyColors.White) });
+            // Arial, whose widths the exporter measures text with (Helvetica metrics); the padding is room to spare.
+            var model = new PlotModel { Title = chart.Title, TitleFontSize = 14, Background = OxyColors.White, Padding = new OxyThickness(8, 8, 40, 8), DefaultFont = "Arial" };
+            // Beside the plot, so no legend hides a line.
+            model.Legends.Add(new Legend { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop });
             model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "simulated day", Minimum = 1, MajorStep = 7, MinorStep = 1 });
             model.Axes.Add(new LinearAxis
             {
                 Position = AxisPosition.Left,
                 Title = chart.Axis,
-                Minimum = 0,
+                Minimum = chart.Minimum,
+                Maximum = chart.Maximum ?? double.NaN,
                 StringFormat = chart.Share ? "0%" : null,
                 MajorGridlineStyle = LineStyle.Dot,
             });
@@ -51,7 +55,7 @@ public static class Charts
             var colour = 0;
             foreach (var (variant, rows) in runs)
             {
-                var line = new LineSeries { Title = variant, Color = Colours[colour++ % Colours.Length], StrokeThickness = 1.8 };
+                var line = new LineSeries { Title = Spaced(variant), Color = Colours[colour++ % Colours.Length], StrokeThickness = 1.8 };
                 foreach (var row in rows)
                 {
                     line.Points.Add(chart.Value(row) is { } value ? new DataPoint(row.Day, value) : DataPoint.Undefined);
@@ -60,7 +64,7 @@ public static class Charts
                 model.Series.Add(line);
                 if (chart.File == "retraining.svg")
                 {
-                    var promoted = new LineSeries { Title = $"{variant}: promoted", Color = line.Color, LineStyle = LineStyle.Dash, StrokeThickness = 1.2 };
+                    var promoted = new LineSeries { Title = Spaced($"{variant}: promoted"), Color = line.Color, LineStyle = LineStyle.Dash, StrokeThickness = 1.2 };
                     promoted.Points.AddRange(rows.Select(r => new DataPoint(r.Day, r.Promotions)));
                     model.Series.Add(promoted);
                 }
@@ -90,4 +94,8 @@ public static class Charts
 
         return written;
     }
+
+    // The exporter measures text narrower than browsers draw it and clips the legend to what it measured: trailing
+    // no-break spaces widen the measure without showing.
+    private static string Spaced(string title) => title + new string('\u00A0', 1 + (title.Length / 2));
 }
