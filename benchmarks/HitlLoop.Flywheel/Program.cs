@@ -21,6 +21,7 @@ var output = arguments.GetValueOrDefault("out") ?? "flywheel-results";
 Directory.CreateDirectory(output);
 var runs = (arguments.GetValueOrDefault("runs") ?? string.Join(',', Variant.All.Select(v => v.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var results = new Dictionary<string, IReadOnlyList<DayRow>>(StringComparer.Ordinal);
+var declines = new List<string> { "variant,kind,type,first_correction_day,declined_day,days" };
 if (arguments.ContainsKey("charts-only"))
 {
     foreach (var name in runs.Where(n => File.Exists(Path.Combine(output, $"{n}.csv"))))
@@ -35,11 +36,26 @@ foreach (var name in runs)
 {
     var variant = Variant.All.Single(v => v.Name == name);
     var clock = System.Diagnostics.Stopwatch.StartNew();
-    var rows = await new Simulation(options, variant, Console.Out).RunAsync();
+    var simulation = new Simulation(options, variant, Console.Out);
+    var rows = await simulation.RunAsync();
     var path = Path.Combine(output, $"{variant.Name}.csv");
     await Simulation.WriteCsvAsync(path, rows);
+    var kinds = simulation.KindDays();
+    await File.WriteAllLinesAsync(Path.Combine(output, $"{variant.Name}-kinds.csv"), [KindDay.Header, .. kinds.Select(k => k.ToCsv())]);
+    foreach (var decline in MistakeDecline.Of(kinds, options.Catalogue))
+    {
+        declines.Add($"{variant.Name},{decline.Kind},{decline.Type},{decline.FirstCorrection},{decline.Declined},{decline.Days}");
+    }
+
     results[variant.Name] = rows;
     Console.WriteLine($"{variant.Name}: {rows.Count} days in {clock.Elapsed.TotalSeconds:F0} s -> {path}");
+}
+
+if (declines.Count > 1)
+{
+    // How long each mistake lasted once first corrected: its rate over three days at half the bot's first rate or less.
+    await File.WriteAllLinesAsync(Path.Combine(output, "declines.csv"), declines);
+    declines.ForEach(Console.WriteLine);
 }
 
 foreach (var chart in Charts.Write(output, results))

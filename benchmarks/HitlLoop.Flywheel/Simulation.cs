@@ -64,6 +64,42 @@ public sealed record DayRow(
     }
 }
 
+/// <summary>One kind of question on one simulated day: how often it was asked, answered wrong, and corrected.</summary>
+public sealed record KindDay(int Day, string Kind, int Asked, int Wrong, int Corrected)
+{
+    public const string Header = "day,kind,asked,wrong,corrected";
+
+    public string ToCsv() => string.Create(CultureInfo.InvariantCulture, $"{Day},{Kind},{Asked},{Wrong},{Corrected}");
+}
+
+/// <summary>
+/// How long a mistake lasted once reviewers first corrected it: the day of the first correction, and the first day
+/// from then on when the mistake's rate over three days fell to half the bot's first rate or less.
+/// </summary>
+public sealed record MistakeDecline(string Kind, string Type, int? FirstCorrection, int? Declined)
+{
+    public int? Days => FirstCorrection is { } first && Declined is { } declined ? declined - first : null;
+
+    public static IReadOnlyList<MistakeDecline> Of(IReadOnlyList<KindDay> days, IEnumerable<MistakeKind> catalogue) =>
+        [.. catalogue.Where(k => k.Kind != "none").Select(kind =>
+        {
+            var own = days.Where(d => d.Kind == kind.Id).ToDictionary(d => d.Day);
+            var first = own.Values.Where(d => d.Corrected > 0).Select(d => (int?)d.Day).Min();
+            int? declined = null;
+            for (var day = first ?? int.MaxValue; own.Count > 0 && day <= own.Keys.Max() && declined is null; day++)
+            {
+                var window = Enumerable.Range(day - 2, 3).Where(own.ContainsKey).Select(d => own[d]).ToList();
+                var asked = window.Sum(d => d.Asked);
+                if (asked > 0 && (double)window.Sum(d => d.Wrong) / asked <= kind.MistakeRate / 2)
+                {
+                    declined = day;
+                }
+            }
+
+            return new MistakeDecline(kind.Id, kind.Kind, first, declined);
+        })];
+}
+
 /// <summary>
 /// Plays a chat product, its end users and its reviewers against the services for the configured days, one variant
 /// of the loop at a time, and returns one row per simulated day.
@@ -407,6 +443,16 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
         public int? ReviewedOn { get; set; }
         public int? CorrectedOn { get; set; }
         public bool? Repeat { get; set; }
+    }
+
+    /// <summary>Each kind of question's days: asked, answered wrong, corrected.</summary>
+    public IReadOnlyList<KindDay> KindDays()
+    {
+        var corrected = _answers.Values.Where(a => a.CorrectedOn is not null).GroupBy(a => (Day: a.CorrectedOn!.Value, a.Kind.Id)).ToDictionary(g => g.Key, g => g.Count());
+        return [.. _answers.Values
+            .GroupBy(a => (a.Day, a.Kind.Id))
+            .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Id, StringComparer.Ordinal)
+            .Select(g => new KindDay(g.Key.Day, g.Key.Id, g.Count(), g.Count(a => a.Wrong), corrected.GetValueOrDefault(g.Key)))];
     }
 
     /// <summary>Writes the rows as CSV, one line a day.</summary>
