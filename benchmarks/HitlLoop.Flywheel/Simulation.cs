@@ -115,6 +115,8 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     private readonly Dictionary<string, int> _corrected = options.Catalogue.ToDictionary(k => k.Id, _ => 0, StringComparer.Ordinal);
     private readonly HashSet<string> _retrainsSeen = new(StringComparer.Ordinal);
     private readonly List<(int Day, string RequestId, string DatasetId)> _training = [];
+    // Corrections of a kind before PatternLearner makes its rule: from then on the kind's mistake is a repeat.
+    private readonly int _ruleAfter = int.Parse(options.Services.GetValueOrDefault("PatternLearner:MinExamplesPerPattern", "3"), CultureInfo.InvariantCulture);
     private readonly Dictionary<string, TimeSpan> _timings = new(StringComparer.Ordinal);
     private int _modelVersion = 1;
     private int _retrainRequests;
@@ -141,18 +143,18 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
                 var stepEnd = dayStart + (step * (s + 1));
                 var answers = await Timed("answer", () => AnswerAsync(day, s, guidance, host));
                 today.AddRange(answers);
-                await Timed("post", async () => { await PostAsync(product, answers); return 0; });
-                await Timed("advance", async () => { await host.AdvanceAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20)); return 0; });
-                await Timed("react", async () => { await ReactAsync(host, answers); return 0; });
-                await Timed("review", async () => { await ReviewAsync(host, reviewers, day); return 0; });
+                await Timed("post", () => PostAsync(product, answers));
+                await Timed("advance", () => host.AdvanceAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20)));
+                await Timed("react", () => ReactAsync(host, answers));
+                await Timed("review", () => ReviewAsync(host, reviewers, day));
                 var left = stepEnd - host.Clock.GetUtcNow();
                 if (left > TimeSpan.Zero)
                 {
-                    await Timed("rest", async () => { await host.AdvanceAsync(left, TimeSpan.FromHours(1)); return 0; });
+                    await Timed("rest", () => host.AdvanceAsync(left, TimeSpan.FromHours(1)));
                 }
             }
 
-            await Timed("retrain", async () => { await RetrainAsync(day, host, ml); return 0; });
+            await Timed("retrain", () => RetrainAsync(day, host, ml));
             rows.Add(await Timed("measure", () => MeasureAsync(day, today, lead)));
             log.WriteLine($"{variant.Name} {rows[^1].ToCsv()}  [{string.Join(' ', _timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:F1}s"))}]");
             _timings.Clear();
@@ -161,11 +163,18 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
         return rows;
     }
 
-    private async Task<T> Timed<T>(string phase, Func<Task<T>> work)
+    /// <summary>Runs one phase of a step, adding its wall time to the day's timings the log shows.</summary>
+    private async Task Timed(string phase, Func<Task> work)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await work();
+        await work();
         _timings[phase] = _timings.GetValueOrDefault(phase) + clock.Elapsed;
+    }
+
+    private async Task<T> Timed<T>(string phase, Func<Task<T>> work)
+    {
+        T result = default!;
+        await Timed(phase, async () => { result = await work(); });
         return result;
     }
 
@@ -315,7 +324,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
             if (answer.Wrong)
             {
                 answer.CorrectedOn ??= day;
-                answer.Repeat ??= _corrected[answer.Kind.Id] >= options.Retraining.MinExamples;
+                answer.Repeat ??= _corrected[answer.Kind.Id] >= _ruleAfter;
                 _corrected[answer.Kind.Id]++;
                 return new { verdict = "edited", correctedText = text };
             }

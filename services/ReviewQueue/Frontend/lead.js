@@ -27,6 +27,8 @@ function say(message) {
 
 const stat = ([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, String(value ?? 0)));
 const list = (text) => text.split(',').map((entry) => entry.trim()).filter(Boolean);
+/** A refused change in words: the fields the service named, else its message. */
+const problemText = (error) => (error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : error.message);
 
 async function loadQueue() {
   const stats = await api.queueStats();
@@ -43,7 +45,7 @@ async function loadQueue() {
 
 function specializations(s = {}) {
   const parts = [
-    ...(s.categories ?? []).map((c) => c),
+    ...(s.categories ?? []),
     ...(s.products ?? []).map((p) => `product ${p}`),
     ...(s.languages ?? []).map((l) => `language ${l}`),
   ];
@@ -116,7 +118,6 @@ async function saveReviewer(event) {
   }
 }
 
-const problemText = (error) => (error.problem?.errors ? Object.values(error.problem.errors).flat().join(' ') : error.message);
 
 /** Rules the bots are served, newest version first: what each says, where it came from, and whether a lead approved it. */
 async function loadRules() {

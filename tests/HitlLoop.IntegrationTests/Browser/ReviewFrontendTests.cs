@@ -315,11 +315,7 @@ public sealed class ReviewFrontendTests
         const string answer = "Refunds are possible within 14 days of purchase.";
         await SeedAsync(host.Http, Scored($"keys-a-{run}", 0.3, query: "Can I still get a refund after three weeks?", response: answer));
         await SeedAsync(host.Http, Scored($"keys-b-{run}", 0.4, query: "Do you ship to Norway?", response: "Yes, we ship to Norway."));
-        await Eventually.Get(
-            async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
-            count => count == 2,
-            TimeSpan.FromSeconds(30),
-            "both seeded responses to reach the review queue");
+        await PendingAsync(host, 2, "both seeded responses to reach the review queue");
 
         var (page, pageErrors) = await OpenPageAsync();
 
@@ -680,11 +676,7 @@ public sealed class ReviewFrontendTests
         host.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ReviewerToken);
         var run = Guid.NewGuid().ToString("N")[..8];
         await SeedAsync(host.Http, Scored($"lease-{run}", 0.3, query: "Can I change my delivery address?", response: "No."));
-        await Eventually.Get(
-            async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
-            count => count == 1,
-            TimeSpan.FromSeconds(30),
-            "the seeded response to reach the review queue");
+        await PendingAsync(host, 1, "the seeded response to reach the review queue");
 
         var (page, pageErrors) = await OpenPageAsync();
         await SignInAsync(page);
@@ -705,11 +697,7 @@ public sealed class ReviewFrontendTests
 
         // Back online, the expired claim is refused, claimed again from the screen, and the kept edit is sent.
         await page.Context.SetOfflineAsync(false);
-        await Eventually.Get(
-            async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
-            count => count == 1,
-            TimeSpan.FromSeconds(30),
-            "the expired claim to put the item back in the queue");
+        await PendingAsync(host, 1, "the expired claim to put the item back in the queue");
         await Expect(page.Locator("#queue-status")).Not.ToContainTextAsync("cannot be reached");
         await Expect(ClaimButtons(page)).ToHaveCountAsync(1);
         await page.GetByLabel("Corrected answer").FocusAsync();
@@ -748,6 +736,13 @@ public sealed class ReviewFrontendTests
         await Expect(page).ToHaveURLAsync(new Regex("/review/$"));
         return (page, errors);
     }
+
+    /// <summary>Waits until the queue holds <paramref name="count"/> pending reviews.</summary>
+    private static async Task PendingAsync(ServiceProcess host, int count, string what) => await Eventually.Get(
+        async () => (await Json.GetAsync(host.Http, "api/reviews?status=pending")).GetProperty("items").GetArrayLength(),
+        pending => pending == count,
+        TimeSpan.FromSeconds(30),
+        what);
 
     private static async Task SignInAsync(IPage page)
     {
