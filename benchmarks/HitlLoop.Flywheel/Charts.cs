@@ -24,7 +24,7 @@ public static class Charts
     [
         new("review-rate.svg", "Share of responses sent to a human", "review rate", d => d.ReviewRate, 0.10, "target < 10%"),
         new("correction-rate.svg", "Share of reviews that corrected the answer", "correction rate", d => d.CorrectionRate, 0.05, "target < 5%"),
-        new("same-mistake-rate.svg", "Corrections repeating a mistake already ruled on (as the services count it)", "same-mistake rate", d => d.SameMistakeRate, 0.01, "target < 1%"),
+        new("same-mistake-rate.svg", "Answers repeating a mistake already ruled on, among all answers (as the services count them)", "same-mistake rate", d => d.SameMistakeRate, 0.01, "target < 1%"),
         new("reviewer-agreement.svg", "Reviewer agreement on multi-reviewed items", "agreement", d => d.ReviewerAgreement, 0.85, "target > 85%"),
         new("wrong-answers.svg", "The bot's wrong answers a day", "wrong answers", d => d.WrongAnswers, null, null, Share: false, Minimum: -1),
         new("threshold.svg", "The Router's confidence threshold as reviewers calibrate it (mean over categories)", "threshold", d => d.Threshold, 0.80, "floor 0.80", Share: false, Minimum: 0.78, Maximum: 0.92),
@@ -93,6 +93,57 @@ public static class Charts
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// Hours from each mistake's first correction to its decline, a bar per variant; a mistake that never declined has
+    /// no bar. Reads <c>declines.csv</c> as the runs wrote it.
+    /// </summary>
+    public static string? WriteDeclines(string directory)
+    {
+        var source = Path.Combine(directory, "declines.csv");
+        if (!File.Exists(source))
+        {
+            return null;
+        }
+
+        var rows = File.ReadAllLines(source).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        var kinds = rows.Select(r => $"{r[1]} ({r[2]})").Distinct(StringComparer.Ordinal).ToList();
+        var model = new PlotModel
+        {
+            Title = "Hours from a mistake's first correction until its rate halved",
+            TitleFontSize = 14,
+            Background = OxyColors.White,
+            // Room on the left for the kinds' names, which the exporter measures narrower than they are drawn.
+            Padding = new OxyThickness(70, 8, 40, 8),
+            DefaultFont = "Arial",
+        };
+        model.Legends.Add(new Legend { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop });
+        model.Axes.Add(new CategoryAxis { Position = AxisPosition.Left, Key = "kinds", ItemsSource = kinds, IsZoomEnabled = false });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "hours (never: no bar)", Minimum = 0, MaximumPadding = 0.08, MajorGridlineStyle = LineStyle.Dot });
+        var colour = 0;
+        foreach (var variant in rows.GroupBy(r => r[0], StringComparer.Ordinal))
+        {
+            var bars = new BarSeries { Title = Spaced(variant.Key), FillColor = Colours[colour++ % Colours.Length], YAxisKey = "kinds", LabelFormatString = "{0:0}" };
+            for (var i = 0; i < kinds.Count; i++)
+            {
+                var row = variant.FirstOrDefault(r => $"{r[1]} ({r[2]})" == kinds[i]);
+                if (row is not null && double.TryParse(row[5], System.Globalization.CultureInfo.InvariantCulture, out var hours))
+                {
+                    bars.Items.Add(new BarItem(hours, i));
+                }
+            }
+
+            model.Series.Add(bars);
+        }
+
+        var path = Path.Combine(directory, "declines.svg");
+        using (var file = File.Create(path))
+        {
+            new SvgExporter { Width = Width, Height = Height }.Export(model, file);
+        }
+
+        return path;
     }
 
     // The exporter measures text narrower than browsers draw it and clips the legend to what it measured: trailing

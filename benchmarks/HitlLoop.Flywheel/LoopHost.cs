@@ -25,6 +25,8 @@ public sealed class LoopHost : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly string _dataDirectory;
+    private readonly BusActivity _activity = new();
+    private readonly ConnectHandle _watching;
 
     private LoopHost(WebApplication app, FakeTimeProvider clock, Uri baseAddress, string dataDirectory)
     {
@@ -32,6 +34,7 @@ public sealed class LoopHost : IAsyncDisposable
         Clock = clock;
         BaseAddress = baseAddress;
         _dataDirectory = dataDirectory;
+        _watching = Bus.ConnectReceiveObserver(_activity);
     }
 
     public FakeTimeProvider Clock { get; }
@@ -93,20 +96,45 @@ public sealed class LoopHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Moves the clock by <paramref name="span"/> in steps, letting the services' work that each step wakes (outboxes,
-    /// consumers, timers) run before the next.
+    /// Moves the clock by <paramref name="span"/> in steps, letting the services' work that each step wakes (timers, the
+    /// messages they publish, the consumers of those) finish before the next.
     /// </summary>
     public async Task AdvanceAsync(TimeSpan span, TimeSpan step)
     {
         for (var moved = TimeSpan.Zero; moved < span; moved += step)
         {
             Clock.Advance(step < span - moved ? step : span - moved);
-            await Task.Delay(5);
+            await SettledAsync(AfterTimers);
+        }
+    }
+
+    /// <summary>Polls of the bus with nothing received nor in hand before the services count as settled.</summary>
+    public const int AfterRequests = 3;
+
+    /// <summary>A timer's work starts on the thread pool after the clock moves: a longer quiet before trusting it done.</summary>
+    public const int AfterTimers = 8;
+
+    /// <summary>
+    /// Waits until no consumer of any service holds a message and none has been received for
+    /// <paramref name="quietPolls"/> polls in a row: what a request or a timer set going has been carried through, so
+    /// the next step of the simulation meets the same state on every run of a seed.
+    /// </summary>
+    public async Task SettledAsync(int quietPolls = AfterRequests)
+    {
+        var quiet = 0;
+        var seen = _activity.Received;
+        while (quiet < quietPolls)
+        {
+            await Task.Delay(2);
+            var received = _activity.Received;
+            quiet = _activity.InHand == 0 && received == seen ? quiet + 1 : 0;
+            seen = received;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        _watching.Disconnect();
         await _app.StopAsync();
         await _app.DisposeAsync();
         try
@@ -117,6 +145,41 @@ public sealed class LoopHost : IAsyncDisposable
         {
             // Left for the temporary folder's cleaner.
         }
+    }
+
+    /// <summary>Counts the messages every receive endpoint of the bus has taken in, and those it has not finished with.</summary>
+    private sealed class BusActivity : IReceiveObserver
+    {
+        private long _received;
+        private long _inHand;
+
+        public long Received => Interlocked.Read(ref _received);
+        public long InHand => Interlocked.Read(ref _inHand);
+
+        public Task PreReceive(ReceiveContext context)
+        {
+            Interlocked.Increment(ref _inHand);
+            Interlocked.Increment(ref _received);
+            return Task.CompletedTask;
+        }
+
+        public Task PostReceive(ReceiveContext context)
+        {
+            Interlocked.Decrement(ref _inHand);
+            return Task.CompletedTask;
+        }
+
+        public Task ReceiveFault(ReceiveContext context, Exception exception)
+        {
+            Interlocked.Decrement(ref _inHand);
+            return Task.CompletedTask;
+        }
+
+        public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType)
+            where T : class => Task.CompletedTask;
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception)
+            where T : class => Task.CompletedTask;
     }
 
     private static int FreePort()

@@ -21,7 +21,7 @@ var output = arguments.GetValueOrDefault("out") ?? "flywheel-results";
 Directory.CreateDirectory(output);
 var runs = (arguments.GetValueOrDefault("runs") ?? string.Join(',', Variant.All.Select(v => v.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var results = new Dictionary<string, IReadOnlyList<DayRow>>(StringComparer.Ordinal);
-var declines = new List<string> { "variant,kind,type,first_correction_day,declined_day,days" };
+var declines = new List<string> { MistakeDecline.Header };
 if (arguments.ContainsKey("charts-only"))
 {
     foreach (var name in runs.Where(n => File.Exists(Path.Combine(output, $"{n}.csv"))))
@@ -42,10 +42,7 @@ foreach (var name in runs)
     await Simulation.WriteCsvAsync(path, rows);
     var kinds = simulation.KindDays();
     await File.WriteAllLinesAsync(Path.Combine(output, $"{variant.Name}-kinds.csv"), [KindDay.Header, .. kinds.Select(k => k.ToCsv())]);
-    foreach (var decline in MistakeDecline.Of(kinds, options.Catalogue))
-    {
-        declines.Add($"{variant.Name},{decline.Kind},{decline.Type},{decline.FirstCorrection},{decline.Declined},{decline.Days}");
-    }
+    declines.AddRange(simulation.Declines().Select(d => d.ToCsv(variant.Name)));
 
     results[variant.Name] = rows;
     Console.WriteLine($"{variant.Name}: {rows.Count} days in {clock.Elapsed.TotalSeconds:F0} s -> {path}");
@@ -53,12 +50,32 @@ foreach (var name in runs)
 
 if (declines.Count > 1)
 {
-    // How long each mistake lasted once first corrected: its rate over three days at half the bot's first rate or less.
+    // How long each mistake lasted once first corrected: until its rate over the kind's next answers halved.
     await File.WriteAllLinesAsync(Path.Combine(output, "declines.csv"), declines);
     declines.ForEach(Console.WriteLine);
 }
 
-foreach (var chart in Charts.Write(output, results))
+if (results.Count > 0)
+{
+    // Weekly means of the daily rows (every day has as many answers, so a mean of days is the week's share).
+    var weeks = new List<string> { "variant,week,review_rate,true_review_rate,same_mistake_rate,true_same_mistake_rate,correction_rate,true_correction_rate,wrong_answers" };
+    foreach (var (name, rows) in results)
+    {
+        foreach (var week in rows.GroupBy(r => (r.Day - 1) / 7 + 1))
+        {
+            static string Mean(IEnumerable<double?> values) =>
+                values.OfType<double>().DefaultIfEmpty(double.NaN).Average().ToString("0.0000", CultureInfo.InvariantCulture);
+            weeks.Add(string.Join(',', name, week.Key, Mean(week.Select(r => r.ReviewRate)), Mean(week.Select(r => (double?)r.TrueReviewRate)),
+                Mean(week.Select(r => r.SameMistakeRate)), Mean(week.Select(r => (double?)r.TrueSameMistakeRate)),
+                Mean(week.Select(r => r.CorrectionRate)), Mean(week.Select(r => (double?)r.TrueCorrectionRate)), week.Sum(r => r.WrongAnswers)));
+        }
+    }
+
+    await File.WriteAllLinesAsync(Path.Combine(output, "weeks.csv"), weeks);
+    weeks.ForEach(Console.WriteLine);
+}
+
+foreach (var chart in Charts.Write(output, results).Append(Charts.WriteDeclines(output)).OfType<string>())
 {
     Console.WriteLine($"chart -> {chart}");
 }

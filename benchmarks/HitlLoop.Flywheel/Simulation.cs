@@ -6,6 +6,7 @@ using System.Text.Json;
 using HitlLoop.Client;
 using HitlLoop.Contracts;
 using HitlLoop.Contracts.Guidance;
+using HitlLoop.Router.Policy;
 using HitlLoop.ServiceDefaults;
 
 namespace HitlLoop.Flywheel;
@@ -73,31 +74,41 @@ public sealed record KindDay(int Day, string Kind, int Asked, int Wrong, int Cor
 }
 
 /// <summary>
-/// How long a mistake lasted once reviewers first corrected it: the day of the first correction, and the first day
-/// from then on when the mistake's rate over three days fell to half the bot's first rate or less.
+/// How long a mistake lasted once reviewers first corrected it: from the first correction to the first moment the
+/// kind's last <see cref="Window"/> answers asked since then held no more than half the bot's first mistake rate.
 /// </summary>
-public sealed record MistakeDecline(string Kind, string Type, int? FirstCorrection, int? Declined)
+public sealed record MistakeDecline(string Kind, string Type, DateTimeOffset? FirstCorrection, DateTimeOffset? Declined)
 {
-    public int? Days => FirstCorrection is { } first && Declined is { } declined ? declined - first : null;
+    /// <summary>Answers of the kind the rate is taken over; gathering them is the measure's floor (hours, not days).</summary>
+    public const int Window = 12;
 
-    public static IReadOnlyList<MistakeDecline> Of(IReadOnlyList<KindDay> days, IEnumerable<MistakeKind> catalogue) =>
-        [.. catalogue.Where(k => k.Kind != "none").Select(kind =>
+    public const string Header = "variant,kind,type,first_correction,declined,hours";
+
+    public double? Hours => FirstCorrection is { } first && Declined is { } declined ? (declined - first).TotalHours : null;
+
+    public string ToCsv(string variant) => string.Create(
+        CultureInfo.InvariantCulture, $"{variant},{Kind},{Type},{FirstCorrection:O},{Declined:O},{Hours:0.0}");
+
+    /// <summary>From each answer's time, kind and correctness, and the time each corrected answer was corrected.</summary>
+    public static MistakeDecline Of(MistakeKind kind, IReadOnlyList<(DateTimeOffset At, bool Wrong, DateTimeOffset? CorrectedAt)> answers)
+    {
+        var first = answers.Where(a => a.CorrectedAt is not null).Select(a => a.CorrectedAt).Min();
+        if (first is null)
         {
-            var own = days.Where(d => d.Kind == kind.Id).ToDictionary(d => d.Day);
-            var first = own.Values.Where(d => d.Corrected > 0).Select(d => (int?)d.Day).Min();
-            int? declined = null;
-            for (var day = first ?? int.MaxValue; own.Count > 0 && day <= own.Keys.Max() && declined is null; day++)
-            {
-                var window = Enumerable.Range(day - 2, 3).Where(own.ContainsKey).Select(d => own[d]).ToList();
-                var asked = window.Sum(d => d.Asked);
-                if (asked > 0 && (double)window.Sum(d => d.Wrong) / asked <= kind.MistakeRate / 2)
-                {
-                    declined = day;
-                }
-            }
+            return new MistakeDecline(kind.Id, kind.Kind, null, null);
+        }
 
-            return new MistakeDecline(kind.Id, kind.Kind, first, declined);
-        })];
+        var since = answers.Where(a => a.At >= first).OrderBy(a => a.At).ToList();
+        for (var end = Window; end <= since.Count; end++)
+        {
+            if (since.Skip(end - Window).Take(Window).Count(a => a.Wrong) <= kind.MistakeRate / 2 * Window)
+            {
+                return new MistakeDecline(kind.Id, kind.Kind, first, since[end - 1].At);
+            }
+        }
+
+        return new MistakeDecline(kind.Id, kind.Kind, first, null);
+    }
 }
 
 /// <summary>
@@ -108,14 +119,15 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
-    // Every run draws from its own generator seeded alike, so the world (questions, confidences, reviewers) repeats.
-    private readonly Random _random = new(options.Seed);
+    // Every chance is drawn from the seed and what it is about (an answer, a reviewer's look at it), never from a shared
+    // generator: the world is the same in every variant, and one answer drawn differently does not shift all the others.
+    private readonly string _seed = options.Seed.ToString(CultureInfo.InvariantCulture);
     private readonly Dictionary<string, Answer> _answers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _mistakeLeft = options.Catalogue.ToDictionary(k => k.Id, _ => 1.0, StringComparer.Ordinal);
     private readonly Dictionary<string, int> _corrected = options.Catalogue.ToDictionary(k => k.Id, _ => 0, StringComparer.Ordinal);
     private readonly HashSet<string> _retrainsSeen = new(StringComparer.Ordinal);
     private readonly List<(int Day, string RequestId, string DatasetId)> _training = [];
-    // Corrections of a kind before PatternLearner makes its rule: from then on the kind's mistake is a repeat.
+    // Corrections of a kind before PatternLearner makes its rule: from then on the kind's mistake is a known one.
     private readonly int _ruleAfter = int.Parse(options.Services.GetValueOrDefault("PatternLearner:MinExamplesPerPattern", "3"), CultureInfo.InvariantCulture);
     private readonly Dictionary<string, TimeSpan> _timings = new(StringComparer.Ordinal);
     private int _modelVersion = 1;
@@ -143,9 +155,10 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
                 var stepEnd = dayStart + (step * (s + 1));
                 var answers = await Timed("answer", () => AnswerAsync(day, s, guidance, host));
                 today.AddRange(answers);
-                await Timed("post", () => PostAsync(product, answers));
+                await Timed("post", () => PostAsync(product, answers, host));
                 await Timed("advance", () => host.AdvanceAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20)));
                 await Timed("react", () => ReactAsync(host, answers));
+                await Timed("settle", () => host.SettledAsync());
                 await Timed("review", () => ReviewAsync(host, reviewers, day));
                 var left = stepEnd - host.Clock.GetUtcNow();
                 if (left > TimeSpan.Zero)
@@ -187,8 +200,9 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
         var answers = new List<Answer>(count);
         for (var i = 0; i < count; i++)
         {
-            var kind = Pick(active, total);
-            var query = kind.Queries[_random.Next(kind.Queries.Count)];
+            var key = $"d{day}/s{step}/{i}";
+            var kind = Pick(active, total, Draw(key, "kind"));
+            var query = kind.Queries[Index(key, "query", kind.Queries.Count)];
             var fits = false;
             if (variant.Guidance && kind.Kind != "none")
             {
@@ -203,17 +217,20 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
             }
 
             var mistake = kind.MistakeRate * _mistakeLeft[kind.Id] * (fits ? 1 - options.Bot.GuidanceHelps : 1);
-            var wrong = _random.NextDouble() < mistake;
+            var wrong = Draw(key, "wrong") < mistake;
             var (low, high) = wrong ? (options.Bot.WrongConfidence[0], options.Bot.WrongConfidence[1]) : (options.Bot.RightConfidence[0], options.Bot.RightConfidence[1]);
             var answer = new Answer(
                 $"{variant.Name}-d{day:D2}-s{step}-{i:D3}",
+                key,
                 day,
                 kind,
                 query,
-                wrong ? kind.Wrong : kind.Right[_random.Next(kind.Right.Count)],
+                wrong ? kind.Wrong : kind.Right[Index(key, "right", kind.Right.Count)],
                 wrong,
                 fits,
-                low + (_random.NextDouble() * (high - low)),
+                // Known: reviewers had corrected this mistake often enough for PatternLearner to have ruled on it.
+                kind.Kind != "none" && _corrected[kind.Id] >= _ruleAfter,
+                low + (Draw(key, "confidence") * (high - low)),
                 host.Clock.GetUtcNow());
             _answers[answer.Id] = answer;
             answers.Add(answer);
@@ -226,9 +243,14 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     private static bool Fits(GuidanceAnswer found, MistakeKind kind) =>
         found.Corrections.Any(c => c.CorrectedText.Contains(kind.Signature, StringComparison.OrdinalIgnoreCase));
 
-    private MistakeKind Pick(List<MistakeKind> kinds, double total)
+    /// <summary>A chance in [0, 1) that only the seed, <paramref name="key"/> and <paramref name="what"/> decide.</summary>
+    private double Draw(string key, string what) => DeterministicSample.Of($"{_seed}/{key}", what);
+
+    private int Index(string key, string what, int count) => Math.Min((int)(Draw(key, what) * count), count - 1);
+
+    private static MistakeKind Pick(List<MistakeKind> kinds, double total, double chance)
     {
-        var draw = _random.NextDouble() * total;
+        var draw = chance * total;
         foreach (var kind in kinds)
         {
             draw -= kind.Weight;
@@ -241,33 +263,42 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
         return kinds[^1];
     }
 
-    private async Task PostAsync(HttpClient product, List<Answer> answers)
+    /// <summary>
+    /// Posts each answer as the bot gives it, one at a time: the Router decides a batch's responses side by side, and
+    /// which of two like questions it meets first (novelty) would then vary from run to run.
+    /// </summary>
+    private async Task PostAsync(HttpClient product, List<Answer> answers, LoopHost host)
     {
-        var batch = answers.Select(a => new ResponseScored
+        foreach (var answer in answers)
         {
-            ResponseId = a.Id,
-            ConversationId = "conv-" + a.Id,
-            ProductId = a.Kind.Product,
-            Query = a.Query,
-            Response = a.Text,
-            Confidence = a.Confidence,
-            ModelVersion = ModelVersion,
-            Context = new ResponseContext { Category = a.Kind.Category },
-            ScoredAt = a.At,
-        }).ToList();
-        using var response = await product.PostAsJsonAsync("api/responses", batch, MessageJson.Options);
-        if (response.StatusCode != HttpStatusCode.Accepted)
-        {
-            throw new InvalidOperationException($"POST /api/responses answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            var scored = new ResponseScored
+            {
+                ResponseId = answer.Id,
+                ConversationId = "conv-" + answer.Id,
+                ProductId = answer.Kind.Product,
+                Query = answer.Query,
+                Response = answer.Text,
+                Confidence = answer.Confidence,
+                ModelVersion = ModelVersion,
+                Context = new ResponseContext { Category = answer.Kind.Category },
+                ScoredAt = answer.At,
+            };
+            using var response = await product.PostAsJsonAsync("api/responses", scored, MessageJson.Options);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"POST /api/responses answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
         }
+
+        await host.SettledAsync();
     }
 
     /// <summary>End users react to some answers: thumbs down far more often when the answer was wrong.</summary>
     private async Task ReactAsync(LoopHost host, List<Answer> answers)
     {
-        foreach (var answer in answers.Where(_ => _random.NextDouble() < options.Users.ReactionRate))
+        foreach (var answer in answers.Where(a => Draw(a.Key, "reacts") < options.Users.ReactionRate))
         {
-            var down = _random.NextDouble() < (answer.Wrong ? options.Users.DownWhenWrong : options.Users.DownWhenRight);
+            var down = Draw(answer.Key, "down") < (answer.Wrong ? options.Users.DownWhenWrong : options.Users.DownWhenRight);
             await host.Bus.Publish(new UserFeedbackSubmitted
             {
                 FeedbackId = "fb-" + answer.Id,
@@ -295,28 +326,32 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
             claim.EnsureSuccessStatusCode();
             idle = 0;
             var id = (await claim.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            var seconds = options.Reviewers.Seconds[0] + (_random.NextDouble() * (options.Reviewers.Seconds[1] - options.Reviewers.Seconds[0]));
+            var look = $"{(_answers.TryGetValue(id, out var answer) ? answer.Key : id)}/reviewer-{turn}";
+            var seconds = options.Reviewers.Seconds[0] + (Draw(look, "seconds") * (options.Reviewers.Seconds[1] - options.Reviewers.Seconds[0]));
             host.Clock.Advance(TimeSpan.FromSeconds(seconds));
-            var submission = Verdict(id, turn, day);
+            var submission = Verdict(answer, turn, day, Draw(look, "verdict"), host.Clock.GetUtcNow());
             using var submit = await reviewers[turn].PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", submission);
             if (!submit.IsSuccessStatusCode)
             {
                 throw new InvalidOperationException($"submitting {id} answered {(int)submit.StatusCode}: {await submit.Content.ReadAsStringAsync()}");
             }
+
+            // The correction goes through Feedback and PatternLearner before the next answer is reviewed.
+            await host.SettledAsync();
         }
     }
 
     /// <summary>A reviewer's verdict: right with the reviewer's accuracy, and the correction a right answer.</summary>
-    private object Verdict(string id, int reviewer, int day)
+    private object Verdict(Answer? answer, int reviewer, int day, double chance, DateTimeOffset now)
     {
         var accuracy = options.Reviewers.Accuracy - (options.Reviewers.AccuracySpread * reviewer / Math.Max(options.Reviewers.Count, 1));
-        if (!_answers.TryGetValue(id, out var answer))
+        if (answer is null)
         {
             return new { verdict = "approved" };
         }
 
         answer.ReviewedOn ??= day;
-        var right = _random.NextDouble() < accuracy;
+        var right = chance < accuracy;
         if (answer.Wrong == right)
         {
             // A wrong answer caught, or a right one mistaken for wrong: either way the reviewer writes a right answer.
@@ -324,7 +359,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
             if (answer.Wrong)
             {
                 answer.CorrectedOn ??= day;
-                answer.Repeat ??= _corrected[answer.Kind.Id] >= _ruleAfter;
+                answer.CorrectedAt ??= now;
                 _corrected[answer.Kind.Id]++;
                 return new { verdict = "edited", correctedText = text };
             }
@@ -416,7 +451,6 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
         }
 
         var reviewed = today.Count(a => a.ReviewedOn is not null);
-        var corrected = _answers.Values.Where(a => a.CorrectedOn == day).ToList();
         return new DayRow(
             day,
             today.Count,
@@ -426,7 +460,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
             metrics.GetValueOrDefault("review_rate"),
             Share(today.Count(a => a.CorrectedOn is not null), reviewed),
             metrics.GetValueOrDefault("correction_rate"),
-            Share(corrected.Count(a => a.Repeat == true), corrected.Count),
+            Share(today.Count(a => a.Wrong && a.Known), today.Count),
             metrics.GetValueOrDefault("same_mistake_rate"),
             metrics.GetValueOrDefault("reviewer_agreement"),
             metrics.GetValueOrDefault("positive_feedback_rate"),
@@ -438,21 +472,34 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
 
     private static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
 
-    private sealed class Answer(string id, int day, MistakeKind kind, string query, string text, bool wrong, bool guidanceFit, double confidence, DateTimeOffset at)
+    private sealed class Answer(
+        string id, string key, int day, MistakeKind kind, string query, string text, bool wrong, bool guidanceFit, bool known, double confidence, DateTimeOffset at)
     {
         public string Id { get; } = id;
+
+        /// <summary>What the answer's chances are drawn from: the same in every variant.</summary>
+        public string Key { get; } = key;
         public int Day { get; } = day;
         public MistakeKind Kind { get; } = kind;
         public string Query { get; } = query;
         public string Text { get; } = text;
         public bool Wrong { get; } = wrong;
         public bool GuidanceFit { get; } = guidanceFit;
+
+        /// <summary>A wrong answer of a known mistake repeats it: the same-mistake rate counts those among all answers.</summary>
+        public bool Known { get; } = known;
         public double Confidence { get; } = confidence;
         public DateTimeOffset At { get; } = at;
         public int? ReviewedOn { get; set; }
         public int? CorrectedOn { get; set; }
-        public bool? Repeat { get; set; }
+        public DateTimeOffset? CorrectedAt { get; set; }
     }
+
+    /// <summary>How long each mistake lasted once first corrected.</summary>
+    public IReadOnlyList<MistakeDecline> Declines() =>
+        [.. options.Catalogue.Where(k => k.Kind != "none").Select(kind => MistakeDecline.Of(
+            kind,
+            [.. _answers.Values.Where(a => a.Kind.Id == kind.Id).Select(a => (a.At, a.Wrong, a.CorrectedAt))]))];
 
     /// <summary>Each kind of question's days: asked, answered wrong, corrected.</summary>
     public IReadOnlyList<KindDay> KindDays()

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace HitlLoop.ServiceDefaults;
 
@@ -38,7 +39,9 @@ public static class HitlHost
         var options = section.Get<HitlOptions>() ?? new HitlOptions();
         builder.AddSectionOptions<HitlOptions>(HitlOptions.Section);
         builder.Services.AddSingleton(new HostedServices(services));
-        builder.Services.AddSingleton(TimeProvider.System);
+        // Read when first asked for, after the options were validated at start: a simulated clock without Start stops the start.
+        builder.Services.AddSingleton(services =>
+            services.GetRequiredService<IOptions<HitlOptions>>().Value.SimulatedClock is { } simulated ? ScaledTimeProvider.From(simulated) : TimeProvider.System);
 
         builder.AddHitlTelemetry(services.Length == 1 ? $"hitl-{services[0].Name}" : "hitl-embedded");
         builder.Services.AddProblemDetails();

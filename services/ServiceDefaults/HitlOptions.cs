@@ -29,6 +29,9 @@ public sealed class HitlOptions : IValidatableObject
     public Http.RateLimitOptions RateLimit { get; set; } = new();
     public Http.CorsOptions Cors { get; set; } = new();
 
+    /// <summary>Simulated time, for simulations only (<see cref="SimulatedClockOptions"/>); null runs on real time.</summary>
+    public SimulatedClockOptions? SimulatedClock { get; set; }
+
     /// <summary>
     /// Whether the default redactor (emails, phone numbers, card numbers) runs on what products send before reviewers or
     /// training data see it. Off only where products redact before they send; a registered ITextRedactor replaces it.

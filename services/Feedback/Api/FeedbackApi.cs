@@ -89,7 +89,7 @@ internal static class FeedbackApi
                 await store.ReviewTimeAsync(productId, LoopMetrics.ReviewTimeWindow, cancellationToken),
                 AgreementFigures.Of(await store.ReviewedItemsAsync(productId, now.AddDays(-LoopMetrics.AgreementWindowDays), DateTime.MaxValue, AgreementReport.MaxItems, cancellationToken)),
                 await store.CountUserFeedbackAsync(productId, cancellationToken),
-                SameMistakeCounts.Of(await store.LatestSameMistakesAsync(productId, cancellationToken), now),
+                lastWeek.SameMistake,
                 await store.ReviewRateAsync(productId, recent.Date, DateTime.MaxValue, cancellationToken),
                 await store.SecondsToFirstUseAsync(productId, recent, DateTime.MaxValue, LoopFiguresReader.MaxTimedItems, cancellationToken),
                 trends));
@@ -127,14 +127,15 @@ internal static class FeedbackApi
             foreach (var day in UtcDays.Ending(clock, days))
             {
                 var counts = await store.CountReviewsAsync(productId, day, day.AddDays(1), cancellationToken);
-                var sameMistake = productId is null ? null : await store.SameMistakeOnAsync(productId, day, cancellationToken);
+                var responses = (await store.ReviewRateAsync(productId, day, day.AddDays(1), cancellationToken)).Responses;
+                var sameMistake = new SameMistakeCounts(await store.CountRepeatedMistakesAsync(productId, day, day.AddDays(1), cancellationToken), responses);
                 series.Add(new CorrectionDay(
                     DateOnly.FromDateTime(day),
                     counts.Reviews,
                     counts.Edited,
                     counts.CorrectionsAccepted,
                     counts.Reviews == 0 ? null : (double)counts.Edited / counts.Reviews,
-                    sameMistake?.Rate));
+                    sameMistake.Rate));
             }
 
             return TypedResults.Ok(new DailyCorrectionRate(productId, series));
@@ -231,7 +232,7 @@ internal static class FeedbackApi
 public sealed record DailyCorrectionRate(string? ProductId, IReadOnlyList<CorrectionDay> Days);
 
 /// <summary>
-/// One UTC day of reviews; the correction rate is null on a day without reviews. The same-mistake rate is the one
-/// PatternLearner measured over its window ending that day, for one product, on a day a mistake repeated; else null.
+/// One UTC day of reviews; the correction rate is null on a day without reviews. The same-mistake rate is the day's
+/// repeated mistakes among the responses Router counted that day; null on a day without responses.
 /// </summary>
 public sealed record CorrectionDay(DateOnly Date, long Reviews, long Edited, long CorrectionsAccepted, double? CorrectionRate, double? SameMistakeRate);

@@ -5,13 +5,13 @@ using MassTransit;
 
 namespace HitlLoop.Feedback.Consumers;
 
-/// <summary>Keeps PatternLearner's same-mistake figures per product and day for the loop's metrics.</summary>
+/// <summary>Keeps each correction PatternLearner found repeating a ruled-on mistake: the same-mistake rate counts them.</summary>
 public sealed class PatternRecurrenceMeasuredConsumer(IFeedbackStore store) : IConsumer<PatternRecurrenceMeasured>
 {
     public async Task Consume(ConsumeContext<PatternRecurrenceMeasured> context)
     {
         MessageValidationException.ThrowIfAny<PatternRecurrenceMeasured>(RecurrenceChecks.Problems(context.Message));
-        await store.RecordSameMistakeAsync(SameMistakeMeasure.From(context.Message), context.CancellationToken);
+        await store.RecordRepeatedMistakeOnceAsync(RepeatedMistake.From(context.Message), context.CancellationToken);
     }
 }
 

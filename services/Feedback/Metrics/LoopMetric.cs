@@ -17,7 +17,7 @@ public sealed record LoopMetric(string Name, string Target, double Limit, Better
 {
     public static readonly LoopMetric ReviewRate = new("review_rate", "< 10%", 0.10, Better.Lower, null, "share of responses a human looks at, as Router counts them (ReviewRateMeasured)");
     public static readonly LoopMetric CorrectionRate = new("correction_rate", "< 5% after 1,000 reviews", 0.05, Better.Lower, null, "share of reviews in which the reviewer changed the answer");
-    public static readonly LoopMetric SameMistakeRate = new("same_mistake_rate", "< 1%", 0.01, Better.Lower, null, "share of corrections repeating a mistake whose rule had shipped, as PatternLearner measures it (PatternRecurrenceMeasured)");
+    public static readonly LoopMetric SameMistakeRate = new("same_mistake_rate", "< 1%", 0.01, Better.Lower, null, "share of responses repeating a mistake whose rule had shipped: PatternLearner's repeats (PatternRecurrenceMeasured) among Router's responses (ReviewRateMeasured)");
     public static readonly LoopMetric ReviewerAgreement = new("reviewer_agreement", "> 85%", 0.85, Better.Higher, null, "verdicts agreeing on items reviewed blind by more than one reviewer");
     public static readonly LoopMetric ReviewTimeP50 = new("review_time_p50", "< 2 min", 120, Better.Lower, "s", "median time to review");
     public static readonly LoopMetric ReviewTimeP90 = new("review_time_p90", "< 2 min", 120, Better.Lower, "s", "90th percentile of the time to review (nearest rank)");

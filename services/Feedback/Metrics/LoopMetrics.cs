@@ -57,7 +57,6 @@ public static class LoopMetrics
     public const double MaxReviewSeconds = 120;
     public const double MinReviewerAgreement = 0.85;
     public const double MaxReviewRate = 0.10;
-    public const double MaxSameMistakeRate = 0.01;
     public const double MinPositiveFeedbackRate = 0.80;
 
     /// <summary>Reviewer agreement is measured over the items of the last this many days.</summary>
@@ -196,36 +195,23 @@ public static class LoopMetrics
     }
 
     /// <summary>
-    /// PatternLearner's figures (<c>PatternRecurrenceMeasured</c>): corrections that repeated a mistake whose rule had
-    /// shipped, among the corrections of the same window. A product with no repeat in its window counts as none.
+    /// The corrections PatternLearner found repeating a mistake whose rule had shipped (<c>PatternRecurrenceMeasured</c>),
+    /// among the responses Router counted over the same days (<c>ReviewRateMeasured</c>): how often users still met a
+    /// mistake the loop had learned. Only reviewed answers can be found repeating, so the rate is a floor; Router sends
+    /// responses that match a known mistake to review, and audits sample the rest.
     /// </summary>
-    private static TargetedRate SameMistake(SameMistakeCounts counts)
+    private static TargetedRate SameMistake(SameMistakeCounts counts) => new()
     {
-        const string target = "< 1%";
-        if (!counts.Reported)
-        {
-            return new TargetedRate
-            {
-                Metric = LoopMetric.SameMistakeRate.Name,
-                Target = target,
-                Note = "not measured yet: PatternLearner reports it (PatternRecurrenceMeasured) from the first mistake repeated after its rule shipped",
-            };
-        }
-
-        var rate = counts.Corrections == 0 ? 0 : (double)counts.Repeats / counts.Corrections;
-        return new TargetedRate
-        {
-            Metric = LoopMetric.SameMistakeRate.Name,
-            Value = rate,
-            Target = target,
-            MeetsTarget = rate < MaxSameMistakeRate,
-            Note = counts.Corrections == 0
-                ? string.Create(CultureInfo.InvariantCulture, $"no mistake repeated in the last {counts.WindowDays} days (the latest repeat was on {counts.LatestDay:yyyy-MM-dd})")
-                : string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{counts.Repeats:N0} of {counts.Corrections:N0} corrections in the last {counts.WindowDays} days repeated a mistake whose rule had shipped, as PatternLearner measured them"),
-        };
-    }
+        Metric = LoopMetric.SameMistakeRate.Name,
+        Value = counts.Rate,
+        Target = LoopMetric.SameMistakeRate.Target,
+        MeetsTarget = counts.Rate is { } rate ? LoopMetric.SameMistakeRate.Meets(rate) : null,
+        Note = counts.Rate is null
+            ? "not measured yet: needs Router's response counts (ReviewRateMeasured) for the last 7 days"
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{counts.Repeats:N0} of {counts.Responses:N0} responses of the last {TrendDays} days repeated a mistake whose rule had shipped (PatternRecurrenceMeasured)"),
+    };
 
     private static TargetedRate ReviewSeconds(LoopMetric metric, double? seconds, string what, int reviews) => new()
     {

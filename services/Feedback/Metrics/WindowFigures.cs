@@ -31,7 +31,7 @@ public sealed record WindowFigures(
             Read(LoopMetric.ReviewRate, ReviewRate.Rate, ReviewRate.Responses),
             Read(LoopMetric.CorrectionRate, Reviews.Reviews == 0 ? null : (double)Reviews.Edited / Reviews.Reviews, Reviews.Reviews, judged,
                 judged ? null : $"judged from {LoopMetrics.CorrectionRateJudgedAfter:N0} reviews, {LifetimeReviews:N0} so far"),
-            Read(LoopMetric.SameMistakeRate, SameMistake.Reported ? (SameMistake.Corrections == 0 ? 0 : (double)SameMistake.Repeats / SameMistake.Corrections) : null, SameMistake.Corrections),
+            Read(LoopMetric.SameMistakeRate, SameMistake.Rate, SameMistake.Responses),
             Read(LoopMetric.ReviewerAgreement, Agreement.RawAgreement, Agreement.Items),
             Read(LoopMetric.ReviewTimeP50, ReviewTime.P50Seconds, ReviewTime.Reviews),
             Read(LoopMetric.ReviewTimeP90, ReviewTime.P90Seconds, ReviewTime.Reviews),
@@ -61,13 +61,14 @@ public sealed class LoopFiguresReader(IFeedbackStore store)
     {
         var reviews = await store.CountReviewsAsync(productId, from, to, cancellationToken);
         var before = reviewsBefore ?? await ReviewsBeforeAsync(productId, from, cancellationToken);
+        var reviewRate = await store.ReviewRateAsync(productId, from, to, cancellationToken);
         return new(
             from,
             to,
-            await store.ReviewRateAsync(productId, from, to, cancellationToken),
+            reviewRate,
             reviews,
             before + reviews.Reviews,
-            await store.SameMistakesAsync(productId, from, to, cancellationToken),
+            new SameMistakeCounts(await store.CountRepeatedMistakesAsync(productId, from, to, cancellationToken), reviewRate.Responses),
             AgreementFigures.Of(await store.ReviewedItemsAsync(productId, from, to, AgreementReport.MaxItems, cancellationToken)),
             await store.ReviewTimeAsync(productId, from, to, MaxTimedItems, cancellationToken),
             await store.CountUserFeedbackAsync(productId, from, to, cancellationToken),

@@ -12,7 +12,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
     /// <summary>The most golden examples accepted at one instant that paging reads together.</summary>
     private const int MaxTiedExamples = 10_000;
 
-    /// <summary>The most products whose same-mistake figures the overall rate adds up.</summary>
+    /// <summary>The most products whose review-rate days a window adds up.</summary>
     private const int MaxProducts = 10_000;
 
     private readonly IDocumentCollection<ReviewRecord> _reviews;
@@ -20,7 +20,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
     private readonly IDocumentCollection<GoldenContentKey> _goldenKeys;
     private readonly IDocumentCollection<ReviewerStats> _reviewers;
     private readonly IDocumentCollection<UserFeedbackRecord> _userFeedback;
-    private readonly IDocumentCollection<SameMistakeMeasure> _sameMistakes;
+    private readonly IDocumentCollection<RepeatedMistake> _repeats;
     private readonly IDocumentCollection<ReviewedItem> _items;
     private readonly IDocumentCollection<PeerComparison> _comparisons;
     private readonly IDocumentCollection<ReviewRateDay> _reviewRates;
@@ -34,7 +34,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         _goldenKeys = store.GetCollection<GoldenContentKey>("golden-content-keys");
         _reviewers = store.GetCollection<ReviewerStats>("reviewers");
         _userFeedback = store.GetCollection<UserFeedbackRecord>("user-feedback");
-        _sameMistakes = store.GetCollection<SameMistakeMeasure>("same-mistakes");
+        _repeats = store.GetCollection<RepeatedMistake>("repeated-mistakes");
         _items = store.GetCollection<ReviewedItem>("reviewed-items");
         _comparisons = store.GetCollection<PeerComparison>("peer-comparisons");
         _reviewRates = store.GetCollection<ReviewRateDay>("review-rates");
@@ -50,7 +50,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         await _golden.EnsureIndexAsync(g => g.ProductId, cancellationToken: cancellationToken);
         await _golden.EnsureIndexAsync(g => g.AcceptedAt, cancellationToken: cancellationToken);
         await _userFeedback.EnsureIndexAsync(f => f.ProductId, cancellationToken: cancellationToken);
-        await _sameMistakes.EnsureIndexAsync(m => m.Latest, cancellationToken: cancellationToken);
+        await _repeats.EnsureIndexAsync(m => m.ProductId, cancellationToken: cancellationToken);
         await _reviews.EnsureIndexAsync(r => r.ResponseId, cancellationToken: cancellationToken);
         await _items.EnsureIndexAsync(i => i.CompletedAt, cancellationToken: cancellationToken);
         await _items.EnsureIndexAsync(i => i.ProductId, cancellationToken: cancellationToken);
@@ -58,7 +58,7 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
         await _items.EnsureIndexAsync(i => i.Status, cancellationToken: cancellationToken);
         await _items.EnsureIndexAsync(i => i.OutboxPending, cancellationToken: cancellationToken);
         await _userFeedback.EnsureIndexAsync(f => f.SubmittedAt, cancellationToken: cancellationToken);
-        await _sameMistakes.EnsureIndexAsync(m => m.Day, cancellationToken: cancellationToken);
+        await _repeats.EnsureIndexAsync(m => m.Day, cancellationToken: cancellationToken);
         await _reviewRates.EnsureIndexAsync(d => d.Day, cancellationToken: cancellationToken);
         await _served.EnsureIndexAsync(c => c.ServedAt, cancellationToken: cancellationToken);
         await Alerts.EnsureIndexAsync(a => a.OutboxPending, cancellationToken: cancellationToken);
@@ -219,16 +219,10 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
             Negative: await _userFeedback.CountAsync(Filters.And(scope, f => f.Positive == false), cancellationToken));
     }
 
-    public async Task<SameMistakeCounts> SameMistakesAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
+    public Task<long> CountRepeatedMistakesAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
-        Expression<Func<SameMistakeMeasure, bool>> days = m => !m.Latest && m.Day >= from && m.Day < to;
-        var measured = await _sameMistakes.FindAsync(
-            productId is null ? days : Filters.And(days, m => m.ProductId == productId), limit: MaxProducts, cancellationToken);
-        var latest = measured.GroupBy(m => m.ProductId, StringComparer.Ordinal).Select(g => g.MaxBy(m => m.Day)!).ToList();
-        return latest.Count == 0
-            ? SameMistakeCounts.None
-            : new SameMistakeCounts(
-                latest.Sum(m => m.Repeats), latest.Sum(m => m.Corrections), latest.Max(m => m.WindowDays), Reported: true, DateOnly.FromDateTime(latest.Max(m => m.Day)));
+        Expression<Func<RepeatedMistake, bool>> days = m => m.Day >= from && m.Day < to;
+        return _repeats.CountAsync(productId is null ? days : Filters.And(days, m => m.ProductId == productId), cancellationToken);
     }
 
     public Task RecordReviewRateAsync(ReviewRateDay day, CancellationToken cancellationToken) =>
@@ -324,25 +318,8 @@ internal sealed class FeedbackStore : IFeedbackStore, IStoreSetup
             ? _items.FindAsync(i => i.CompletedAt >= from && i.CompletedAt < to, i => i.CompletedAt, descending: true, limit, cancellationToken)
             : _items.FindAsync(i => i.ProductId == productId && i.CompletedAt >= from && i.CompletedAt < to, i => i.CompletedAt, descending: true, limit, cancellationToken);
 
-    public async Task RecordSameMistakeAsync(SameMistakeMeasure measured, CancellationToken cancellationToken)
-    {
-        await KeepLatestAsync(measured);
-        await KeepLatestAsync(measured with { Id = SameMistakeMeasure.DayIdOf(measured.ProductId, measured.Day), Latest = false });
-
-        // A measure older than the stored one (a late or redelivered event) changes nothing.
-        Task KeepLatestAsync(SameMistakeMeasure measure) => _sameMistakes.UpsertAsync(
-            measure,
-            stored => measure.Supersedes(stored) ? measure with { Version = stored.Version + 1 } : null,
-            cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<SameMistakeMeasure>> LatestSameMistakesAsync(string? productId, CancellationToken cancellationToken) =>
-        productId is null
-            ? await _sameMistakes.FindAsync(m => m.Latest, limit: MaxProducts, cancellationToken)
-            : await _sameMistakes.FindByIdAsync(SameMistakeMeasure.LatestIdOf(productId), cancellationToken) is { } latest ? [latest] : [];
-
-    public Task<SameMistakeMeasure?> SameMistakeOnAsync(string productId, DateTime day, CancellationToken cancellationToken) =>
-        _sameMistakes.FindByIdAsync(SameMistakeMeasure.DayIdOf(productId, day), cancellationToken);
+    public Task RecordRepeatedMistakeOnceAsync(RepeatedMistake repeat, CancellationToken cancellationToken) =>
+        _repeats.InsertOnceAsync(repeat, cancellationToken);
 
     private static Expression<Func<ReviewRecord, bool>>? ProductScope(string? productId) =>
         productId is null ? null : r => r.ProductId == productId;

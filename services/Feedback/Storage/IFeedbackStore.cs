@@ -76,14 +76,8 @@ public interface IFeedbackStore
     /// <summary>Fully reviewed items completed in [<paramref name="from"/>, <paramref name="to"/>), newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ReviewedItem>> ReviewedItemsAsync(string? productId, DateTime from, DateTime to, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Keeps PatternLearner's same-mistake figures as the product's latest and its day's, unless later ones are stored.</summary>
-    Task RecordSameMistakeAsync(SameMistakeMeasure measured, CancellationToken cancellationToken);
-
-    /// <summary>The product's latest same-mistake figures, or every product's when <paramref name="productId"/> is null.</summary>
-    Task<IReadOnlyList<SameMistakeMeasure>> LatestSameMistakesAsync(string? productId, CancellationToken cancellationToken);
-
-    /// <summary>The product's last same-mistake figures of the UTC day, if a repeat was reported that day.</summary>
-    Task<SameMistakeMeasure?> SameMistakeOnAsync(string productId, DateTime day, CancellationToken cancellationToken);
+    /// <summary>Keeps a repeated mistake PatternLearner reported, once per product and correction.</summary>
+    Task RecordRepeatedMistakeOnceAsync(RepeatedMistake repeat, CancellationToken cancellationToken);
 
     /// <summary>Review durations over the latest <paramref name="window"/> reviews.</summary>
     Task<ReviewTime> ReviewTimeAsync(string? productId, int window, CancellationToken cancellationToken);
@@ -94,11 +88,8 @@ public interface IFeedbackStore
     /// <summary>The end users' reactions submitted in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     Task<UserFeedbackCounts> CountUserFeedbackAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// The same-mistake figures of the products reported in [<paramref name="from"/>, <paramref name="to"/>): each
-    /// product's latest day in the range (PatternLearner's figures are already over a window of days).
-    /// </summary>
-    Task<SameMistakeCounts> SameMistakesAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
+    /// <summary>The repeated mistakes accepted on the UTC days in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    Task<long> CountRepeatedMistakesAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken);
 
     /// <summary>Keeps Router's counts of the product's day, unless counts at least as complete are stored.</summary>
     Task RecordReviewRateAsync(ReviewRateDay day, CancellationToken cancellationToken);

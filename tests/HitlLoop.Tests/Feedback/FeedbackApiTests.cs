@@ -81,7 +81,7 @@ public sealed class FeedbackApiTests
             Assert.That(metrics["reviewRate"]!["value"], Is.Null);
             Assert.That((string?)metrics["reviewRate"]!["note"], Does.Contain("Router"));
             Assert.That(metrics["sameMistakeRate"]!["value"], Is.Null);
-            Assert.That((string?)metrics["sameMistakeRate"]!["note"], Does.Contain("PatternLearner"));
+            Assert.That((string?)metrics["sameMistakeRate"]!["note"], Does.Contain("ReviewRateMeasured"));
         });
     }
 

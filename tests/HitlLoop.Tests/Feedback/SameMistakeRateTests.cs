@@ -13,7 +13,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HitlLoop.Tests.Feedback;
 
-/// <summary>Feedback's same-mistake rate comes from PatternLearner's events, never from its database.</summary>
+/// <summary>
+/// Feedback's same-mistake rate: PatternLearner's repeats among Router's responses, both from their events, never from
+/// their databases.
+/// </summary>
 public sealed class SameMistakeRateTests
 {
     private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
@@ -35,23 +38,39 @@ public sealed class SameMistakeRateTests
         MeasuredAt = new DateTimeOffset(day.ToDateTime(new TimeOnly(hour, 0)), TimeSpan.Zero),
     };
 
+    private static ReviewRateDay Responses(string product, DateOnly day, long responses) => new()
+    {
+        Id = ReviewRateDay.IdOf(product, day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)),
+        ProductId = product,
+        Day = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+        Responses = responses,
+        Reviewed = responses / 10,
+        MeasuredAt = day.ToDateTime(new TimeOnly(23, 0), DateTimeKind.Utc),
+    };
+
     [Test]
-    public async Task The_rate_is_the_latest_window_measured_and_a_late_event_does_not_undo_it()
+    public async Task The_rate_is_the_week_s_repeats_among_its_responses_each_repeat_counted_once()
     {
         await using var app = new HitlApp<FeedbackService>();
         using var client = app.ClientAs("lee", HitlRoles.Lead);
+        var store = app.Services.GetRequiredService<IFeedbackStore>();
         var yesterday = Today.AddDays(-1);
-        var events = new[]
+        foreach (var (scope, day, responses) in new[] { ("support-bot", yesterday, 300L), ("support-bot", Today, 100L), ("sales-bot", Today, 500L), ("sales-bot", Today.AddDays(-10), 50L) })
+        {
+            await store.RecordReviewRateAsync(Responses(scope, day, responses), CancellationToken.None);
+        }
+
+        var repeats = new[]
         {
             Measured("support-bot", yesterday, 10, repeats: 1, corrections: 50),
-            Measured("support-bot", Today, 9, repeats: 1, corrections: 200),
-            Measured("support-bot", yesterday, 8, repeats: 1, corrections: 40),
+            Measured("support-bot", Today, 9, repeats: 2, corrections: 200),
+            Measured("support-bot", Today, 9, repeats: 2, corrections: 200) with { PatternId = "support-bot/verbose/p2" },
+            Measured("support-bot", Today, 11, repeats: 3, corrections: 201),
             Measured("sales-bot", Today.AddDays(-10), 12, repeats: 2, corrections: 30),
         };
-        var store = app.Services.GetRequiredService<IFeedbackStore>();
-        foreach (var measured in events)
+        foreach (var measured in repeats)
         {
-            await store.RecordSameMistakeAsync(SameMistakeMeasure.From(measured), CancellationToken.None);
+            await store.RecordRepeatedMistakeOnceAsync(RepeatedMistake.From(measured), CancellationToken.None);
         }
 
         var product = await client.GetFromJsonAsync<JsonObject>("/api/feedback/metrics?productId=support-bot");
@@ -61,23 +80,41 @@ public sealed class SameMistakeRateTests
 
         Assert.Multiple(() =>
         {
+            // The correction that repeated two rules' mistakes is one repeated answer: 3 of 400.
             var rate = product!["sameMistakeRate"]!;
-            Assert.That((double)rate["value"]!, Is.EqualTo(0.005).Within(1e-12), "today's window: 1 of 200");
+            Assert.That((double)rate["value"]!, Is.EqualTo(3.0 / 400).Within(1e-12));
             Assert.That((bool)rate["meetsTarget"]!, Is.True);
-            Assert.That((string?)rate["note"], Does.Contain("1 of 200 corrections in the last 7 days"));
+            Assert.That((string?)rate["note"], Does.Contain("3 of 400 responses of the last 7 days"));
 
-            // sales-bot's only repeat left its window days ago: none since, so nothing is added to the overall rate.
-            Assert.That((double)overall!["sameMistakeRate"]!["value"]!, Is.EqualTo(0.005).Within(1e-12));
+            // sales-bot's repeat is ten days old, outside the week: 3 of 900 overall, none of its 500 responses.
+            Assert.That((double)overall!["sameMistakeRate"]!["value"]!, Is.EqualTo(3.0 / 900).Within(1e-12));
             Assert.That((double)quiet!["sameMistakeRate"]!["value"]!, Is.Zero);
-            Assert.That((string?)quiet["sameMistakeRate"]!["note"], Does.Contain("no mistake repeated in the last 7 days"));
 
             var days = daily!["days"]!.AsArray();
-            Assert.That(days.Select(d => (double?)d!["sameMistakeRate"]), Is.EqualTo(new double?[] { null, 0.02, 0.005 }), "yesterday keeps its later measure, 1 of 50");
+            Assert.That(days.Select(d => (double?)d!["sameMistakeRate"]), Is.EqualTo(new double?[] { null, 1.0 / 300, 2.0 / 100 }), "a day without responses has no rate");
         });
     }
 
     [Test]
-    public async Task Before_any_event_the_rate_is_not_measured_rather_than_zero()
+    public async Task A_week_of_responses_over_the_target_breaches_it()
+    {
+        await using var app = new HitlApp<FeedbackService>();
+        using var client = app.ClientAs("lee", HitlRoles.Lead);
+        var store = app.Services.GetRequiredService<IFeedbackStore>();
+        await store.RecordReviewRateAsync(Responses("support-bot", Today, 200), CancellationToken.None);
+        for (var hour = 0; hour < 4; hour++)
+        {
+            await store.RecordRepeatedMistakeOnceAsync(RepeatedMistake.From(Measured("support-bot", Today, hour, repeats: hour + 1, corrections: 20)), CancellationToken.None);
+        }
+
+        var rate = (await client.GetFromJsonAsync<JsonObject>("/api/feedback/metrics?productId=support-bot"))!["sameMistakeRate"]!;
+
+        Assert.That((double)rate["value"]!, Is.EqualTo(0.02).Within(1e-12));
+        Assert.That((bool)rate["meetsTarget"]!, Is.False);
+    }
+
+    [Test]
+    public async Task Before_any_response_is_counted_the_rate_is_not_measured_rather_than_zero()
     {
         await using var app = new HitlApp<FeedbackService>();
         using var client = app.ClientAs("lee", HitlRoles.Lead);
@@ -86,23 +123,23 @@ public sealed class SameMistakeRateTests
 
         Assert.That(rate["value"], Is.Null);
         Assert.That(rate["meetsTarget"], Is.Null);
-        Assert.That((string?)rate["note"], Does.Contain("PatternRecurrenceMeasured"));
+        Assert.That((string?)rate["note"], Does.Contain("ReviewRateMeasured"));
     }
 
     [Test]
-    public async Task Feedback_consumes_the_event_into_the_product_s_latest_and_day_figures()
+    public async Task Feedback_consumes_the_event_into_one_repeat_however_often_it_comes()
     {
         await using var harness = await ServiceHarness.StartAsync([new FeedbackService()]);
         var store = harness.Get<IFeedbackStore>();
+        var day = Today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
         await harness.Bus.Bus.Publish(Measured("support-bot", Today, 9, repeats: 3, corrections: 120));
+        await harness.Bus.Bus.Publish(Measured("support-bot", Today, 9, repeats: 3, corrections: 120));
+        await harness.Bus.Bus.Publish(Measured("support-bot", Today, 10, repeats: 4, corrections: 121));
 
-        var latest = await Eventually.Get(() => store.LatestSameMistakesAsync("support-bot", CancellationToken.None), found => found.Count == 1, what: "the latest figures");
-
-        // The day's figures are written after the latest ones.
-        var day = await Eventually.Get(() => store.SameMistakeOnAsync("support-bot", Today.ToDateTime(TimeOnly.MinValue), CancellationToken.None), found => found is not null, what: "the day's figures");
-        Assert.That(latest[0].Rate, Is.EqualTo(0.025).Within(1e-12));
-        Assert.That(day?.Rate, Is.EqualTo(0.025).Within(1e-12));
+        var consumed = harness.Bus.GetConsumerHarness<PatternRecurrenceMeasuredConsumer>().Consumed.SelectAsync<PatternRecurrenceMeasured>();
+        Assert.That(await AsyncElementListExtensions.Take(consumed, 3).Count(), Is.EqualTo(3));
+        Assert.That(await store.CountRepeatedMistakesAsync("support-bot", day, day.AddDays(1), CancellationToken.None), Is.EqualTo(2));
     }
 
     [Test]
@@ -115,7 +152,7 @@ public sealed class SameMistakeRateTests
         var fault = await harness.Bus.Published.SelectAsync<Fault<PatternRecurrenceMeasured>>().FirstOrDefault();
         var message = fault?.Context.Message.Exceptions[0].Message;
         Assert.That(message, Does.Contain("sameMistakeRate").And.Contain("productCorrections"));
-        Assert.That(await harness.Get<IFeedbackStore>().LatestSameMistakesAsync(null, CancellationToken.None), Is.Empty);
+        Assert.That(await harness.Get<IFeedbackStore>().CountRepeatedMistakesAsync(null, DateTime.MinValue, DateTime.MaxValue, CancellationToken.None), Is.Zero);
         Assert.That(await harness.Bus.GetConsumerHarness<PatternRecurrenceMeasuredConsumer>().Consumed.Any<PatternRecurrenceMeasured>(), Is.True);
     }
 }
