@@ -33,8 +33,13 @@ public sealed class BotOptions
     /// <summary>Responses a day, over every product.</summary>
     public int ResponsesPerDay { get; set; } = 240;
 
-    /// <summary>When guidance fits the query, the chance the bot then answers right despite its mistake.</summary>
+    /// <summary>
+    /// When guidance fits with a correction made on the same question, the chance the bot then answers right despite
+    /// its mistake; <see cref="LooseGuidanceHelps"/> when the fitting corrections were made on other wordings.
+    /// </summary>
     public double GuidanceHelps { get; set; } = 0.9;
+
+    public double LooseGuidanceHelps { get; set; } = 0.6;
 
     /// <summary>Confidence of a right answer is drawn from this range, of a wrong one from <see cref="WrongConfidence"/>.</summary>
     public double[] RightConfidence { get; set; } = [0.82, 0.99];

@@ -17,7 +17,7 @@ namespace HitlLoop.Flywheel;
 /// port, with a clock the simulation moves: a simulated day passes in seconds, and every timer of the services
 /// (lease expiry, SLA watch, review-rate reports, alerts, retrain triggers) fires on simulated time.
 /// </summary>
-public sealed class LoopHost : IAsyncDisposable
+public sealed class LoopHost : ILoop
 {
     public const string ProductKey = "flywheel-product-key";
     public const string LeadKey = "flywheel-lead-key";
@@ -41,18 +41,41 @@ public sealed class LoopHost : IAsyncDisposable
     public Uri BaseAddress { get; }
     public IBus Bus => _app.Services.GetRequiredService<IBus>();
 
-    public static async Task<LoopHost> StartAsync(DateTimeOffset start, int reviewers, IReadOnlyDictionary<string, string> settings)
+    TimeProvider ILoop.Clock => Clock;
+
+    public static async Task<ILoop> StartAsync(DateTimeOffset start, int reviewers, IReadOnlyDictionary<string, string> settings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-flywheel", Guid.NewGuid().ToString("N"));
         var port = FreePort();
-        var configuration = new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>(Settings(reviewers, settings).Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
         {
             ["Hitl:Transport"] = "InMemory",
             ["Hitl:Store"] = "Embedded",
             ["Hitl:Embedded:DataDirectory"] = dataDirectory,
             ["Hitl:Auth:DevelopmentIssuer"] = "true",
-            ["Hitl:RateLimit:ProductRequestsPerSecond"] = "0",
             ["Urls"] = $"http://127.0.0.1:{port}",
+        };
+
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddHitlServices(new RouterService(), new ReviewQueueService(), new FeedbackService(), new PatternLearnerService(), new TrainingOrchestratorService());
+
+        // Registered after the services' own clock, so every service and timer reads the simulated one.
+        var clock = new FakeTimeProvider(start);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        var app = builder.Build();
+        app.MapHitlServices();
+        await app.StartAsync();
+        return new LoopHost(app, clock, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);
+    }
+
+    /// <summary>What every service of the loop is given, wherever it runs: the callers' API keys and the world's settings.</summary>
+    public static Dictionary<string, string> Settings(int reviewers, IReadOnlyDictionary<string, string> settings)
+    {
+        var configuration = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Hitl:RateLimit:ProductRequestsPerSecond"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var keys = new List<(string Id, string Key, string Role)> { ("product", ProductKey, "product"), ("lead", LeadKey, "lead"), ("ml", MlKey, "ml") };
@@ -70,18 +93,7 @@ public sealed class LoopHost : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddHitlServices(new RouterService(), new ReviewQueueService(), new FeedbackService(), new PatternLearnerService(), new TrainingOrchestratorService());
-
-        // Registered after the services' own clock, so every service and timer reads the simulated one.
-        var clock = new FakeTimeProvider(start);
-        builder.Services.AddSingleton<TimeProvider>(clock);
-        var app = builder.Build();
-        app.MapHitlServices();
-        await app.StartAsync();
-        return new LoopHost(app, clock, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);
+        return configuration;
     }
 
     public static string ReviewerId(int i) => $"reviewer-{i + 1}";
@@ -107,6 +119,17 @@ public sealed class LoopHost : IAsyncDisposable
             await SettledAsync(AfterTimers);
         }
     }
+
+    public Task PublishAsync<T>(T message)
+        where T : class => Bus.Publish(message);
+
+    public Task PassAsync(TimeSpan span)
+    {
+        Clock.Advance(span);
+        return Task.CompletedTask;
+    }
+
+    Task ILoop.SettledAsync() => SettledAsync();
 
     /// <summary>Polls of the bus with nothing received nor in hand before the services count as settled.</summary>
     public const int AfterRequests = 3;
@@ -182,7 +205,7 @@ public sealed class LoopHost : IAsyncDisposable
             where T : class => Task.CompletedTask;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

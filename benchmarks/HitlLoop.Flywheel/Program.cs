@@ -2,7 +2,9 @@ using System.Globalization;
 using HitlLoop.Flywheel;
 
 // dotnet run -c Release --project benchmarks/HitlLoop.Flywheel -- [--config flywheel.json] [--seed 7] [--days 56] [--out dir] [--runs full,no-guidance,no-retraining]
-// With --charts-only, draws the charts from the CSV files already in --out.
+//   [--rabbitmq amqp://guest:guest@localhost:5672/ [--speed 2880]]
+// With --charts-only, draws the charts from the CSV files already in --out. With --rabbitmq, the services run as five
+// processes over that broker, on a simulated clock --speed times as fast as real time.
 var arguments = args.Select((value, i) => (value, i)).Where(a => a.value.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(a => a.value[2..], a => a.i + 1 < args.Length ? args[a.i + 1] : "", StringComparer.Ordinal);
 var configPath = arguments.GetValueOrDefault("config") ?? Path.Combine(AppContext.BaseDirectory, "flywheel.json");
@@ -17,6 +19,9 @@ if (arguments.TryGetValue("days", out var days))
     options.Days = int.Parse(days, CultureInfo.InvariantCulture);
 }
 
+var mode = arguments.TryGetValue("rabbitmq", out var broker)
+    ? new LoopMode(new Uri(broker.Length > 0 ? broker : "amqp://guest:guest@localhost:5672/"), double.Parse(arguments.GetValueOrDefault("speed") ?? $"{LoopMode.DefaultSpeed}", CultureInfo.InvariantCulture))
+    : LoopMode.Embedded;
 var output = arguments.GetValueOrDefault("out") ?? "flywheel-results";
 Directory.CreateDirectory(output);
 var runs = (arguments.GetValueOrDefault("runs") ?? string.Join(',', Variant.All.Select(v => v.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -36,7 +41,7 @@ foreach (var name in runs)
 {
     var variant = Variant.All.Single(v => v.Name == name);
     var clock = System.Diagnostics.Stopwatch.StartNew();
-    var simulation = new Simulation(options, variant, Console.Out);
+    var simulation = new Simulation(options, variant, Console.Out, mode);
     var rows = await simulation.RunAsync();
     var path = Path.Combine(output, $"{variant.Name}.csv");
     await Simulation.WriteCsvAsync(path, rows);

@@ -115,7 +115,7 @@ public sealed record MistakeDecline(string Kind, string Type, DateTimeOffset? Fi
 /// Plays a chat product, its end users and its reviewers against the services for the configured days, one variant
 /// of the loop at a time, and returns one row per simulated day.
 /// </summary>
-public sealed class Simulation(FlywheelOptions options, Variant variant, TextWriter log)
+public sealed class Simulation(FlywheelOptions options, Variant variant, TextWriter log, LoopMode? mode = null)
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
@@ -137,7 +137,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     public async Task<IReadOnlyList<DayRow>> RunAsync()
     {
         var settings = new Dictionary<string, string>(options.Services, StringComparer.Ordinal);
-        await using var host = await LoopHost.StartAsync(Start, options.Reviewers.Count, settings);
+        await using var host = await (mode ?? LoopMode.Embedded).StartAsync(Start, options.Reviewers.Count, settings, variant.Name);
         var product = host.Client(LoopHost.ProductKey);
         var lead = host.Client(LoopHost.LeadKey);
         var ml = host.Client(LoopHost.MlKey);
@@ -192,7 +192,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     }
 
     /// <summary>The bot answers one step's share of the day's questions, asking for guidance first.</summary>
-    private async Task<List<Answer>> AnswerAsync(int day, int step, IGuidanceClient guidance, LoopHost host)
+    private async Task<List<Answer>> AnswerAsync(int day, int step, IGuidanceClient guidance, ILoop host)
     {
         var active = options.Catalogue.Where(k => k.FromDay <= day).ToList();
         var total = active.Sum(k => k.Weight);
@@ -203,7 +203,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
             var key = $"d{day}/s{step}/{i}";
             var kind = Pick(active, total, Draw(key, "kind"));
             var query = kind.Queries[Index(key, "query", kind.Queries.Count)];
-            var fits = false;
+            var helps = 0.0;
             if (variant.Guidance && kind.Kind != "none")
             {
                 var found = await guidance.GetGuidanceAsync(new GuidanceRequest
@@ -213,10 +213,10 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
                     Category = kind.Category,
                     Limit = options.Bot.GuidanceLimit,
                 });
-                fits = Fits(found, kind);
+                helps = Helps(found, kind, query);
             }
 
-            var mistake = kind.MistakeRate * _mistakeLeft[kind.Id] * (fits ? 1 - options.Bot.GuidanceHelps : 1);
+            var mistake = kind.MistakeRate * _mistakeLeft[kind.Id] * (1 - helps);
             var wrong = Draw(key, "wrong") < mistake;
             var (low, high) = wrong ? (options.Bot.WrongConfidence[0], options.Bot.WrongConfidence[1]) : (options.Bot.RightConfidence[0], options.Bot.RightConfidence[1]);
             var answer = new Answer(
@@ -227,7 +227,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
                 query,
                 wrong ? kind.Wrong : kind.Right[Index(key, "right", kind.Right.Count)],
                 wrong,
-                fits,
+                helps > 0,
                 // Known: reviewers had corrected this mistake often enough for PatternLearner to have ruled on it.
                 kind.Kind != "none" && _corrected[kind.Id] >= _ruleAfter,
                 low + (Draw(key, "confidence") * (high - low)),
@@ -239,9 +239,17 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
         return answers;
     }
 
-    /// <summary>Guidance fits when a correction it returns holds what a right answer to this kind of question says.</summary>
-    private static bool Fits(GuidanceAnswer found, MistakeKind kind) =>
-        found.Corrections.Any(c => c.CorrectedText.Contains(kind.Signature, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// The chance guidance keeps the bot from its mistake. It fits when a correction it returns holds what a right answer
+    /// to this kind of question says; a correction made on these very words helps most, one made on other wording less.
+    /// </summary>
+    private double Helps(GuidanceAnswer found, MistakeKind kind, string query)
+    {
+        var fitting = found.Corrections.Where(c => c.CorrectedText.Contains(kind.Signature, StringComparison.OrdinalIgnoreCase)).ToList();
+        return fitting.Count == 0 ? 0
+            : fitting.Any(c => string.Equals(c.Query, query, StringComparison.OrdinalIgnoreCase)) ? options.Bot.GuidanceHelps
+            : options.Bot.LooseGuidanceHelps;
+    }
 
     /// <summary>A chance in [0, 1) that only the seed, <paramref name="key"/> and <paramref name="what"/> decide.</summary>
     private double Draw(string key, string what) => DeterministicSample.Of($"{_seed}/{key}", what);
@@ -267,7 +275,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     /// Posts each answer as the bot gives it, one at a time: the Router decides a batch's responses side by side, and
     /// which of two like questions it meets first (novelty) would then vary from run to run.
     /// </summary>
-    private async Task PostAsync(HttpClient product, List<Answer> answers, LoopHost host)
+    private async Task PostAsync(HttpClient product, List<Answer> answers, ILoop host)
     {
         foreach (var answer in answers)
         {
@@ -294,12 +302,12 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     }
 
     /// <summary>End users react to some answers: thumbs down far more often when the answer was wrong.</summary>
-    private async Task ReactAsync(LoopHost host, List<Answer> answers)
+    private async Task ReactAsync(ILoop host, List<Answer> answers)
     {
         foreach (var answer in answers.Where(a => Draw(a.Key, "reacts") < options.Users.ReactionRate))
         {
             var down = Draw(answer.Key, "down") < (answer.Wrong ? options.Users.DownWhenWrong : options.Users.DownWhenRight);
-            await host.Bus.Publish(new UserFeedbackSubmitted
+            await host.PublishAsync(new UserFeedbackSubmitted
             {
                 FeedbackId = "fb-" + answer.Id,
                 ResponseId = answer.Id,
@@ -311,7 +319,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     }
 
     /// <summary>The reviewers take turns claiming the next review until none is left for any of them.</summary>
-    private async Task ReviewAsync(LoopHost host, List<HttpClient> reviewers, int day)
+    private async Task ReviewAsync(ILoop host, List<HttpClient> reviewers, int day)
     {
         var idle = 0;
         for (var turn = 0; idle < reviewers.Count; turn = (turn + 1) % reviewers.Count)
@@ -328,7 +336,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
             var id = (await claim.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             var look = $"{(_answers.TryGetValue(id, out var answer) ? answer.Key : id)}/reviewer-{turn}";
             var seconds = options.Reviewers.Seconds[0] + (Draw(look, "seconds") * (options.Reviewers.Seconds[1] - options.Reviewers.Seconds[0]));
-            host.Clock.Advance(TimeSpan.FromSeconds(seconds));
+            await host.PassAsync(TimeSpan.FromSeconds(seconds));
             var submission = Verdict(answer, turn, day, Draw(look, "verdict"), host.Clock.GetUtcNow());
             using var submit = await reviewers[turn].PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", submission);
             if (!submit.IsSuccessStatusCode)
@@ -374,7 +382,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     /// The ML team's part: each new retrain request is trained for a few days; the mistakes its dataset covers become
     /// rarer, and the new model's results on a frozen holdout go back as RetrainCompleted.
     /// </summary>
-    private async Task RetrainAsync(int day, LoopHost host, HttpClient ml)
+    private async Task RetrainAsync(int day, ILoop host, HttpClient ml)
     {
         var requests = await ml.GetFromJsonAsync<JsonElement>("api/retrain-requests?limit=20");
         foreach (var request in requests.EnumerateArray())
@@ -413,7 +421,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
                 _promotions++;
             }
 
-            await host.Bus.Publish(new RetrainCompleted
+            await host.PublishAsync(new RetrainCompleted
             {
                 RequestId = done.RequestId,
                 NewModelVersion = $"bot-v{_modelVersion}{(promoted ? "" : "-candidate")}",
