@@ -24,8 +24,12 @@ public interface ILoop : IAsyncDisposable
     Task SettledAsync();
 }
 
-/// <summary>Where the simulation runs the services: in its own process (the default), or as five processes over RabbitMQ.</summary>
-public sealed record LoopMode(Uri? RabbitMq = null, double Speed = LoopMode.DefaultSpeed)
+/// <summary>
+/// Where the simulation runs the services: in its own process (the default), or as five processes over RabbitMQ, each
+/// variant on a virtual host of its own that <c>rabbitmqctl</c> adds (unless <see cref="VirtualHostGiven"/>: the
+/// broker address names one already).
+/// </summary>
+public sealed record LoopMode(Uri? RabbitMq = null, double Speed = LoopMode.DefaultSpeed, bool VirtualHostGiven = false)
 {
     /// <summary>Five processes cannot share a clock the simulation moves: theirs runs this many times as fast as real time.</summary>
     public const double DefaultSpeed = 2880;
@@ -34,6 +38,6 @@ public sealed record LoopMode(Uri? RabbitMq = null, double Speed = LoopMode.Defa
 
     public Task<ILoop> StartAsync(DateTimeOffset start, int reviewers, IReadOnlyDictionary<string, string> settings, string name) =>
         RabbitMq is { } broker
-            ? ProcessLoop.StartAsync(start, reviewers, settings, broker, Speed, name)
+            ? ProcessLoop.StartAsync(start, reviewers, settings, broker, Speed, VirtualHostGiven ? null : name)
             : LoopHost.StartAsync(start, reviewers, settings);
 }

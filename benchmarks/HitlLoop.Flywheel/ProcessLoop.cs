@@ -50,25 +50,26 @@ public sealed class ProcessLoop : ILoop
     public TimeProvider Clock => _clock;
 
     public static async Task<ILoop> StartAsync(
-        DateTimeOffset start, int reviewers, IReadOnlyDictionary<string, string> settings, Uri broker, double speed, string name)
+        DateTimeOffset start, int reviewers, IReadOnlyDictionary<string, string> settings, Uri broker, double speed, string? name)
     {
         var root = RepositoryRoot();
-        var virtualHost = $"flywheel-{name}-{Guid.NewGuid().ToString("N")[..8]}";
-        if (await RabbitCtlAsync("add_vhost", virtualHost))
+        // Without a name, the broker address names the virtual host to run on.
+        var virtualHost = name is null ? null : $"flywheel-{name}-{Guid.NewGuid().ToString("N")[..8]}";
+        if (virtualHost is not null && await RabbitCtlAsync("add_vhost", virtualHost))
         {
             // A virtual host of its own: nothing a variant left on the broker reaches the next one's services.
             var user = Uri.UnescapeDataString(broker.UserInfo.Split(':')[0] is { Length: > 0 } named ? named : "guest");
             await RabbitCtlAsync("set_permissions", "-p", virtualHost, user, ".*", ".*", ".*");
             broker = new UriBuilder(broker) { Path = "/" + Uri.EscapeDataString(virtualHost) }.Uri;
         }
-        else
+        else if (virtualHost is not null)
         {
             Console.Error.WriteLine($"rabbitmqctl is not at hand: every variant runs on {broker.AbsolutePath}; give each its own virtual host for clean runs.");
             virtualHost = null;
         }
 
         var configuration = typeof(ProcessLoop).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-flywheel", $"{name}-{Guid.NewGuid():N}");
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-flywheel", Guid.NewGuid().ToString("N"));
         var origin = DateTimeOffset.UtcNow + StartUp;
         var ports = Services.ToDictionary(s => s.Project, _ => LoopHost.FreePort(), StringComparer.Ordinal);
         var shared = LoopHost.Settings(reviewers, settings);
@@ -80,6 +81,10 @@ public sealed class ProcessLoop : ILoop
         shared["Hitl:SimulatedClock:Origin"] = origin.ToString("O");
         shared["Hitl:SimulatedClock:Speed"] = speed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         shared["TrainingOrchestrator:PublicBaseUrl"] = $"http://127.0.0.1:{ports["TrainingOrchestrator"]}";
+
+        // Real latency counts Speed times over: a lease of two real seconds, unless the world sets one, so a claim
+        // outlives the requests between it and its verdict.
+        shared.TryAdd("ReviewQueue:LeaseDuration", TimeSpan.FromSeconds(2 * speed).ToString("c", System.Globalization.CultureInfo.InvariantCulture));
 
         var processes = new List<Process>();
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>

@@ -337,11 +337,30 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
             var look = $"{(_answers.TryGetValue(id, out var answer) ? answer.Key : id)}/reviewer-{turn}";
             var seconds = options.Reviewers.Seconds[0] + (Draw(look, "seconds") * (options.Reviewers.Seconds[1] - options.Reviewers.Seconds[0]));
             await host.PassAsync(TimeSpan.FromSeconds(seconds));
-            var submission = Verdict(answer, turn, day, Draw(look, "verdict"), host.Clock.GetUtcNow());
-            using var submit = await reviewers[turn].PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", submission);
+            var verdict = Verdict(answer, turn, Draw(look, "verdict"));
+            using var submit = await reviewers[turn].PostAsJsonAsync($"api/reviews/{Uri.EscapeDataString(id)}/submit", verdict.Submission);
+            if (submit.StatusCode == HttpStatusCode.Conflict)
+            {
+                // The lease ran out first (five processes on a fast clock: real latency is simulated minutes). The item
+                // goes back to the queue and is claimed again; this look is not counted.
+                log.WriteLine($"{variant.Name} day {day}: the lease on {id} ran out before its verdict; it goes back to the queue");
+                continue;
+            }
+
             if (!submit.IsSuccessStatusCode)
             {
                 throw new InvalidOperationException($"submitting {id} answered {(int)submit.StatusCode}: {await submit.Content.ReadAsStringAsync()}");
+            }
+
+            if (answer is not null)
+            {
+                answer.ReviewedOn ??= day;
+                if (verdict.Corrects)
+                {
+                    answer.CorrectedOn ??= day;
+                    answer.CorrectedAt ??= host.Clock.GetUtcNow();
+                    _corrected[answer.Kind.Id]++;
+                }
             }
 
             // The correction goes through Feedback and PatternLearner before the next answer is reviewed.
@@ -349,33 +368,23 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
         }
     }
 
-    /// <summary>A reviewer's verdict: right with the reviewer's accuracy, and the correction a right answer.</summary>
-    private object Verdict(Answer? answer, int reviewer, int day, double chance, DateTimeOffset now)
+    /// <summary>
+    /// A reviewer's verdict: right with the reviewer's accuracy, and the correction a right answer. It corrects the bot
+    /// when it edits a wrong answer.
+    /// </summary>
+    private (object Submission, bool Corrects) Verdict(Answer? answer, int reviewer, double chance)
     {
         var accuracy = options.Reviewers.Accuracy - (options.Reviewers.AccuracySpread * reviewer / Math.Max(options.Reviewers.Count, 1));
-        if (answer is null)
+        if (answer is null || answer.Wrong != (chance < accuracy))
         {
-            return new { verdict = "approved" };
+            return (new { verdict = "approved" }, false);
         }
 
-        answer.ReviewedOn ??= day;
-        var right = chance < accuracy;
-        if (answer.Wrong == right)
-        {
-            // A wrong answer caught, or a right one mistaken for wrong: either way the reviewer writes a right answer.
-            var text = answer.Kind.Right.FirstOrDefault(r => !string.Equals(r, answer.Text, StringComparison.Ordinal)) ?? answer.Kind.Right[0];
-            if (answer.Wrong)
-            {
-                answer.CorrectedOn ??= day;
-                answer.CorrectedAt ??= now;
-                _corrected[answer.Kind.Id]++;
-                return new { verdict = "edited", correctedText = text };
-            }
-
-            return new { verdict = "rejected", notes = "Reads wrong to this reviewer." };
-        }
-
-        return new { verdict = "approved" };
+        // A wrong answer caught, or a right one mistaken for wrong: either way the reviewer writes a right answer.
+        var text = answer.Kind.Right.FirstOrDefault(r => !string.Equals(r, answer.Text, StringComparison.Ordinal)) ?? answer.Kind.Right[0];
+        return answer.Wrong
+            ? (new { verdict = "edited", correctedText = text }, true)
+            : (new { verdict = "rejected", notes = "Reads wrong to this reviewer." }, false);
     }
 
     /// <summary>

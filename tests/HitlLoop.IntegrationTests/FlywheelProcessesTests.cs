@@ -1,0 +1,32 @@
+using HitlLoop.Flywheel;
+
+namespace HitlLoop.IntegrationTests;
+
+/// <summary>
+/// The flywheel simulation's five-process mode (<c>--rabbitmq</c>): the services as their own processes on real
+/// RabbitMQ, all on one simulated clock, played against for a simulated day.
+/// </summary>
+[NonParallelizable]
+public sealed class FlywheelProcessesTests
+{
+    [Test]
+    public async Task One_flag_plays_the_simulation_against_the_five_processes_over_RabbitMQ()
+    {
+        var options = await FlywheelOptions.LoadAsync(Repository.PathOf("benchmarks", "HitlLoop.Flywheel", "flywheel.json"));
+        options.Days = 1;
+        var broker = await BrokerSetup.Broker.CreateVirtualHostAsync("flywheel-" + Guid.NewGuid().ToString("N")[..10]);
+
+        var simulation = new Simulation(options, Variant.Full, TestContext.Progress, new LoopMode(broker, VirtualHostGiven: true));
+        var day = (await simulation.RunAsync()).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(day.Responses, Is.EqualTo(options.Bot.ResponsesPerDay));
+            Assert.That(day.TrueReviewRate, Is.GreaterThan(0.2), "the first day's strict threshold sends many answers to a human");
+            Assert.That(day.ReviewRate, Is.EqualTo(day.TrueReviewRate).Within(0.02), "Router's counts reached Feedback over the broker");
+            Assert.That(day.CorrectionRate, Is.EqualTo(day.TrueCorrectionRate).Within(0.03), "the reviewers' verdicts reached Feedback");
+            Assert.That(day.GuidanceFits, Is.GreaterThan(0), "corrections reached PatternLearner and came back as guidance");
+            Assert.That(simulation.Declines().Count(d => d.FirstCorrection is not null), Is.GreaterThan(0));
+        });
+    }
+}
