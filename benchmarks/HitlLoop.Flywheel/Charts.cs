@@ -120,7 +120,7 @@ public static class Charts
         };
         model.Legends.Add(new Legend { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop });
         model.Axes.Add(new CategoryAxis { Position = AxisPosition.Left, Key = "kinds", ItemsSource = kinds, IsZoomEnabled = false });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "hours (never: no bar)", Minimum = 0, MaximumPadding = 0.08, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "hours (never: no bar)", Minimum = 0, Maximum = 7 * 24 * 1.1, MajorGridlineStyle = LineStyle.Dot });
         var colour = 0;
         foreach (var variant in rows.GroupBy(r => r[0], StringComparer.Ordinal))
         {
@@ -136,6 +136,16 @@ public static class Charts
 
             model.Series.Add(bars);
         }
+
+        model.Annotations.Add(new LineAnnotation
+        {
+            Type = LineAnnotationType.Vertical,
+            X = 7 * 24,
+            Color = OxyColors.Gray,
+            LineStyle = LineStyle.Dash,
+            Text = "target < 7 days (seed 003's time to improvement)",
+            TextColor = OxyColors.DimGray,
+        });
 
         var path = Path.Combine(directory, "declines.svg");
         using (var file = File.Create(path))
