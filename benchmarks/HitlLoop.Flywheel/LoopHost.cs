@@ -129,20 +129,20 @@ public sealed class LoopHost : ILoop
         return Task.CompletedTask;
     }
 
-    Task ILoop.SettledAsync() => SettledAsync();
-
     /// <summary>Polls of the bus with nothing received nor in hand before the services count as settled.</summary>
-    public const int AfterRequests = 3;
+    private const int AfterRequests = 3;
 
     /// <summary>A timer's work starts on the thread pool after the clock moves: a longer quiet before trusting it done.</summary>
-    public const int AfterTimers = 8;
+    private const int AfterTimers = 8;
+
+    public Task SettledAsync() => SettledAsync(AfterRequests);
 
     /// <summary>
     /// Waits until no consumer of any service holds a message and none has been received for
     /// <paramref name="quietPolls"/> polls in a row: what a request or a timer set going has been carried through, so
     /// the next step of the simulation meets the same state on every run of a seed.
     /// </summary>
-    public async Task SettledAsync(int quietPolls = AfterRequests)
+    private async Task SettledAsync(int quietPolls)
     {
         var quiet = 0;
         var seen = _activity.Received;

@@ -11,7 +11,7 @@ namespace HitlLoop.Flywheel;
 /// <summary>
 /// The five services as five operating-system processes over RabbitMQ, each on its own embedded store, run from their
 /// build output as a deployment runs them. They share a simulated clock (<c>Hitl:SimulatedClock</c>) that runs
-/// <see cref="Speed"/> times as fast as real time: nobody can stop it between steps, so the simulation waits for it
+/// many times as fast as real time: nobody can stop it between steps, so the simulation waits for it
 /// instead, and two runs of a seed are alike rather than identical.
 /// </summary>
 public sealed class ProcessLoop : ILoop
@@ -36,10 +36,12 @@ public sealed class ProcessLoop : ILoop
     private readonly IBusControl _bus;
     private readonly string _dataDirectory;
     private readonly ScaledTimeProvider _clock;
-    private string? _virtualHost;
+    private readonly string? _virtualHost;
 
-    private ProcessLoop(List<Process> processes, Dictionary<string, Uri> routes, IBusControl bus, string dataDirectory, ScaledTimeProvider clock)
+    private ProcessLoop(
+        List<Process> processes, Dictionary<string, Uri> routes, IBusControl bus, string dataDirectory, ScaledTimeProvider clock, string? virtualHost)
     {
+        _virtualHost = virtualHost;
         _processes = processes;
         _routes = routes;
         _bus = bus;
@@ -118,7 +120,7 @@ public sealed class ProcessLoop : ILoop
                 .ToDictionary(r => r.p, r => r.Uri, StringComparer.Ordinal);
             await Task.WhenAll(Services.Select(s => WaitReadyAsync(s.Project, ports[s.Project], processes)));
             await bus.StartAsync();
-            var loop = new ProcessLoop(processes, routes, bus, dataDirectory, new ScaledTimeProvider(start, origin, speed)) { _virtualHost = virtualHost };
+            var loop = new ProcessLoop(processes, routes, bus, dataDirectory, new ScaledTimeProvider(start, origin, speed), virtualHost);
             if (origin - DateTimeOffset.UtcNow is { Ticks: > 0 } early)
             {
                 await Task.Delay(early);
