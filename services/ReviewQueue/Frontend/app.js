@@ -744,6 +744,7 @@ function buildForm() {
 function wire() {
   buildForm();
   $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-in-submit').disabled = false;
   $('sign-out').addEventListener('click', signOut);
   $('claim-next').addEventListener('click', claimNext);
   $('refresh').addEventListener('click', () => {
