@@ -18,6 +18,6 @@ public sealed record GuidanceAnswer
     /// </summary>
     public required string Prompt { get; init; }
 
-    /// <summary>How corrections were ranked, e.g. "minilm-l6-cosine".</summary>
+    /// <summary>How corrections were ranked, e.g. "minilm-l6-cosine-feedback".</summary>
     public required string Retrieval { get; init; }
 }

@@ -51,7 +51,7 @@ public sealed class GuidanceClientTests
             Limit = 1,
         });
 
-        Assert.That(guidance.Retrieval, Is.EqualTo("minilm-l6-cosine"));
+        Assert.That(guidance.Retrieval, Is.EqualTo("minilm-l6-cosine-feedback"));
         var rule = guidance.Rules.Single(r => r.PatternType == "over_verbose");
         Assert.That((rule.PatternId, rule.Version, rule.Source), Is.EqualTo(("support-bot:billing:over_verbose", 1, "template")));
         Assert.That(guidance.Prompt, Does.StartWith("Lessons from human review of earlier answers (support-bot, billing)."));
@@ -73,7 +73,7 @@ public sealed class GuidanceClientTests
     [Test]
     public async Task The_registered_client_asks_the_configured_address_with_the_query_encoded_and_its_key()
     {
-        var recorder = new RecordingHandler("""{"productId":"support-bot","corrections":[],"rules":[],"prompt":"","retrieval":"minilm-l6-cosine"}""");
+        var recorder = new RecordingHandler("""{"productId":"support-bot","corrections":[],"rules":[],"prompt":"","retrieval":"minilm-l6-cosine-feedback"}""");
         var services = new ServiceCollection();
         services.AddHitlGuidanceClient(new Uri("http://pattern-learner:8080"), apiKey: "support-bot-key").ConfigurePrimaryHttpMessageHandler(() => recorder);
         await using var provider = services.BuildServiceProvider();

@@ -33,20 +33,54 @@ public sealed class RetrievalQualityTests
         var shipped = Measure(q => search.Search(q.ProductId, q.Category, q.Query, q.Draft, 10).Select(h => h.CorrectionId).ToList());
         var words = Measure(q => search.SearchByWords(q.ProductId, q.Category, q.Query, q.Draft, 10).Select(h => h.CorrectionId).ToList());
         var overlap = Measure(q => WordOverlapBaseline
-            .Rank(q.Query, Set.Value.Corrections.Where(c => c.ProductId == q.ProductId && (q.Category is null || c.Category == q.Category)), c => c.Query, c => c.AcceptedAt, 10)
+            .Rank(q.Query, Set.Value.Corrections.Where(c => c.ProductId == q.ProductId && (q.Category is null || c.Category is null || c.Category == q.Category)), c => c.Query, c => c.AcceptedAt, 10)
             .Select(r => r.Item.Id)
             .ToList());
 
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{Set.Value.Queries.Count} queries over {Set.Value.Corrections.Count} corrections: MiniLM recall@{K} {shipped.Recall:F3}, hit@{K} {shipped.Hit:F3}, MRR {shipped.Mrr:F3}; " +
             $"BM25 recall@{K} {words.Recall:F3}, hit@{K} {words.Hit:F3}, MRR {words.Mrr:F3}; shared words recall@{K} {overlap.Recall:F3}, hit@{K} {overlap.Hit:F3}, MRR {overlap.Mrr:F3}"));
-        // Measured at hit@3 0.905, MRR 0.876, recall@3 0.606: a query's first right answer is nearly always found,
-        // but its two or three differently worded siblings rarely all make the top three.
-        Assert.That(shipped.Hit, Is.GreaterThanOrEqualTo(0.85), $"hit@{K}");
-        Assert.That(shipped.Mrr, Is.GreaterThanOrEqualTo(0.8), "MRR");
-        Assert.That(shipped.Recall, Is.GreaterThanOrEqualTo(0.55), $"recall@{K}");
+        // Measured at hit@3 0.937, MRR 0.874, recall@3 0.680 (one search by cosine alone: 0.905, 0.876, 0.616): a
+        // query's first right answer is nearly always found, but its two or three differently worded siblings do not
+        // all make the top three. The search moved towards the first find is what lifts recall past 0.66.
+        Assert.That(shipped.Hit, Is.GreaterThanOrEqualTo(0.92), $"hit@{K}");
+        Assert.That(shipped.Mrr, Is.GreaterThanOrEqualTo(0.85), "MRR");
+        Assert.That(shipped.Recall, Is.GreaterThanOrEqualTo(0.66), $"recall@{K}");
         Assert.That(shipped.Recall, Is.GreaterThan(words.Recall + 0.1).And.GreaterThan(overlap.Recall + 0.2), $"recall@{K} against BM25 and shared words");
         Assert.That(shipped.Mrr, Is.GreaterThan(words.Mrr + 0.1).And.GreaterThan(overlap.Mrr + 0.2), "MRR against BM25 and shared words");
+    }
+
+    [Test]
+    public void A_category_scopes_the_search_to_its_own_corrections_and_those_without_one()
+    {
+        using var search = CorrectionSearch.InMemory(TextEmbedder.Shared);
+        var accepted = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        CorrectionRecord Correction(string id, string? category) => new()
+        {
+            Id = id,
+            ProductId = "shop",
+            Category = category,
+            Query = "Can I get a refund for my order?",
+            OriginalText = "No.",
+            CorrectedText = "Yes, within 30 days of delivery.",
+            AcceptedAt = accepted,
+            RecordedAt = accepted,
+        };
+        search.Add([Correction("billing-1", "billing"), Correction("general-1", null), Correction("shipping-1", "shipping"), Correction("Billing-2", "Billing")]);
+
+        string[] Found(Func<string?, IReadOnlyList<CorrectionHit>> find, string? category) =>
+            [.. find(category).Select(h => h.CorrectionId).Order(StringComparer.Ordinal)];
+
+        foreach (var find in new Func<string?, IReadOnlyList<CorrectionHit>>[]
+        {
+            category => search.Search("shop", category, "refund for an order", null, 10),
+            category => search.SearchByWords("shop", category, "refund for an order", null, 10),
+        })
+        {
+            Assert.That(Found(find, "billing"), Is.EqualTo(new[] { "billing-1", "general-1" }));
+            Assert.That(Found(find, "shipping"), Is.EqualTo(new[] { "general-1", "shipping-1" }));
+            Assert.That(Found(find, null), Is.EqualTo(new[] { "Billing-2", "billing-1", "general-1", "shipping-1" }));
+        }
     }
 
     /// <summary>
