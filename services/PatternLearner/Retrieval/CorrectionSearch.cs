@@ -377,7 +377,12 @@ public sealed class CorrectionSearch : IDisposable
 
                 var expanded = new float[TextEmbedder.Dimensions];
                 TensorPrimitives.MultiplyAdd(Row(first[0]), FeedbackWeight, query, expanded);
-                TensorPrimitives.Divide(expanded, TensorPrimitives.Norm(expanded), expanded);
+                var length = TensorPrimitives.Norm(expanded);
+                if (length > 0)
+                {
+                    TensorPrimitives.Divide(expanded, length, expanded);
+                }
+
                 return [.. Top(expanded, category, limit).Select(row => new CorrectionHit(_ids[row], TensorPrimitives.Dot(query, Row(row))))];
             }
         }
