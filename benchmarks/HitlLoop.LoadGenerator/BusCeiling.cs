@@ -50,7 +50,7 @@ internal static class BusCeiling
             ceilingRates.Add(nothing.PerSecond);
             routerRates.Add(routed.PerSecond);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round}: do-nothing consumer {nothing.PerSecond,8:F0} msg/s ({nothing.CpuMicrosecondsPerMessage:F0} µs CPU a message)   Router {routed.PerSecond,8:F0} msg/s ({routed.CpuMicrosecondsPerMessage:F0} µs CPU, {routed.AllocatedPerMessage / 1024.0:F1} KiB allocated a message)   ratio {routed.PerSecond / nothing.PerSecond:F2}x"));
+                $"round {round}: do-nothing consumer {nothing.PerSecond,8:F0} msg/s ({nothing.CpuMicrosecondsPerMessage:F0} µs CPU a message{BrokerShare(nothing)})   Router {routed.PerSecond,8:F0} msg/s ({routed.CpuMicrosecondsPerMessage:F0} µs CPU{BrokerShare(routed)}, {routed.AllocatedPerMessage / 1024.0:F1} KiB allocated a message)   ratio {routed.PerSecond / nothing.PerSecond:F2}x"));
         }
 
         var ceilingMedian = Median(ceilingRates);
@@ -83,13 +83,43 @@ internal static class BusCeiling
         var done = consumed.ReachedAsync(consumed.Value + count);
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var brokerBefore = BrokerCpu();
         var clock = Stopwatch.StartNew();
         await bus.StartAsync();
         await done;
         var elapsed = clock.Elapsed;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        return new Measured(count / elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)count, cpu.TotalMicroseconds / count);
+        var broker = BrokerCpu() - brokerBefore;
+        return new Measured(
+            count / elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)count, cpu.TotalMicroseconds / count, broker?.TotalMicroseconds / count);
     }
+
+    /// <summary>
+    /// The CPU time of a RabbitMQ node on this machine (its Erlang VM, <c>beam.smp</c>), when there is exactly one:
+    /// on two cores the broker and the consumer share the processors, so what each message costs the broker counts too.
+    /// </summary>
+    private static TimeSpan? BrokerCpu()
+    {
+        var nodes = Process.GetProcessesByName("beam.smp");
+        try
+        {
+            return nodes.Length == 1 ? nodes[0].TotalProcessorTime : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return null;
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                node.Dispose();
+            }
+        }
+    }
+
+    private static string BrokerShare(Measured measured) =>
+        measured.BrokerMicrosecondsPerMessage is { } broker ? string.Create(CultureInfo.InvariantCulture, $", broker {broker:F0} µs") : "";
 
     private static async Task<IHost> StartCeilingAsync(Uri amqp)
     {
@@ -172,7 +202,7 @@ internal static class BusCeiling
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private sealed record Measured(double PerSecond, double AllocatedPerMessage, double CpuMicrosecondsPerMessage);
+    private sealed record Measured(double PerSecond, double AllocatedPerMessage, double CpuMicrosecondsPerMessage, double? BrokerMicrosecondsPerMessage);
 }
 
 /// <summary>Scored responses consumed so far, by any consumer of the bus; a batch counts each of its messages.</summary>
