@@ -178,8 +178,9 @@ public sealed class CorrectionSearch : IDisposable
     }
 
     /// <summary>
-    /// The product's corrections (with a category, that category's and the category-less ones) sharing the most telling words with the
-    /// query and draft by BM25, best first, the newest first among equals. Without words to match, the newest.
+    /// The product's corrections (with a category, that category's and the category-less ones) sharing the most
+    /// telling words with the query and draft by BM25, best first, the newest first among equals. Without words to
+    /// match, the newest.
     /// </summary>
     public IReadOnlyList<CorrectionHit> SearchByWords(string productId, string? category, string? query, string? draft, int limit)
     {
