@@ -130,6 +130,7 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
     // Corrections of a kind before PatternLearner makes its rule: from then on the kind's mistake is a known one.
     private readonly int _ruleAfter = int.Parse(options.Services.GetValueOrDefault("PatternLearner:MinExamplesPerPattern", "3"), CultureInfo.InvariantCulture);
     private readonly Dictionary<string, TimeSpan> _timings = new(StringComparer.Ordinal);
+    private TimeSpan _overrun;
     private int _modelVersion = 1;
     private int _retrainRequests;
     private int _promotions;
@@ -165,12 +166,19 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
                 {
                     await Timed("rest", () => host.AdvanceAsync(left, TimeSpan.FromHours(1)));
                 }
+                else
+                {
+                    // Only a running clock gets ahead of the steps: what it stamps then lands in a later step or day.
+                    _overrun = -left > _overrun ? -left : _overrun;
+                }
             }
 
             await Timed("retrain", () => RetrainAsync(day, host, ml));
-            rows.Add(await Timed("measure", () => MeasureAsync(day, today, lead)));
-            log.WriteLine($"{variant.Name} {rows[^1].ToCsv()}  [{string.Join(' ', _timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:F1}s"))}]");
+            rows.Add(await Timed("measure", () => MeasureAsync(day, today, lead, host.Clock)));
+            var overrun = _overrun > TimeSpan.Zero ? $" overran {_overrun.TotalMinutes:F0} simulated min" : "";
+            log.WriteLine($"{variant.Name} {rows[^1].ToCsv()}  [{string.Join(' ', _timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:F1}s"))}{overrun}]");
             _timings.Clear();
+            _overrun = TimeSpan.Zero;
         }
 
         return rows;
@@ -451,11 +459,14 @@ public sealed class Simulation(FlywheelOptions options, Variant variant, TextWri
         return 1 - (options.Catalogue.Sum(k => k.Weight * k.MistakeRate * _mistakeLeft[k.Id]) / total);
     }
 
-    private async Task<DayRow> MeasureAsync(int day, List<Answer> today, HttpClient lead)
+    private async Task<DayRow> MeasureAsync(int day, List<Answer> today, HttpClient lead, TimeProvider clock)
     {
-        // The clock stands at the next midnight: the day just played is the one before the current bucket.
-        var series = await lead.GetFromJsonAsync<JsonElement>("api/feedback/metrics/series?bucket=day&count=2");
-        var date = Start.AddDays(day - 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // The clock stands at the next midnight, or later when five processes' running clock outpaced the steps: the
+        // series reaches back from the current day to the one just played.
+        var played = Start.AddDays(day - 1);
+        var since = (int)(clock.GetUtcNow().UtcDateTime.Date - played.UtcDateTime.Date).TotalDays;
+        var series = await lead.GetFromJsonAsync<JsonElement>($"api/feedback/metrics/series?bucket=day&count={Math.Max(since + 1, 2)}");
+        var date = played.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var bucket = series.GetProperty("buckets").EnumerateArray().Single(b => b.GetProperty("start").GetString()!.StartsWith(date, StringComparison.Ordinal));
         var metrics = bucket.GetProperty("metrics").EnumerateArray()
             .ToDictionary(m => m.GetProperty("metric").GetString()!, m => m.GetProperty("value") is { ValueKind: JsonValueKind.Number } v ? v.GetDouble() : (double?)null);
