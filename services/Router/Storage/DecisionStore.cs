@@ -69,48 +69,64 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         }
     }
 
-    /// <summary>Writes what is queued, a batch at a time, until the queue is empty.</summary>
+    /// <summary>
+    /// Writes what is queued, a batch at a time, until the queue is empty. The next batch goes to the store before the
+    /// callers of the last one resume, so the store writes while they publish their review requests.
+    /// </summary>
     private async Task FlushAsync()
     {
-        var batch = new List<Pending>(MaxBatch);
-        while (true)
+        var batch = Take();
+        var writing = batch.Count > 0 ? WriteAsync(batch) : null;
+        while (writing is not null)
         {
-            while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
-            {
-                batch.Add(next);
-            }
-
-            if (batch.Count == 0)
-            {
-                // Stand down; a decision queued after the last look, while this flush still ran, starts one again.
-                Volatile.Write(ref _flushing, 0);
-                if (!_queue.IsEmpty)
-                {
-                    StartFlush();
-                }
-
-                return;
-            }
-
+            IReadOnlyList<RoutingDecisionDocument>? standing = null;
+            Exception? failed = null;
             try
             {
-                var standing = await _decisions.InsertManyOnceAsync([.. batch.Select(p => p.Decision)], CancellationToken.None);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done(standing[i]);
-                }
+                standing = await writing;
             }
             catch (Exception e)
             {
-                foreach (var pending in batch)
-                {
-                    pending.Fail(e);
-                }
+                failed = e;
             }
 
-            batch.Clear();
+            var written = batch;
+            batch = Take();
+            writing = batch.Count > 0 ? WriteAsync(batch) : null;
+            for (var i = 0; i < written.Count; i++)
+            {
+                if (standing is null)
+                {
+                    written[i].Fail(failed!);
+                }
+                else
+                {
+                    written[i].Done(standing[i]);
+                }
+            }
+        }
+
+        // Stand down; a decision queued after the last look, while this flush still ran, starts one again.
+        Volatile.Write(ref _flushing, 0);
+        if (!_queue.IsEmpty)
+        {
+            StartFlush();
         }
     }
+
+    private List<Pending> Take()
+    {
+        var batch = new List<Pending>(Math.Min(_queue.Count, MaxBatch));
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        return batch;
+    }
+
+    private Task<IReadOnlyList<RoutingDecisionDocument>> WriteAsync(List<Pending> batch) =>
+        _decisions.InsertManyOnceAsync([.. batch.Select(p => p.Decision)], CancellationToken.None);
 
     public Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken) =>
         _decisions.FindByIdAsync(responseId, cancellationToken);
@@ -191,9 +207,13 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         return new DecisionStats(total, total - review, review, audits, skipped);
     }
 
+    /// <remarks>
+    /// A caller resumes on the flush's thread, up to its next wait (the publish of its review request): one thread
+    /// runs a batch's callers in turn, instead of a thread-pool hand-off for each.
+    /// </remarks>
     private sealed class Pending(RoutingDecisionDocument decision)
     {
-        private readonly TaskCompletionSource<RoutingDecisionDocument> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<RoutingDecisionDocument> _done = new();
 
         public RoutingDecisionDocument Decision { get; } = decision;
 

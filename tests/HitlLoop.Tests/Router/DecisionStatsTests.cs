@@ -44,7 +44,7 @@ public sealed class DecisionStatsTests
     }
 
     [Test]
-    public async Task A_day_s_counts_take_only_that_day_and_a_product_id_with_a_line_break_is_its_own()
+    public async Task A_day_s_counts_take_only_that_day_and_a_product_id_with_a_line_break_or_another_case_is_its_own()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero));
         await using var harness = await ServiceHarness.StartAsync(
@@ -53,7 +53,7 @@ public sealed class DecisionStatsTests
             services => services.AddSingleton<TimeProvider>(clock));
         var router = harness.Get<ResponseRouter>();
         var decisions = harness.Get<IDecisionStore>();
-        string[] products = ["a", "a\nb", "a\n3:x"];
+        string[] products = ["a", "A", "a\nb", "a\n3:x"];
         for (var day = 0; day < 3; day++)
         {
             foreach (var product in products)
@@ -75,7 +75,7 @@ public sealed class DecisionStatsTests
             Assert.That(await decisions.StatsAsync(product, first.AddDays(1), first.AddDays(3), CancellationToken.None), Is.EqualTo(new DecisionStats(5, 3, 2, 0)), product);
         }
 
-        Assert.That(await decisions.StatsAsync(null, first.AddDays(2), first.AddDays(3), CancellationToken.None), Is.EqualTo(new DecisionStats(9, 6, 3, 0)));
-        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(18, 9, 9, 0)));
+        Assert.That(await decisions.StatsAsync(null, first.AddDays(2), first.AddDays(3), CancellationToken.None), Is.EqualTo(new DecisionStats(12, 8, 4, 0)));
+        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(24, 12, 12, 0)));
     }
 }

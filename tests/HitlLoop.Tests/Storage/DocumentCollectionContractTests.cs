@@ -214,6 +214,29 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
+    public async Task Counts_on_indexed_fields_agree_with_the_documents()
+    {
+        await _documents.EnsureIndexAsync(d => d.Name);
+        await _documents.EnsureIndexAsync(d => d.Owner);
+        string[] names = ["day\n2026-01-01", "day\n2026-01-01", "day\n2026-01-02", "night\n2026-01-01", "Day\n2026-01-01"];
+        for (var i = 0; i < names.Length; i++)
+        {
+            await _documents.TryInsertAsync(Doc($"c/{i}", count: i) with { Name = names[i], Owner = i < 2 ? "alice" : null });
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await _documents.CountAsync(d => d.Name == "day\n2026-01-01"), Is.EqualTo(2), "equality on an index");
+            Assert.That(await _documents.CountAsync(d => d.Name.StartsWith("day\n")), Is.EqualTo(3), "a prefix on an index, case-sensitive");
+            Assert.That(await _documents.CountAsync(d => d.Owner == null), Is.EqualTo(3), "absent values on an index");
+            Assert.That(await _documents.CountAsync(d => d.Owner == "alice"), Is.EqualTo(2));
+            Assert.That(await _documents.CountAsync(d => d.Id.StartsWith("c/")), Is.EqualTo(5), "the id");
+            Assert.That(await _documents.CountAsync(d => d.Count >= 3), Is.EqualTo(2), "a field without an index");
+            Assert.That(await _documents.CountAsync(d => d.Name.StartsWith("day\n") && d.Owner == null), Is.EqualTo(1), "two fields");
+        });
+    }
+
+    [Test]
     public async Task A_delete_removes_that_document_once_and_no_other()
     {
         await _documents.TryInsertAsync(Doc("a/b?c#d e"));

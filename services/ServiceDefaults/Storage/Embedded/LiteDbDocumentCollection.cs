@@ -74,9 +74,7 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
         int limit = int.MaxValue,
         CancellationToken cancellationToken = default)
     {
-        var query = collection.Query().Where(filter);
-        var ordered = descending ? query.OrderByDescending(orderBy) : query.OrderBy(orderBy);
-        IReadOnlyList<T> found = ordered.Limit(limit).ToList();
+        IReadOnlyList<T> found = Find(filter, query => descending ? query.OrderByDescending(orderBy) : query.OrderBy(orderBy), limit);
         return Task.FromResult(found);
     }
 
@@ -84,7 +82,7 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
         writer.WriteAsync(() => collection.Delete(id), cancellationToken: cancellationToken);
 
     public Task<IReadOnlyList<T>> FindAsync(Expression<Func<T, bool>> filter, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<T>>(collection.Query().Where(filter).Limit(limit).ToList());
+        Task.FromResult<IReadOnlyList<T>>(Find(filter, query => query, limit));
 
     public Task<T?> FindOneAndUpdateAsync<TKey>(
         Expression<Func<T, bool>> filter,
@@ -95,8 +93,7 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
         writer.WriteAsync(
             () =>
             {
-                var query = collection.Query().Where(filter);
-                var current = (descending ? query.OrderByDescending(orderBy) : query.OrderBy(orderBy)).Limit(1).FirstOrDefault();
+                var current = Find(filter, query => descending ? query.OrderByDescending(orderBy) : query.OrderBy(orderBy), limit: 1).FirstOrDefault();
                 if (current is null)
                 {
                     return null;
@@ -116,8 +113,28 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
             },
             cancellationToken: cancellationToken);
 
-    public Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default) =>
-        Task.FromResult(collection.LongCount(filter));
+    /// <remarks>
+    /// A filter on one field counts that field's values: where the field is indexed LiteDB then reads the index alone,
+    /// not the documents (a count of its own selects the id too, so it loads every matching document).
+    /// </remarks>
+    public Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default)
+    {
+        var predicate = mapper.GetExpression(filter);
+        if (predicate.Fields.Count != 1)
+        {
+            return Task.FromResult(IgnoresCase(predicate) ? collection.Find(predicate).LongCount(filter.Compile()) : collection.LongCount(predicate));
+        }
+
+        var values = collection.Query().Where(predicate).Select(BsonExpression.Create($"$.{predicate.Fields.Single()}")).ToDocuments();
+        if (!IgnoresCase(predicate))
+        {
+            return Task.FromResult(values.LongCount());
+        }
+
+        // Each value comes as a document of that one field, enough for the filter to run on.
+        var matches = filter.Compile();
+        return Task.FromResult(values.LongCount(value => matches(mapper.ToObject<T>(value))));
+    }
 
     public Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default) =>
         // An array field is indexed by its elements (LiteDB's multikey form), as MongoDB does by itself.
@@ -127,6 +144,26 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
                     ? collection.EnsureIndex(property.Name, BsonExpression.Create($"$.{FieldName(property)}[*]"), unique)
                     : collection.EnsureIndex(field, unique),
             cancellationToken: cancellationToken);
+
+    /// <summary>The documents the filter matches, in the given order, at most <paramref name="limit"/>.</summary>
+    private List<T> Find(Expression<Func<T, bool>> filter, Func<ILiteQueryable<T>, ILiteQueryable<T>> order, int limit)
+    {
+        var predicate = mapper.GetExpression(filter);
+        var query = order(collection.Query().Where(predicate));
+        if (!IgnoresCase(predicate))
+        {
+            return query.Limit(limit).ToList();
+        }
+
+        var matches = filter.Compile();
+        return [.. query.ToEnumerable().Where(matches).Take(limit)];
+    }
+
+    /// <summary>
+    /// Whether LiteDB may match more than the filter does: it reads a string's StartsWith as LIKE, which ignores case
+    /// whatever the collation, where ids and keys are case-sensitive. The filter then runs again on what it finds.
+    /// </summary>
+    private static bool IgnoresCase(BsonExpression predicate) => predicate.Source.Contains(" LIKE ", StringComparison.Ordinal);
 
     // Id (stored as _id) is never assigned, so every field the updates touch is named by the mapper's naming rule.
     private string FieldName(PropertyInfo property) => mapper.ResolveFieldName(property.Name);
