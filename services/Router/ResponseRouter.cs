@@ -121,8 +121,9 @@ public sealed class ResponseRouter(
                 cancellationToken);
         }
 
-        if (decided && stored.SentToReview())
+        if (decided && stored.SentToReview() && logger.IsEnabled(LogLevel.Information))
         {
+            // Guarded: the triggers' list is joined only for a log line that will be written.
             logger.LogInformation(
                 "Response {ResponseId} of {ProductId} sent to review ({Triggers})",
                 response.ResponseId,
