@@ -24,4 +24,11 @@ public sealed record DecisionStats(long Total, long AutoApproved, long ReviewReq
 {
     /// <summary>Share of responses a human looks at, audits included; the seeds' target is below 10%.</summary>
     public double ReviewRate => Total == 0 ? 0 : (double)(ReviewRequested + Audits) / Total;
+
+    public static DecisionStats operator +(DecisionStats left, DecisionStats right) => new(
+        left.Total + right.Total,
+        left.AutoApproved + right.AutoApproved,
+        left.ReviewRequested + right.ReviewRequested,
+        left.Audits + right.Audits,
+        left.BudgetSkipped + right.BudgetSkipped);
 }

@@ -13,6 +13,9 @@ public static class MessageJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.PropertyNameCaseInsensitive = true;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+
+        // MassTransit indents by default: a review request is 1,629 bytes indented and 1,324 without, and no one reads the wire.
+        options.WriteIndented = false;
         if (!options.Converters.Any(c => c is JsonStringEnumConverter))
         {
             options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));

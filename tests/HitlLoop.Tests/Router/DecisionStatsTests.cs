@@ -8,11 +8,11 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace HitlLoop.Tests.Router;
 
-/// <summary>The stats count every kind of decision, per product and for all, decisions from before their index included.</summary>
+/// <summary>The stats count every kind of decision, per product and for all, decisions from before their index or the products' registry included.</summary>
 public sealed class DecisionStatsTests
 {
     [Test]
-    public async Task Each_product_s_decisions_and_all_of_them_are_counted_by_kind_including_ones_stored_before_the_stats_key()
+    public async Task Each_product_s_decisions_and_all_of_them_are_counted_by_kind_including_ones_stored_before_the_stats_key_or_the_registry()
     {
         await using var harness = await ServiceHarness.StartAsync([new RouterService()], new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0" });
         var router = harness.Get<ResponseRouter>();
@@ -33,12 +33,26 @@ public sealed class DecisionStatsTests
             DecidedAt = DateTime.UtcNow,
         });
         Assert.That((await decisions.StatsAsync("shop", CancellationToken.None)).Total, Is.EqualTo(1), "not counted before it has a key");
+
+        // A product whose only decision was stored before products were registered: the store had no set-up step yet.
+        await legacy.TryInsertAsync(new RoutingDecisionDocument
+        {
+            Id = "old-2",
+            ProductId = "kiosk",
+            Outcome = RoutingOutcome.ReviewRequested,
+            PolicyVersion = "p-old",
+            DecidedAt = DateTime.UtcNow,
+        });
+        var today = DateTime.UtcNow.Date;
+        Assert.That((await decisions.StatsAsync(null, today, today.AddDays(1), CancellationToken.None)).Total, Is.EqualTo(3), "an unregistered product is not counted");
+        await harness.Get<IDocumentStoreFactory>().ForService(RouterService.ServiceName).GetCollection<SetupStep>("setup-steps").TryDeleteAsync("products-registered");
         await ((IStoreSetup)decisions).SetUpAsync(CancellationToken.None);
 
         Assert.That(await decisions.StatsAsync("shop/é", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 2, AutoApproved: 1, ReviewRequested: 1, Audits: 0)));
         Assert.That(await decisions.StatsAsync("shop", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 2, AutoApproved: 1, ReviewRequested: 1, Audits: 1)), "a product whose id begins another's is its own");
-        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 4, AutoApproved: 2, ReviewRequested: 2, Audits: 1)));
-        var today = DateTime.UtcNow.Date;
+        Assert.That(await decisions.StatsAsync("kiosk", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 1, AutoApproved: 0, ReviewRequested: 1, Audits: 0)));
+        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 5, AutoApproved: 2, ReviewRequested: 3, Audits: 1)));
+        Assert.That(await decisions.StatsAsync(null, today, today.AddDays(1), CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 5, AutoApproved: 2, ReviewRequested: 3, Audits: 1)), "every registered product's day");
         Assert.That((await decisions.StatsAsync("shop", today, today.AddDays(1), CancellationToken.None)).Total, Is.EqualTo(2));
         Assert.That((await decisions.StatsAsync(null, today.AddDays(1), today.AddDays(2), CancellationToken.None)).Total, Is.Zero);
     }
