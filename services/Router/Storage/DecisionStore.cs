@@ -65,9 +65,10 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     }
 
     /// <summary>
-    /// Once, for a store written before products were registered: registers the product of every stored decision.
-    /// Each round looks for one decision of a product not registered yet (a scan, not an index read), so it runs
-    /// once per product then, and never again.
+    /// Once, for a store written before products were registered: registers the product of every stored decision,
+    /// then drops the index on the decision time that the stats of every product used to read. Each round looks for
+    /// one decision of a product not registered yet (a scan, not an index read), so it runs once per product then,
+    /// and never again.
     /// </summary>
     private async Task RegisterStoredProductsAsync(CancellationToken cancellationToken)
     {
@@ -90,6 +91,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
             unregistered = Filters.And(unregistered, d => d.ProductId != product);
         }
 
+        await _decisions.DropIndexAsync(d => d.DecidedAt, cancellationToken);
         await _setup.TryInsertAsync(new SetupStep { Id = ProductsRegistered, DoneAt = DateTime.UtcNow }, cancellationToken);
     }
 

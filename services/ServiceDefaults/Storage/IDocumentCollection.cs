@@ -61,4 +61,10 @@ public interface IDocumentCollection<T>
     Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default);
 
     Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Drops the index <see cref="EnsureIndexAsync"/> made on the field, if there is one: an index no query reads any
+    /// more still costs every write. Dropping one that is not there does nothing.
+    /// </summary>
+    Task DropIndexAsync<TKey>(Expression<Func<T, TKey>> field, CancellationToken cancellationToken = default);
 }

@@ -298,6 +298,24 @@ public sealed class DocumentCollectionContractTests(string backend)
     }
 
     [Test]
+    public async Task A_dropped_index_no_longer_applies_and_dropping_one_that_is_not_there_does_nothing()
+    {
+        await _documents.EnsureIndexAsync(d => d.Name, unique: true);
+        await _documents.EnsureIndexAsync(d => d.Tags);
+        await _documents.TryInsertAsync(Doc("a") with { Name = "same", Tags = ["t"] });
+        Assert.That(await _documents.TryInsertAsync(Doc("b") with { Name = "same" }), Is.False, "the unique index applies");
+
+        await _documents.DropIndexAsync(d => d.Name);
+        await _documents.DropIndexAsync(d => d.Name);
+        await _documents.DropIndexAsync(d => d.Tags);
+        await _documents.DropIndexAsync(d => d.Status);
+
+        Assert.That(await _documents.TryInsertAsync(Doc("b") with { Name = "same", Tags = ["t"] }), Is.True);
+        Assert.That(await _documents.CountAsync(d => d.Name == "same"), Is.EqualTo(2));
+        Assert.That((await _documents.FindAsync(d => d.Tags.Contains("t"), d => d.Id)).Select(d => d.Id), Is.EqualTo(new[] { "a", "b" }), "an array field is still found by element");
+    }
+
+    [Test]
     public async Task Find_one_and_update_takes_the_first_match_in_order_and_advances_its_version()
     {
         await _documents.TryInsertAsync(Doc("late", count: 3));

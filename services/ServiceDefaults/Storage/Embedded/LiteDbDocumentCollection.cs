@@ -1,12 +1,13 @@
 using System.Collections;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using LiteDB;
 
 namespace HitlLoop.ServiceDefaults.Storage.Embedded;
 
 /// <remarks>Every write goes through the file's <see cref="LiteDbWriter"/>, so a read-then-write inside one is atomic.</remarks>
-internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection, BsonMapper mapper, LiteDbWriter writer) : IDocumentCollection<T>
+internal sealed partial class LiteDbDocumentCollection<T>(ILiteCollection<T> collection, BsonMapper mapper, LiteDbWriter writer) : IDocumentCollection<T>
     where T : class, IDocument
 {
     public Task<bool> TryInsertAsync(T document, CancellationToken cancellationToken = default) =>
@@ -139,11 +140,26 @@ internal sealed class LiteDbDocumentCollection<T>(ILiteCollection<T> collection,
     public Task EnsureIndexAsync<TKey>(Expression<Func<T, TKey>> field, bool unique = false, CancellationToken cancellationToken = default) =>
         // An array field is indexed by its elements (LiteDB's multikey form), as MongoDB does by itself.
         writer.WriteAsync(
-            () => field.Body is MemberExpression { Member: PropertyInfo property } &&
-                property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType)
-                    ? collection.EnsureIndex(property.Name, BsonExpression.Create($"$.{FieldName(property)}[*]"), unique)
-                    : collection.EnsureIndex(field, unique),
+            () => ArrayField(field) is { } array
+                ? collection.EnsureIndex(array.Name, BsonExpression.Create($"$.{FieldName(array)}[*]"), unique)
+                : collection.EnsureIndex(field, unique),
             cancellationToken: cancellationToken);
+
+    public Task DropIndexAsync<TKey>(Expression<Func<T, TKey>> field, CancellationToken cancellationToken = default)
+    {
+        // The name EnsureIndexAsync gave it: the property's for an array field, else LiteDB's own for the field's
+        // expression (its letters and digits: "$.DecidedAt" is "DecidedAt").
+        var name = ArrayField(field) is { } array ? array.Name : IndexNameRemoved().Replace(mapper.GetIndexExpression(field).Source, "");
+        return writer.WriteAsync(() => collection.DropIndex(name), cancellationToken: cancellationToken);
+    }
+
+    private static PropertyInfo? ArrayField<TKey>(Expression<Func<T, TKey>> field) =>
+        field.Body is MemberExpression { Member: PropertyInfo property } && property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType)
+            ? property
+            : null;
+
+    [GeneratedRegex("[^a-z0-9]", RegexOptions.IgnoreCase)]
+    private static partial Regex IndexNameRemoved();
 
     /// <summary>The documents the filter matches, in the given order, at most <paramref name="limit"/>.</summary>
     private List<T> Find(Expression<Func<T, bool>> filter, Func<ILiteQueryable<T>, ILiteQueryable<T>> order, int limit)

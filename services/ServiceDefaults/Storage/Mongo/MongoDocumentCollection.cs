@@ -110,6 +110,20 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
         await collection.Indexes.CreateOneAsync(model, cancellationToken: cancellationToken);
     }
 
+    public async Task DropIndexAsync<TKey>(Expression<Func<T, TKey>> field, CancellationToken cancellationToken = default)
+    {
+        // The name MongoDB gave the ascending index EnsureIndexAsync made: "{field}_1".
+        var keys = Builders<T>.IndexKeys.Ascending(AsObject(field)).Render(new RenderArgs<T>(collection.DocumentSerializer, collection.Settings.SerializerRegistry));
+        try
+        {
+            await collection.Indexes.DropOneAsync($"{keys.GetElement(0).Name}_1", cancellationToken);
+        }
+        catch (MongoCommandException e) when (e.CodeName is "IndexNotFound" or "NamespaceNotFound")
+        {
+            // Not there (or the collection neither): nothing to drop.
+        }
+    }
+
     private static Expression<Func<T, object>> AsObject<TKey>(Expression<Func<T, TKey>> field) =>
         Expression.Lambda<Func<T, object>>(Expression.Convert(field.Body, typeof(object)), field.Parameters);
 
