@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Linq.Expressions;
 using HitlLoop.ServiceDefaults.Storage;
 
@@ -17,6 +18,17 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     /// <summary>The <see cref="SetupStep"/> done once every product with a stored decision is registered.</summary>
     private const string ProductsRegistered = "products-registered";
 
+    /// <summary>
+    /// How long after a UTC day ends its counts go into the tallies: decisions carry their Router's clock, and two
+    /// replicas' clocks may differ a little around midnight.
+    /// </summary>
+    private static readonly TimeSpan DayClosesAfter = TimeSpan.FromHours(1);
+
+    private static readonly DecisionStats None = new(0, 0, 0, 0);
+
+    private readonly TimeProvider _clock;
+    private readonly IDocumentCollection<ProductTally> _tallies;
+
     private readonly IDocumentCollection<RoutingDecisionDocument> _decisions;
     private readonly IDocumentCollection<RoutedProduct> _products;
     private readonly IDocumentCollection<SetupStep> _setup;
@@ -31,12 +43,14 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     /// </summary>
     private int _flushing;
 
-    public DecisionStore(IDocumentStoreFactory stores)
+    public DecisionStore(IDocumentStoreFactory stores, TimeProvider clock)
     {
+        _clock = clock;
         var store = stores.ForService(RouterService.ServiceName);
         _decisions = store.GetCollection<RoutingDecisionDocument>("decisions");
         _products = store.GetCollection<RoutedProduct>("products");
         _setup = store.GetCollection<SetupStep>("setup-steps");
+        _tallies = store.GetCollection<ProductTally>("product-tallies");
     }
 
     /// <summary>
@@ -214,15 +228,22 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         return recorded;
     }
 
-    /// <summary>Every decision so far: the kind's (and product's) prefix on the stats index.</summary>
-    public Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken) =>
-        CountAsync(
-            kind =>
-            {
-                var prefix = RoutingDecisionDocument.StatsPrefixOf(kind, productId);
-                return d => d.StatsDayKey.StartsWith(prefix);
-            },
-            cancellationToken);
+    /// <summary>
+    /// Every decision so far, for the product or every registered product: the tally of the days that are over, and
+    /// the days since on the stats index, so the cost does not grow with the product's history.
+    /// </summary>
+    public async Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var over = (now - DayClosesAfter).Date;
+        var stats = None;
+        foreach (var product in productId is null ? await RegisteredAsync(cancellationToken) : [productId])
+        {
+            stats += await TalliedAsync(product, over, cancellationToken) + await CountDaysAsync(product, over, now.Date.AddDays(1), cancellationToken);
+        }
+
+        return stats;
+    }
 
     /// <summary>
     /// The decisions of the UTC days in [<paramref name="from"/>, <paramref name="to"/>): one key per product, day and
@@ -230,26 +251,76 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     /// </summary>
     public async Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
-        IEnumerable<string> products = productId is null
-            ? (await _products.FindAsync(p => p.Id != null, int.MaxValue, cancellationToken)).Select(p => p.Id)
-            : [productId];
-        var stats = new DecisionStats(0, 0, 0, 0);
-        foreach (var product in products)
+        var stats = None;
+        foreach (var product in productId is null ? await RegisteredAsync(cancellationToken) : [productId])
         {
-            for (var day = from.Date; day < to; day = day.AddDays(1))
-            {
-                var of = day;
-                stats += await CountAsync(
-                    kind =>
-                    {
-                        var key = RoutingDecisionDocument.StatsKeyOf(kind, product, of);
-                        return d => d.StatsDayKey == key;
-                    },
-                    cancellationToken);
-            }
+            stats += await CountDaysAsync(product, from, to, cancellationToken);
         }
 
         return stats;
+    }
+
+    private async Task<IReadOnlyList<string>> RegisteredAsync(CancellationToken cancellationToken) =>
+        [.. (await _products.FindAsync(p => p.Id != null, int.MaxValue, cancellationToken)).Select(p => p.Id)];
+
+    private async Task<DecisionStats> CountDaysAsync(string productId, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        var stats = None;
+        for (var day = from.Date; day < to; day = day.AddDays(1))
+        {
+            var of = day;
+            stats += await CountAsync(
+                kind =>
+                {
+                    var key = RoutingDecisionDocument.StatsKeyOf(kind, productId, of);
+                    return d => d.StatsDayKey == key;
+                },
+                cancellationToken);
+        }
+
+        return stats;
+    }
+
+    /// <summary>
+    /// The product's decisions on the days before <paramref name="until"/>: its tally, first brought up to that day by
+    /// counting the days it lacks (all of them, from the product's first, the first time).
+    /// </summary>
+    private async Task<DecisionStats> TalliedAsync(string productId, DateTime until, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var tally = await _tallies.FindByIdAsync(productId, cancellationToken);
+            if (tally is not null && tally.Until >= until)
+            {
+                return tally.Stats;
+            }
+
+            var from = tally?.Until ?? await FirstDayAsync(productId, cancellationToken) ?? until;
+            var next = ProductTally.Of(productId, until, (tally?.Stats ?? None) + await CountDaysAsync(productId, from, until, cancellationToken), (tally?.Version ?? -1) + 1);
+            if (tally is null ? await _tallies.TryInsertAsync(next, cancellationToken) : await _tallies.TryReplaceAsync(next, tally.Version, cancellationToken))
+            {
+                return next.Stats;
+            }
+
+            // Another caller brought it up meanwhile: read theirs.
+        }
+    }
+
+    /// <summary>The UTC day of the product's earliest decision: the first key of each kind on the stats index.</summary>
+    private async Task<DateTime?> FirstDayAsync(string productId, CancellationToken cancellationToken)
+    {
+        DateTime? first = null;
+        foreach (var kind in StatsKinds.All)
+        {
+            var prefix = RoutingDecisionDocument.StatsPrefixOf(kind, productId);
+            if (await _decisions.FindAsync(d => d.StatsDayKey.StartsWith(prefix), d => d.StatsDayKey, limit: 1, cancellationToken: cancellationToken) is [var earliest])
+            {
+                var day = DateTime.ParseExact(earliest.StatsDayKey[prefix.Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                first = first is null || day < first ? day : first;
+            }
+        }
+
+        return first;
     }
 
     private async Task<DecisionStats> CountAsync(Func<string, Expression<Func<RoutingDecisionDocument, bool>>> ofKind, CancellationToken cancellationToken)

@@ -97,4 +97,6 @@ public static class StatsKinds
     public const string Audit = "audit";
     public const string Skipped = "skipped";
     public const string Approved = "approved";
+
+    public static readonly IReadOnlyList<string> All = [Review, Audit, Skipped, Approved];
 }

@@ -92,4 +92,41 @@ public sealed class DecisionStatsTests
         Assert.That(await decisions.StatsAsync(null, first.AddDays(2), first.AddDays(3), CancellationToken.None), Is.EqualTo(new DecisionStats(12, 8, 4, 0)));
         Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(24, 12, 12, 0)));
     }
+
+    [Test]
+    public async Task Whole_history_stats_read_a_tally_of_the_days_that_are_over_and_count_only_the_days_since()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await ServiceHarness.StartAsync(
+            [new RouterService()],
+            new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0", ["Router:ReviewRateInterval"] = "1.00:00:00" },
+            services => services.AddSingleton<TimeProvider>(clock));
+        var router = harness.Get<ResponseRouter>();
+        var decisions = harness.Get<IDecisionStore>();
+        var tallies = harness.Get<IDocumentStoreFactory>().ForService(RouterService.ServiceName).GetCollection<ProductTally>("product-tallies");
+        for (var day = 0; day < 10; day++)
+        {
+            await router.RouteAsync(new ResponseScored { ResponseId = $"p-{day}-low", ProductId = "p", Confidence = 0.3 }, CancellationToken.None);
+            await router.RouteAsync(new ResponseScored { ResponseId = $"p-{day}-high", ProductId = "p", Confidence = 0.99 }, CancellationToken.None);
+            await router.RouteAsync(new ResponseScored { ResponseId = $"q-{day}", ProductId = "q", Confidence = 0.99 }, CancellationToken.None);
+            clock.Advance(TimeSpan.FromDays(1));
+        }
+
+        // 11 November, noon: the ten days before are over.
+        Assert.That(await decisions.StatsAsync("p", CancellationToken.None), Is.EqualTo(new DecisionStats(20, 10, 10, 0)));
+        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(30, 20, 10, 0)));
+        var tally = await tallies.FindByIdAsync("p");
+        Assert.That((tally!.Until, tally.Stats), Is.EqualTo((new DateTime(2026, 11, 11, 0, 0, 0, DateTimeKind.Utc), new DecisionStats(20, 10, 10, 0))));
+
+        // Today's decisions are counted from the index; a day goes into the tally an hour after it ends.
+        await router.RouteAsync(new ResponseScored { ResponseId = "p-today", ProductId = "p", Confidence = 0.3 }, CancellationToken.None);
+        Assert.That(await decisions.StatsAsync("p", CancellationToken.None), Is.EqualTo(new DecisionStats(21, 10, 11, 0)));
+        clock.Advance(TimeSpan.FromHours(12.5));
+        Assert.That(await decisions.StatsAsync("p", CancellationToken.None), Is.EqualTo(new DecisionStats(21, 10, 11, 0)));
+        Assert.That((await tallies.FindByIdAsync("p"))!.Until, Is.EqualTo(new DateTime(2026, 11, 11, 0, 0, 0, DateTimeKind.Utc)), "not yet: 11 November closed less than an hour ago");
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.That(await decisions.StatsAsync("p", CancellationToken.None), Is.EqualTo(new DecisionStats(21, 10, 11, 0)));
+        tally = await tallies.FindByIdAsync("p");
+        Assert.That((tally!.Until, tally.Stats), Is.EqualTo((new DateTime(2026, 11, 12, 0, 0, 0, DateTimeKind.Utc), new DecisionStats(21, 10, 11, 0))));
+    }
 }
