@@ -61,10 +61,7 @@ public sealed class DecisionStatsTests
     public async Task A_day_s_counts_take_only_that_day_and_a_product_id_with_a_line_break_or_another_case_is_its_own()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero));
-        await using var harness = await ServiceHarness.StartAsync(
-            [new RouterService()],
-            new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0", ["Router:ReviewRateInterval"] = "1.00:00:00" },
-            services => services.AddSingleton<TimeProvider>(clock));
+        await using var harness = await StartAtAsync(clock);
         var router = harness.Get<ResponseRouter>();
         var decisions = harness.Get<IDecisionStore>();
         string[] products = ["a", "A", "a\nb", "a\n3:x"];
@@ -97,10 +94,7 @@ public sealed class DecisionStatsTests
     public async Task Whole_history_stats_read_a_tally_of_the_days_that_are_over_and_count_only_the_days_since()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
-        await using var harness = await ServiceHarness.StartAsync(
-            [new RouterService()],
-            new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0", ["Router:ReviewRateInterval"] = "1.00:00:00" },
-            services => services.AddSingleton<TimeProvider>(clock));
+        await using var harness = await StartAtAsync(clock);
         var router = harness.Get<ResponseRouter>();
         var decisions = harness.Get<IDecisionStore>();
         var tallies = harness.Get<IDocumentStoreFactory>().ForService(RouterService.ServiceName).GetCollection<ProductTally>("product-tallies");
@@ -129,4 +123,10 @@ public sealed class DecisionStatsTests
         tally = await tallies.FindByIdAsync("p");
         Assert.That((tally!.Until, tally.Stats), Is.EqualTo((new DateTime(2026, 11, 12, 0, 0, 0, DateTimeKind.Utc), new DecisionStats(21, 10, 11, 0))));
     }
+
+    /// <summary>The Router alone on the given clock, no audits, the review-rate reporter out of the way.</summary>
+    private static Task<ServiceHarness> StartAtAsync(FakeTimeProvider clock) => ServiceHarness.StartAsync(
+        [new RouterService()],
+        new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0", ["Router:ReviewRateInterval"] = "1.00:00:00" },
+        services => services.AddSingleton<TimeProvider>(clock));
 }
