@@ -7,8 +7,8 @@ namespace HitlLoop.Router.Storage;
 
 /// <summary>
 /// The decisions, one per response id, written in batches: decisions made at the same moment (the consumer decides
-/// many messages side by side) are stored in one store operation. The stats count the decisions themselves, so they
-/// are exact however the process stops.
+/// many messages side by side) are stored in one store operation. The stats count the decisions themselves (a day's
+/// counts go into a tally once the day is over), so they are exact however the process stops.
 /// </summary>
 internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 {
@@ -27,10 +27,9 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     private static readonly DecisionStats None = new(0, 0, 0, 0);
 
     private readonly TimeProvider _clock;
-    private readonly IDocumentCollection<ProductTally> _tallies;
-
     private readonly IDocumentCollection<RoutingDecisionDocument> _decisions;
     private readonly IDocumentCollection<RoutedProduct> _products;
+    private readonly IDocumentCollection<ProductTally> _tallies;
     private readonly IDocumentCollection<SetupStep> _setup;
     private readonly ConcurrentQueue<Pending> _queue = new();
 
@@ -106,7 +105,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         }
 
         await _decisions.DropIndexAsync(d => d.DecidedAt, cancellationToken);
-        await _setup.TryInsertAsync(new SetupStep { Id = ProductsRegistered, DoneAt = DateTime.UtcNow }, cancellationToken);
+        await _setup.TryInsertAsync(new SetupStep { Id = ProductsRegistered, DoneAt = _clock.GetUtcNow().UtcDateTime }, cancellationToken);
     }
 
     /// <remarks>A product is registered before its first decision is stored, so every stored decision's product is listed.</remarks>
