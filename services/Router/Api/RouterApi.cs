@@ -1,3 +1,4 @@
+using HitlLoop.Contracts;
 using HitlLoop.Router.Policy;
 using HitlLoop.Router.Signals;
 using HitlLoop.Router.Storage;
@@ -20,26 +21,22 @@ internal static class RouterApi
                 : TypedResults.NotFound())
             .RequireAuthorization(HitlPolicies.Lead);
 
-        api.MapGet("/stats", async (string? productId, IDecisionStore decisions, CancellationToken cancellationToken) =>
+        api.MapGet("/stats", async Task<Results<Ok<ProductStats>, ValidationProblem>> (string? productId, IDecisionStore decisions, CancellationToken cancellationToken) =>
         {
-            var stats = await decisions.StatsAsync(productId, cancellationToken);
-            return TypedResults.Ok(new
+            if (ProductProblem(productId) is { } problem)
             {
-                productId,
-                stats.Total,
-                stats.AutoApproved,
-                stats.ReviewRequested,
-                stats.Audits,
-                stats.BudgetSkipped,
-                stats.ReviewRate,
-            });
+                return TypedResults.ValidationProblem(problem);
+            }
+
+            var stats = await decisions.StatsAsync(productId, cancellationToken);
+            return TypedResults.Ok(new ProductStats(productId, stats.Total, stats.AutoApproved, stats.ReviewRequested, stats.Audits, stats.BudgetSkipped, stats.ReviewRate));
         }).RequireAuthorization(HitlPolicies.Metrics);
 
         // The loop is working when this falls: the share of responses a human looks at, day by day (UTC).
         api.MapGet("/stats/daily", async Task<Results<Ok<DailyReviewRate>, ValidationProblem>> (
             string? productId, int? days, IDecisionStore decisions, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            if (UtcDays.Problem(days) is { } problem)
+            if ((UtcDays.Problem(days) ?? ProductProblem(productId)) is { } problem)
             {
                 return TypedResults.ValidationProblem(problem);
             }
@@ -78,6 +75,12 @@ internal static class RouterApi
                 [.. kinds.Select(k => new KindThreshold(k.Category, k.Threshold, k.BandReviews, k.BandCorrections, k.Audits, k.AuditsWrong, k.Changes))]));
         }).RequireAuthorization(HitlPolicies.Metrics);
     }
+
+    /// <summary>A product id longer than any the services accept names no product: 400 naming the parameter.</summary>
+    private static Dictionary<string, string[]>? ProductProblem(string? productId) =>
+        productId is { Length: > ContractLimits.IdLength }
+            ? new() { ["productId"] = [$"productId holds {productId.Length} characters, more than {ContractLimits.IdLength}."] }
+            : null;
 }
 
 /// <summary>A product's thresholds: where each starts (<paramref name="Configured"/>) and where reviews have moved it.</summary>
@@ -86,6 +89,8 @@ public sealed record ProductThresholds(string ProductId, double Configured, bool
 /// <summary>One kind's threshold (a category, or null for responses without one), the evidence since its last step, and its steps.</summary>
 public sealed record KindThreshold(
     string? Category, double Threshold, int BandReviews, int BandCorrections, int Audits, int AuditsWrong, IReadOnlyList<ThresholdChange> Changes);
+
+public sealed record ProductStats(string? ProductId, long Total, long AutoApproved, long ReviewRequested, long Audits, long BudgetSkipped, double ReviewRate);
 
 public sealed record DailyReviewRate(string? ProductId, IReadOnlyList<DayStats> Days);
 

@@ -236,7 +236,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         var now = _clock.GetUtcNow().UtcDateTime;
         var over = (now - DayClosesAfter).Date;
         var stats = None;
-        foreach (var product in productId is null ? await RegisteredAsync(cancellationToken) : [productId])
+        foreach (var product in await RegisteredAsync(productId, cancellationToken))
         {
             stats += await TalliedAsync(product, over, cancellationToken) + await CountDaysAsync(product, over, now.Date.AddDays(1), cancellationToken);
         }
@@ -261,6 +261,14 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 
     private async Task<IReadOnlyList<string>> RegisteredAsync(CancellationToken cancellationToken) =>
         [.. (await _products.FindAsync(p => p.Id != null, int.MaxValue, cancellationToken)).Select(p => p.Id)];
+
+    /// <summary>
+    /// The product, if registered (one that is not has no decision, and gets no tally), or every registered product.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> RegisteredAsync(string? productId, CancellationToken cancellationToken) =>
+        productId is null ? await RegisteredAsync(cancellationToken)
+        : await _products.FindByIdAsync(productId, cancellationToken) is null ? []
+        : [productId];
 
     private async Task<DecisionStats> CountDaysAsync(string productId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {

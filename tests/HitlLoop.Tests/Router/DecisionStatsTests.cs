@@ -111,6 +111,8 @@ public sealed class DecisionStatsTests
         Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(30, 20, 10, 0)));
         var tally = await tallies.FindByIdAsync("p");
         Assert.That((tally!.Until, tally.Stats), Is.EqualTo((new DateTime(2026, 11, 11, 0, 0, 0, DateTimeKind.Utc), new DecisionStats(20, 10, 10, 0))));
+        Assert.That(await decisions.StatsAsync("never-seen", CancellationToken.None), Is.EqualTo(new DecisionStats(0, 0, 0, 0)));
+        Assert.That(await tallies.FindByIdAsync("never-seen"), Is.Null, "a product with no decision gets no tally");
 
         // Today's decisions are counted from the index; a day goes into the tally an hour after it ends.
         await router.RouteAsync(new ResponseScored { ResponseId = "p-today", ProductId = "p", Confidence = 0.3 }, CancellationToken.None);
