@@ -100,7 +100,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         while (await _decisions.FindAsync(unregistered, limit: 1, cancellationToken) is [var found])
         {
             var product = found.ProductId;
-            await _products.TryInsertAsync(new RoutedProduct { Id = product, RegisteredAt = found.DecidedAt }, cancellationToken);
+            await RegisterAsync(product, found.DecidedAt);
             unregistered = Filters.And(unregistered, d => d.ProductId != product);
         }
 
@@ -251,7 +251,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     public async Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
         var stats = None;
-        foreach (var product in productId is null ? await RegisteredAsync(cancellationToken) : [productId])
+        foreach (var product in await RegisteredAsync(productId, cancellationToken))
         {
             stats += await CountDaysAsync(product, from, to, cancellationToken);
         }
