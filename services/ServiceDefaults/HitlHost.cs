@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,8 @@ public static class HitlHost
         builder.Services.AddBrowserOrigins(options.Cors);
         // The redaction hook: a host registering its own ITextRedactor after this line replaces the default.
         builder.Services.AddSingleton<ITextRedactor>(options.RedactPersonalData ? new PatternRedactor() : new NoRedaction());
+        // Through the consume context unless the bus says otherwise (RabbitMQ: see AddHitlBus).
+        builder.Services.TryAddSingleton<IEventPublisher, ConsumeContextEventPublisher>();
 
         // Any HTTP client a service makes gets retries with jitter, a circuit breaker and timeouts.
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());

@@ -16,6 +16,7 @@ namespace HitlLoop.IntegrationTests;
 public sealed class RouterOnRabbitMqTests
 {
     private const string RouterErrorQueue = "router-response-scored_error";
+    private const string ReviewRequestedExchange = "HitlLoop.Contracts:ReviewRequested";
     private Uri _vhost = null!;
 
     private static readonly Dictionary<string, string?> RouterSettings = new()
@@ -275,6 +276,41 @@ public sealed class RouterOnRabbitMqTests
             Assert.That(requested, Has.Count.EqualTo(responses / 2).And.Unique, "one review request per response to review");
             Assert.That(consumedBy.Sum(), Is.EqualTo(2 * responses));
             Assert.That(consumedBy, Is.All.GreaterThan(responses / 4), $"both replicas took a share ({string.Join(" / ", consumedBy)})");
+        });
+    }
+
+    [Test]
+    public async Task Review_requests_go_out_as_plain_json_and_a_channel_the_broker_closed_is_replaced_by_the_next_publish()
+    {
+        const string requests = "it-review-requests";
+        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
+        var http = router.LeadClient();
+        await WaitReady(http);
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+        await producer.BindQueueAsync(requests, ReviewRequestedExchange);
+
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("before", 0.2));
+        var before = await Eventually.Get(() => producer.GetAsync(requests), m => m is not null, what: "the first review request");
+
+        // With its exchange gone, the broker closes the channel of the next publish: that publish fails, the message is
+        // retried, and the retry publishes on a new channel, declaring the exchange again.
+        await producer.DeleteExchangeAsync(ReviewRequestedExchange);
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("across", 0.2));
+        await Eventually.Get(() => producer.ExchangeExistsAsync(ReviewRequestedExchange), exists => exists, what: "the exchange declared again");
+        await producer.BindQueueAsync(requests, ReviewRequestedExchange);
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("after", 0.2));
+        var after = await Eventually.Get(() => producer.GetAsync(requests), m => m is not null, what: "the review request after the channel was replaced");
+
+        var across = await TryGet(http, "/api/router/decisions/across");
+        var givenUp = await producer.CountAsync(RouterErrorQueue);
+        Assert.Multiple(() =>
+        {
+            Assert.That(before!.BasicProperties.ContentType, Is.EqualTo("application/json"));
+            Assert.That(before.BasicProperties.MessageId, Is.Not.Empty);
+            Assert.That((string?)JsonNode.Parse(before.Body.Span)!["response"]!["responseId"], Is.EqualTo("before"));
+            Assert.That((string?)JsonNode.Parse(after!.Body.Span)!["response"]!["responseId"], Is.EqualTo("after"));
+            Assert.That(across, Does.Contain("\"outcome\":\"reviewRequested\""));
+            Assert.That(givenUp, Is.Zero, "nothing given up on");
         });
     }
 

@@ -1,24 +1,25 @@
 using HitlLoop.Contracts;
 using HitlLoop.Router.Storage;
+using HitlLoop.ServiceDefaults;
 using MassTransit;
 
 namespace HitlLoop.Router.Consumers;
 
 /// <remarks>
-/// The review request is published through the consume context, so it leaves only once the decision is stored, and
-/// the message is acknowledged only after it has left: the message is the request's outbox. A crash in between
+/// The review request is published once the decision is stored, and the message is acknowledged only after the broker
+/// has it (see IEventPublisher): the message is the request's outbox. A crash in between
 /// redelivers the message, which finds the decision and publishes the request again (ReviewQueue keeps one item per
 /// response id); so does a retry after a failed publish. A duplicate that is neither publishes nothing: the message
 /// that made the decision publishes its request, as a response first posted over HTTP had its request sent there.
 /// </remarks>
-public sealed class ResponseScoredConsumer(ResponseRouter router) : IConsumer<ResponseScored>
+public sealed class ResponseScoredConsumer(ResponseRouter router, IEventPublisher events) : IConsumer<ResponseScored>
 {
     public async Task Consume(ConsumeContext<ResponseScored> context)
     {
         var (_, decided, request) = await router.DecideAsync(context.Message, context.CancellationToken);
         if (request is not null && (decided || context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0))
         {
-            await context.Publish(request, context.CancellationToken);
+            await events.PublishAsync(context, request);
         }
     }
 }

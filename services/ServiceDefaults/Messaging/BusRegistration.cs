@@ -2,6 +2,7 @@ using HitlLoop.ServiceDefaults.Messaging.Journal;
 using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HitlLoop.ServiceDefaults;
@@ -56,6 +57,10 @@ public static class BusRegistration
         if (options.Transport == TransportKind.InMemory)
         {
             AddJournal(services);
+        }
+        else
+        {
+            services.Replace(ServiceDescriptor.Singleton<IEventPublisher, RabbitMqEventPublisher>());
         }
 
         return services;

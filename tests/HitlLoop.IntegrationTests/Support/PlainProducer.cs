@@ -53,6 +53,24 @@ public sealed class PlainProducer : IAsyncDisposable
         await _channel.QueueBindAsync(queue, exchange, routingKey: "");
     }
 
+    public async Task DeleteExchangeAsync(string exchange) => await _channel.ExchangeDeleteAsync(exchange);
+
+    /// <summary>Whether an exchange of this virtual host exists.</summary>
+    public async Task<bool> ExchangeExistsAsync(string exchange)
+    {
+        // A failed passive declare closes its channel, so each look gets its own.
+        await using var channel = await _connection.CreateChannelAsync();
+        try
+        {
+            await channel.ExchangeDeclarePassiveAsync(exchange);
+            return true;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Takes one message off a queue (for reading error queues); null when it is empty.</summary>
     public async Task<BasicGetResult?> GetAsync(string queue) => await _channel.BasicGetAsync(queue, autoAck: true);
 

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace HitlLoop.ServiceDefaults;
+
+/// <summary>
+/// Publishes on RabbitMQ the way a chat product does: the event as plain JSON, on the exchange (and exchange bindings)
+/// MassTransit declares for its type, each publish confirmed by the broker before the call returns. Every HitlLoop
+/// endpoint reads plain JSON as it reads MassTransit's envelope (<see cref="BusRegistration.ConfigureSerialization"/>),
+/// and the consume activity travels in the header MassTransit reads, so traces still join up.
+/// </summary>
+/// <remarks>
+/// It carries the Router's review requests, half of what it consumes in a busy hour: MassTransit's publish pipeline
+/// costs about twice the CPU of this confirmed publish, and the Router shares its cores with the broker
+/// (benchmarks/README.md, "Review requests published as plain JSON"). A connection lost is recovered by the client; a
+/// channel the broker closed (an exchange deleted under it, say) is replaced by the next publish. A publish that fails
+/// throws, so the consumed message is retried, then redelivered: the event goes out at least once.
+/// </remarks>
+internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus bus) : IEventPublisher, IAsyncDisposable
+{
+    private const string ActivityHeader = DiagnosticHeaders.ActivityId;
+
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private IConnection? _connection;
+    private PublishChannel? _channel;
+
+    public async Task PublishAsync<T>(ConsumeContext context, T message)
+        where T : class
+    {
+        var cancellationToken = context.CancellationToken;
+        var channel = _channel is { Channel.IsOpen: true } open ? open : await OpenAsync(cancellationToken);
+        if (!channel.Exchanges.TryGetValue(typeof(T), out var exchange))
+        {
+            exchange = await DeclareAsync<T>(channel, cancellationToken);
+        }
+
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = NewId.NextGuid().ToString(),
+            Headers = Activity.Current?.Id is { } activity ? new Dictionary<string, object?> { [ActivityHeader] = activity } : null,
+        };
+        await channel.Channel.BasicPublishAsync(
+            exchange, routingKey: "", mandatory: false, properties, JsonSerializer.SerializeToUtf8Bytes(message, MessageJson.Options), cancellationToken);
+    }
+
+    private async Task<PublishChannel> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _opening.WaitAsync(cancellationToken);
+        try
+        {
+            if (_channel is { Channel.IsOpen: true } opened)
+            {
+                return opened;
+            }
+
+            _connection ??= await new ConnectionFactory { Uri = options.Value.RabbitMq.Uri, ClientProvidedName = "hitl-event-publisher" }
+                .CreateConnectionAsync(cancellationToken);
+            if (_channel is { } closed)
+            {
+                await closed.Channel.DisposeAsync();
+                _channel = null;
+            }
+
+            var channel = await _connection.CreateChannelAsync(
+                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+            return _channel = new PublishChannel(channel);
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    /// <summary>Declares what MassTransit would before its first publish of <typeparamref name="T"/>, and names the exchange.</summary>
+    private async Task<string> DeclareAsync<T>(PublishChannel channel, CancellationToken cancellationToken)
+        where T : class
+    {
+        var topology = (IRabbitMqMessagePublishTopology<T>)bus.Topology.Publish<T>();
+        var broker = topology.GetBrokerTopology();
+        foreach (var exchange in broker.Exchanges)
+        {
+            await channel.Channel.ExchangeDeclareAsync(
+                exchange.ExchangeName, exchange.ExchangeType, exchange.Durable, exchange.AutoDelete, Arguments(exchange.ExchangeArguments),
+                cancellationToken: cancellationToken);
+        }
+
+        foreach (var binding in broker.ExchangeBindings)
+        {
+            await channel.Channel.ExchangeBindAsync(
+                binding.Destination.ExchangeName, binding.Source.ExchangeName, binding.RoutingKey, Arguments(binding.Arguments),
+                cancellationToken: cancellationToken);
+        }
+
+        return channel.Exchanges[typeof(T)] = topology.Exchange.ExchangeName;
+    }
+
+    private static Dictionary<string, object?>? Arguments(IDictionary<string, object>? arguments) =>
+        arguments is { Count: > 0 } ? arguments.ToDictionary(a => a.Key, object? (a) => a.Value) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_channel is { } channel)
+        {
+            await channel.Channel.DisposeAsync();
+        }
+
+        if (_connection is { } connection)
+        {
+            await connection.DisposeAsync();
+        }
+
+        _opening.Dispose();
+    }
+
+    /// <summary>A channel in confirm mode, with the exchanges declared on it so far by message type.</summary>
+    private sealed record PublishChannel(IChannel Channel)
+    {
+        public ConcurrentDictionary<Type, string> Exchanges { get; } = new();
+    }
+}
