@@ -15,8 +15,8 @@ namespace HitlLoop.ServiceDefaults;
 /// and the consume activity travels in the header MassTransit reads, so traces still join up.
 /// </summary>
 /// <remarks>
-/// It carries the Router's review requests, half of what it consumes in a busy hour: MassTransit's publish pipeline
-/// costs about twice the CPU of this confirmed publish, and the Router shares its cores with the broker
+/// It carries the Router's review requests, up to one for every message it consumes: MassTransit's publish pipeline
+/// cost the Router about 50 µs of CPU a request, and publishing this way raised its rate by about a sixth
 /// (benchmarks/README.md, "Review requests published as plain JSON"). A connection lost is recovered by the client; a
 /// channel the broker closed (an exchange deleted under it, say) is replaced by the next publish. A publish that fails
 /// throws, so the consumed message is retried, then redelivered: the event goes out at least once.
