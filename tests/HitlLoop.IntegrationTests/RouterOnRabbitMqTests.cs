@@ -314,6 +314,23 @@ public sealed class RouterOnRabbitMqTests
         });
     }
 
+    [Test]
+    public async Task With_telemetry_on_a_review_request_carries_the_consume_activity_so_its_trace_goes_on()
+    {
+        const string requests = "it-traced-review-requests";
+        // Nothing listens there: spans are recorded, and their export fails quietly.
+        await using var router = new BrokerHostedApp<RouterService>(
+            _vhost, new Dictionary<string, string?>(RouterSettings) { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
+        await WaitReady(router.LeadClient());
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+        await producer.BindQueueAsync(requests, ReviewRequestedExchange);
+
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("traced", 0.2));
+        var request = await Eventually.Get(() => producer.GetAsync(requests), m => m is not null, what: "the review request");
+
+        Assert.That(Header(request!.BasicProperties.Headers, "MT-Activity-Id"), Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"));
+    }
+
     /// <summary>A mix of what goes wrong in practice: broken JSON, a missing id, an impossible confidence.</summary>
     private static IEnumerable<string> Malformed(int count) =>
         Enumerable.Range(0, count).Select(i => (i % 3) switch
