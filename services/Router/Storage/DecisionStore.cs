@@ -90,7 +90,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
             return;
         }
 
-        var registered = (await _products.FindAsync(p => p.Id != null, int.MaxValue, cancellationToken)).Select(p => p.Id).ToList();
+        var registered = await RegisteredAsync(cancellationToken);
         Expression<Func<RoutingDecisionDocument, bool>> unregistered = d => d.ProductId != null;
         foreach (var known in registered)
         {

@@ -23,8 +23,6 @@ namespace HitlLoop.ServiceDefaults;
 /// </remarks>
 internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus bus) : IEventPublisher, IAsyncDisposable
 {
-    private const string ActivityHeader = DiagnosticHeaders.ActivityId;
-
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IConnection? _connection;
     private PublishChannel? _channel;
@@ -44,7 +42,7 @@ internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = NewId.NextGuid().ToString(),
-            Headers = Activity.Current?.Id is { } activity ? new Dictionary<string, object?> { [ActivityHeader] = activity } : null,
+            Headers = Activity.Current?.Id is { } activity ? new Dictionary<string, object?> { [DiagnosticHeaders.ActivityId] = activity } : null,
         };
         await channel.Channel.BasicPublishAsync(
             exchange, routingKey: "", mandatory: false, properties, JsonSerializer.SerializeToUtf8Bytes(message, MessageJson.Options), cancellationToken);
