@@ -86,6 +86,8 @@ public sealed class ReviewCompletedConsumerTests
     public async Task The_same_correction_of_the_same_question_is_training_data_once()
     {
         await _harness.Bus.Bus.Publish(Review("rev-6", ReviewVerdict.Edited, Corrected));
+        // The first is in before the others come: consumed side by side, either of the two alike could be first.
+        Assert.That(await _harness.Bus.Published.Any<CorrectionAccepted>(a => a.Context.Message.ReviewId == "rev-6"), Is.True);
         await _harness.Bus.Bus.Publish(Review("rev-7", ReviewVerdict.Edited, "  " + Corrected.Replace(" ", "   ", StringComparison.Ordinal)) with { ResponseId = "resp-other" });
         await _harness.Bus.Bus.Publish(Review("rev-8", ReviewVerdict.Edited, Corrected) with { ResponseId = "resp-third", Query = "Why was I charged twice?" });
 
