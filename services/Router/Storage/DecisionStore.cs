@@ -7,8 +7,10 @@ namespace HitlLoop.Router.Storage;
 
 /// <summary>
 /// The decisions, one per response id, written in batches: decisions made at the same moment (the consumer decides
-/// many messages side by side) are stored in one store operation. The stats count the decisions themselves (a day's
-/// counts go into a tally once the day is over), so they are exact however the process stops.
+/// many messages side by side) are stored in one store operation, which also counts them under their stats key (what
+/// each counts as, for which product, on which UTC day) in the same transaction. The stats read those counts (a day's
+/// go into a tally once the day is over), so they are exact however the process stops, and no index over the
+/// decisions but their id costs each one an entry.
 /// </summary>
 internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 {
@@ -17,6 +19,9 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 
     /// <summary>The <see cref="SetupStep"/> done once every product with a stored decision is registered.</summary>
     private const string ProductsRegistered = "products-registered";
+
+    /// <summary>The <see cref="SetupStep"/> done once the decisions stored before they were counted are counted.</summary>
+    private const string DecisionsCounted = "decisions-counted";
 
     /// <summary>
     /// How long after a UTC day ends its counts go into the tallies: decisions carry their Router's clock, and two
@@ -28,6 +33,8 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 
     private readonly TimeProvider _clock;
     private readonly IDocumentCollection<RoutingDecisionDocument> _decisions;
+    private readonly IDocumentCollection<DocumentCount> _counts;
+    private readonly InsertCounts<RoutingDecisionDocument> _counted;
     private readonly IDocumentCollection<RoutedProduct> _products;
     private readonly IDocumentCollection<ProductTally> _tallies;
     private readonly IDocumentCollection<SetupStep> _setup;
@@ -50,19 +57,38 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         _products = store.GetCollection<RoutedProduct>("products");
         _setup = store.GetCollection<SetupStep>("setup-steps");
         _tallies = store.GetCollection<ProductTally>("product-tallies");
+        _counts = store.GetCollection<DocumentCount>("decision-counts");
+        _counted = new InsertCounts<RoutingDecisionDocument>(_counts, d => d.StatsDayKey);
     }
 
     /// <summary>
-    /// The stats' index (what a decision counts as, for which product, on which day), the only one besides the id:
-    /// every product's stats together add up the registered products' counts on it, so each decision costs one
-    /// index entry fewer to write than with a second index on its time.
+    /// Brings a store written by an earlier version up to date (each step once), then drops the stats index those
+    /// versions kept: the decisions are counted as they are stored now.
     /// </summary>
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
-        await _decisions.EnsureIndexAsync(d => d.StatsDayKey, cancellationToken: cancellationToken);
         await RegisterStoredProductsAsync(cancellationToken);
+        await CountStoredDecisionsAsync(cancellationToken);
+        await _decisions.DropIndexAsync(d => d.StatsDayKey, cancellationToken);
+    }
 
-        // Decisions stored before the key held the day get it once, so the stats count them too.
+    /// <summary>
+    /// Once, for a store written before the decisions were counted as they were stored: keys the decisions stored
+    /// before the key held the day, then counts every key's decisions on the stats index those versions kept.
+    /// </summary>
+    /// <remarks>
+    /// A count is only ever inserted here, never replaced: one that is there was written by a replica that counted
+    /// first (and may since have added decisions it stored), so a replica setting up beside it keeps its count. The
+    /// replicas of an earlier version stop before this one starts: they store decisions without counting them.
+    /// </remarks>
+    private async Task CountStoredDecisionsAsync(CancellationToken cancellationToken)
+    {
+        if (await _setup.FindByIdAsync(DecisionsCounted, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        await _decisions.EnsureIndexAsync(d => d.StatsDayKey, cancellationToken: cancellationToken);
         while (await _decisions.FindAsync(d => d.StatsDayKey == null || d.StatsDayKey == "", limit: 500, cancellationToken) is { Count: > 0 } unkeyed)
         {
             foreach (var decision in unkeyed)
@@ -75,6 +101,31 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
                 await _decisions.TryReplaceAsync(keyed, decision.Version, cancellationToken);
             }
         }
+
+        var today = _clock.GetUtcNow().UtcDateTime.Date;
+        foreach (var product in await RegisteredAsync(cancellationToken))
+        {
+            foreach (var kind in StatsKinds.All)
+            {
+                var prefix = RoutingDecisionDocument.StatsPrefixOf(kind, product);
+                if (await _decisions.FindAsync(d => d.StatsDayKey.StartsWith(prefix), d => d.StatsDayKey, limit: 1, cancellationToken: cancellationToken) is not [var earliest])
+                {
+                    continue;
+                }
+
+                // Up to tomorrow: a replica's clock may be a little ahead of this one's.
+                for (var day = DayOf(earliest.StatsDayKey, prefix); day <= today.AddDays(1); day = day.AddDays(1))
+                {
+                    var key = RoutingDecisionDocument.StatsKeyOf(kind, product, day);
+                    if (await _decisions.CountAsync(d => d.StatsDayKey == key, cancellationToken) is var count and > 0)
+                    {
+                        await _counts.TryInsertAsync(new DocumentCount { Id = key, Count = count }, cancellationToken);
+                    }
+                }
+            }
+        }
+
+        await _setup.TryInsertAsync(new SetupStep { Id = DecisionsCounted, DoneAt = _clock.GetUtcNow().UtcDateTime }, cancellationToken);
     }
 
     /// <summary>
@@ -208,7 +259,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     }
 
     private Task<IReadOnlyList<RoutingDecisionDocument>> WriteAsync(List<Pending> batch) =>
-        _decisions.InsertManyOnceAsync([.. batch.Select(p => p.Decision)], CancellationToken.None);
+        _decisions.InsertManyOnceAsync([.. batch.Select(p => p.Decision)], _counted, CancellationToken.None);
 
     public Task<RoutingDecisionDocument?> FindAsync(string responseId, CancellationToken cancellationToken) =>
         _decisions.FindByIdAsync(responseId, cancellationToken);
@@ -229,7 +280,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
 
     /// <summary>
     /// Every decision so far, for the product or every registered product: the tally of the days that are over, and
-    /// the days since on the stats index, so the cost does not grow with the product's history.
+    /// the counts of the days since, so the cost does not grow with the product's history.
     /// </summary>
     public async Task<DecisionStats> StatsAsync(string? productId, CancellationToken cancellationToken)
     {
@@ -245,8 +296,8 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
     }
 
     /// <summary>
-    /// The decisions of the UTC days in [<paramref name="from"/>, <paramref name="to"/>): one key per product, day and
-    /// kind, for the product or for every registered product, so the counts read only those days' index entries.
+    /// The decisions of the UTC days in [<paramref name="from"/>, <paramref name="to"/>): one count per product, day
+    /// and kind, for the product or for every registered product.
     /// </summary>
     public async Task<DecisionStats> StatsAsync(string? productId, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
@@ -275,18 +326,19 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         var stats = None;
         for (var day = from.Date; day < to; day = day.AddDays(1))
         {
-            var of = day;
-            stats += await CountAsync(
-                kind =>
-                {
-                    var key = RoutingDecisionDocument.StatsKeyOf(kind, productId, of);
-                    return d => d.StatsDayKey == key;
-                },
-                cancellationToken);
+            var review = await CountedAsync(StatsKinds.Review, productId, day, cancellationToken);
+            var audits = await CountedAsync(StatsKinds.Audit, productId, day, cancellationToken);
+            var skipped = await CountedAsync(StatsKinds.Skipped, productId, day, cancellationToken);
+            var approved = await CountedAsync(StatsKinds.Approved, productId, day, cancellationToken);
+            var total = review + audits + skipped + approved;
+            stats += new DecisionStats(total, total - review, review, audits, skipped);
         }
 
         return stats;
     }
+
+    private async Task<long> CountedAsync(string kind, string productId, DateTime day, CancellationToken cancellationToken) =>
+        (await _counts.FindByIdAsync(RoutingDecisionDocument.StatsKeyOf(kind, productId, day), cancellationToken))?.Count ?? 0;
 
     /// <summary>
     /// The product's decisions on the days before <paramref name="until"/>: its tally, first brought up to that day by
@@ -313,16 +365,16 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         }
     }
 
-    /// <summary>The UTC day of the product's earliest decision: the first key of each kind on the stats index.</summary>
+    /// <summary>The UTC day of the product's earliest decision: the first count of each kind in key order.</summary>
     private async Task<DateTime?> FirstDayAsync(string productId, CancellationToken cancellationToken)
     {
         DateTime? first = null;
         foreach (var kind in StatsKinds.All)
         {
             var prefix = RoutingDecisionDocument.StatsPrefixOf(kind, productId);
-            if (await _decisions.FindAsync(d => d.StatsDayKey.StartsWith(prefix), d => d.StatsDayKey, limit: 1, cancellationToken: cancellationToken) is [var earliest])
+            if (await _counts.FindAsync(c => c.Id.StartsWith(prefix), c => c.Id, limit: 1, cancellationToken: cancellationToken) is [var earliest])
             {
-                var day = DateTime.ParseExact(earliest.StatsDayKey[prefix.Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+                var day = DayOf(earliest.Id, prefix);
                 first = first is null || day < first ? day : first;
             }
         }
@@ -330,15 +382,8 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
         return first;
     }
 
-    private async Task<DecisionStats> CountAsync(Func<string, Expression<Func<RoutingDecisionDocument, bool>>> ofKind, CancellationToken cancellationToken)
-    {
-        var review = await _decisions.CountAsync(ofKind(StatsKinds.Review), cancellationToken);
-        var audits = await _decisions.CountAsync(ofKind(StatsKinds.Audit), cancellationToken);
-        var skipped = await _decisions.CountAsync(ofKind(StatsKinds.Skipped), cancellationToken);
-        var approved = await _decisions.CountAsync(ofKind(StatsKinds.Approved), cancellationToken);
-        var total = review + audits + skipped + approved;
-        return new DecisionStats(total, total - review, review, audits, skipped);
-    }
+    private static DateTime DayOf(string statsKey, string prefix) =>
+        DateTime.ParseExact(statsKey[prefix.Length..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
     /// <remarks>
     /// A caller resumes on the flush's thread, up to its next wait (the publish of its review request): one thread

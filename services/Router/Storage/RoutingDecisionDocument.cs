@@ -37,8 +37,8 @@ public sealed record RoutingDecisionDocument : IDocument
 
     /// <summary>
     /// What the stats count this decision as, its product and its UTC day (see <see cref="StatsKeyOf(string, string, DateTime)"/>).
-    /// One index on it answers every count the stats need: a product's day by equality, a product's or every
-    /// product's whole history by prefix, so no count reads more than the decisions it counts.
+    /// The decision is counted under it as it is stored (the <c>decision-counts</c> collection): a product's day is
+    /// four counts, one a kind, and a product's first day the first count of its prefix.
     /// </summary>
     public string StatsDayKey { get; init; } = "";
     public double Confidence { get; init; }

@@ -4,7 +4,7 @@ namespace HitlLoop.Router.Storage;
 
 /// <summary>
 /// A product the Router has decided for, registered before its first decision is stored: the stats of every product
-/// together add up each product's counts on the stats index, so no second index over the decisions is needed.
+/// together add up each registered product's counts.
 /// </summary>
 public sealed record RoutedProduct : IDocument
 {
@@ -26,7 +26,7 @@ public sealed record SetupStep : IDocument
 
 /// <summary>
 /// A product's decisions on the UTC days before <see cref="Until"/>, days that are over: its whole-history stats add
-/// only the days since, so they read one document and a day or two of index entries however long its history.
+/// only the days since, so they read one document and a day or two of counts however long its history.
 /// </summary>
 public sealed record ProductTally : IDocument
 {

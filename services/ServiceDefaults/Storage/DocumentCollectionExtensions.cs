@@ -17,11 +17,22 @@ public static class DocumentCollectionExtensions
     /// <see cref="InsertOnceAsync{T}"/> for many documents in one store operation: returns, in order, the document
     /// that stands for each (itself, the one stored before, or the earlier one of the list with the same id).
     /// </summary>
-    public static async Task<IReadOnlyList<T>> InsertManyOnceAsync<T>(
+    public static Task<IReadOnlyList<T>> InsertManyOnceAsync<T>(
         this IDocumentCollection<T> collection, IReadOnlyList<T> documents, CancellationToken cancellationToken = default)
+        where T : class, IDocument =>
+        InsertManyOnceAsync(collection, documents, counted: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="InsertManyOnceAsync{T}(IDocumentCollection{T}, IReadOnlyList{T}, CancellationToken)"/>, each inserted
+    /// document counted under its key in the same transaction (see <see cref="InsertCounts{T}"/>).
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> InsertManyOnceAsync<T>(
+        this IDocumentCollection<T> collection, IReadOnlyList<T> documents, InsertCounts<T>? counted, CancellationToken cancellationToken = default)
         where T : class, IDocument
     {
-        var inserted = await collection.TryInsertManyAsync(documents, cancellationToken);
+        var inserted = counted is null
+            ? await collection.TryInsertManyAsync(documents, cancellationToken)
+            : await collection.TryInsertManyAsync(documents, counted, cancellationToken);
         var standing = new T[documents.Count];
         var first = new Dictionary<string, T>(StringComparer.Ordinal);
         for (var i = 0; i < documents.Count; i++)

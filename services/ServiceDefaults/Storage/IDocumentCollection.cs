@@ -18,6 +18,13 @@ public interface IDocumentCollection<T>
     /// </summary>
     Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="TryInsertManyAsync(IReadOnlyList{T}, CancellationToken)"/>, and in the same transaction each inserted
+    /// document adds one to the count of its key in <paramref name="counted"/>: the counts agree with the documents
+    /// however the process stops. The counts' collection must be of the same store (for MongoDB, a replica set).
+    /// </summary>
+    Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, InsertCounts<T> counted, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the stored document only if its version is still <paramref name="expectedVersion"/>.</summary>
     Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default);
 

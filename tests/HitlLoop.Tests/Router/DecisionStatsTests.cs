@@ -8,21 +8,36 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace HitlLoop.Tests.Router;
 
-/// <summary>The stats count every kind of decision, per product and for all, decisions from before their index or the products' registry included.</summary>
+/// <summary>
+/// The stats count every kind of decision, per product and for all, decisions stored by earlier versions (before
+/// their stats key, the products' registry, or the counts) included.
+/// </summary>
 public sealed class DecisionStatsTests
 {
     [Test]
-    public async Task Each_product_s_decisions_and_all_of_them_are_counted_by_kind_including_ones_stored_before_the_stats_key_or_the_registry()
+    public async Task Each_product_s_decisions_and_all_of_them_are_counted_by_kind_including_ones_stored_by_earlier_versions()
     {
         await using var harness = await ServiceHarness.StartAsync([new RouterService()], new Dictionary<string, string?> { ["Router:AuditSampleRate"] = "0" });
         var router = harness.Get<ResponseRouter>();
         var decisions = harness.Get<IDecisionStore>();
+        var store = harness.Get<IDocumentStoreFactory>().ForService(RouterService.ServiceName);
+        var steps = store.GetCollection<SetupStep>("setup-steps");
+        var counts = store.GetCollection<DocumentCount>("decision-counts");
         await router.RouteAsync(new ResponseScored { ResponseId = "a-low", ProductId = "shop/é", Confidence = 0.3 }, CancellationToken.None);
         await router.RouteAsync(new ResponseScored { ResponseId = "a-high", ProductId = "shop/é", Confidence = 0.99 }, CancellationToken.None);
         await router.RouteAsync(new ResponseScored { ResponseId = "b-low", ProductId = "shop", Confidence = 0.2 }, CancellationToken.None);
 
-        // As an older version stored it: no stats key. Start-up gives it one.
-        var legacy = harness.Get<IDocumentStoreFactory>().ForService(RouterService.ServiceName).GetCollection<RoutingDecisionDocument>("decisions");
+        // The store as an earlier version left it: its decisions stored without counts.
+        foreach (var count in await counts.FindAsync(c => c.Id != null, int.MaxValue))
+        {
+            await counts.TryDeleteAsync(count.Id);
+        }
+
+        await steps.TryDeleteAsync("decisions-counted");
+        Assert.That((await decisions.StatsAsync("shop", CancellationToken.None)).Total, Is.Zero, "nothing counted yet");
+
+        // As a still older version stored it: no stats key. Start-up gives it one.
+        var legacy = store.GetCollection<RoutingDecisionDocument>("decisions");
         await legacy.TryInsertAsync(new RoutingDecisionDocument
         {
             Id = "old-1",
@@ -32,7 +47,6 @@ public sealed class DecisionStatsTests
             PolicyVersion = "p-old",
             DecidedAt = DateTime.UtcNow,
         });
-        Assert.That((await decisions.StatsAsync("shop", CancellationToken.None)).Total, Is.EqualTo(1), "not counted before it has a key");
 
         // A product whose only decision was stored before products were registered: the store had no set-up step yet.
         await legacy.TryInsertAsync(new RoutingDecisionDocument
@@ -44,16 +58,20 @@ public sealed class DecisionStatsTests
             DecidedAt = DateTime.UtcNow,
         });
         var today = DateTime.UtcNow.Date;
-        Assert.That((await decisions.StatsAsync(null, today, today.AddDays(1), CancellationToken.None)).Total, Is.EqualTo(3), "an unregistered product is not counted");
-        await harness.Get<IDocumentStoreFactory>().ForService(RouterService.ServiceName).GetCollection<SetupStep>("setup-steps").TryDeleteAsync("products-registered");
+        await steps.TryDeleteAsync("products-registered");
         await ((IStoreSetup)decisions).SetUpAsync(CancellationToken.None);
 
+        // A set-up that runs again (another replica's, or after a crash before its step was recorded) counts nothing twice.
+        await steps.TryDeleteAsync("decisions-counted");
+        await ((IStoreSetup)decisions).SetUpAsync(CancellationToken.None);
+        await router.RouteAsync(new ResponseScored { ResponseId = "b-high", ProductId = "shop", Confidence = 0.99 }, CancellationToken.None);
+
         Assert.That(await decisions.StatsAsync("shop/é", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 2, AutoApproved: 1, ReviewRequested: 1, Audits: 0)));
-        Assert.That(await decisions.StatsAsync("shop", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 2, AutoApproved: 1, ReviewRequested: 1, Audits: 1)), "a product whose id begins another's is its own");
+        Assert.That(await decisions.StatsAsync("shop", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 3, AutoApproved: 2, ReviewRequested: 1, Audits: 1)), "a product whose id begins another's is its own");
         Assert.That(await decisions.StatsAsync("kiosk", CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 1, AutoApproved: 0, ReviewRequested: 1, Audits: 0)));
-        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 5, AutoApproved: 2, ReviewRequested: 3, Audits: 1)));
-        Assert.That(await decisions.StatsAsync(null, today, today.AddDays(1), CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 5, AutoApproved: 2, ReviewRequested: 3, Audits: 1)), "every registered product's day");
-        Assert.That((await decisions.StatsAsync("shop", today, today.AddDays(1), CancellationToken.None)).Total, Is.EqualTo(2));
+        Assert.That(await decisions.StatsAsync(null, CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 6, AutoApproved: 3, ReviewRequested: 3, Audits: 1)));
+        Assert.That(await decisions.StatsAsync(null, today, today.AddDays(1), CancellationToken.None), Is.EqualTo(new DecisionStats(Total: 6, AutoApproved: 3, ReviewRequested: 3, Audits: 1)), "every registered product's day");
+        Assert.That((await decisions.StatsAsync("shop", today, today.AddDays(1), CancellationToken.None)).Total, Is.EqualTo(3));
         Assert.That((await decisions.StatsAsync(null, today.AddDays(1), today.AddDays(2), CancellationToken.None)).Total, Is.Zero);
     }
 
@@ -114,7 +132,7 @@ public sealed class DecisionStatsTests
         Assert.That(await decisions.StatsAsync("never-seen", CancellationToken.None), Is.EqualTo(new DecisionStats(0, 0, 0, 0)));
         Assert.That(await tallies.FindByIdAsync("never-seen"), Is.Null, "a product with no decision gets no tally");
 
-        // Today's decisions are counted from the index; a day goes into the tally an hour after it ends.
+        // Today's decisions are read from the day's counts; a day goes into the tally an hour after it ends.
         await router.RouteAsync(new ResponseScored { ResponseId = "p-today", ProductId = "p", Confidence = 0.3 }, CancellationToken.None);
         Assert.That(await decisions.StatsAsync("p", CancellationToken.None), Is.EqualTo(new DecisionStats(21, 10, 11, 0)));
         clock.Advance(TimeSpan.FromHours(12.5));

@@ -12,13 +12,14 @@ namespace HitlLoop.Tests.Storage;
 public sealed class DocumentCollectionContractTests(string backend)
 {
     private IServiceProvider _services = null!;
+    private IDocumentStore _store = null!;
     private IDocumentCollection<ContractDocument> _documents = null!;
 
     [SetUp]
     public void Open()
     {
-        var store = StoreBackends.Open(backend, TestContext.CurrentContext.Test.Name, out _services);
-        _documents = store.GetCollection<ContractDocument>("contract-documents");
+        _store = StoreBackends.Open(backend, TestContext.CurrentContext.Test.Name, out _services);
+        _documents = _store.GetCollection<ContractDocument>("contract-documents");
     }
 
     [TearDown]
@@ -80,6 +81,61 @@ public sealed class DocumentCollectionContractTests(string backend)
         var wins = batches.SelectMany((batch, b) => batch.Where((_, i) => results[b][i]).Select(d => d.Id)).ToList();
         Assert.That(wins, Is.Unique);
         Assert.That(wins, Is.EquivalentTo(batches.SelectMany(batch => batch.Select(d => d.Id)).Distinct()));
+    }
+
+    [Test]
+    public async Task A_counted_insert_counts_each_document_it_inserts_under_its_key_and_no_other()
+    {
+        var counts = _store.GetCollection<DocumentCount>("contract-counts");
+        var byOwner = new InsertCounts<ContractDocument>(counts, d => d.Owner!);
+        await _documents.TryInsertAsync(Doc("stored") with { Owner = "x" });
+
+        var inserted = await _documents.TryInsertManyAsync(
+            [Doc("a") with { Owner = "x" }, Doc("stored") with { Owner = "x" }, Doc("b") with { Owner = "y/é?\n" }, Doc("a") with { Owner = "y/é?\n" }, Doc("c") with { Owner = "X" }],
+            byOwner);
+        var again = await _documents.TryInsertManyAsync([Doc("c") with { Owner = "X" }, Doc("d") with { Owner = "x" }], byOwner);
+
+        Assert.That(inserted, Is.EqualTo(new[] { true, false, true, false, true }));
+        Assert.That(again, Is.EqualTo(new[] { false, true }));
+        Assert.That((await counts.FindByIdAsync("x"))!.Count, Is.EqualTo(2), "a and d: the stored one and the refused ones count nowhere");
+        Assert.That((await counts.FindByIdAsync("y/é?\n"))!.Count, Is.EqualTo(1));
+        Assert.That((await counts.FindByIdAsync("X"))!.Count, Is.EqualTo(1), "keys are case-sensitive");
+        Assert.That(await _documents.TryInsertManyAsync([], byOwner), Is.Empty);
+    }
+
+    [Test]
+    public async Task Racing_counted_batches_count_exactly_the_documents_that_stand()
+    {
+        var counts = _store.GetCollection<DocumentCount>("contract-counts");
+        var byOwner = new InsertCounts<ContractDocument>(counts, d => d.Owner!);
+        var batches = Enumerable.Range(0, 8)
+            .Select(b => Enumerable.Range(0, 40).Select(i => (i * 7 + b) % 100).Select(n => Doc($"id-{n}") with { Owner = $"key-{n % 3}" }).ToList())
+            .ToList();
+
+        await Task.WhenAll(batches.Select(batch => Task.Run(() => _documents.TryInsertManyAsync(batch, byOwner))));
+
+        foreach (var key in new[] { "key-0", "key-1", "key-2" })
+        {
+            var standing = await _documents.CountAsync(d => d.Owner == key);
+            Assert.That(standing, Is.GreaterThan(0));
+            Assert.That((await counts.FindByIdAsync(key))!.Count, Is.EqualTo(standing), key);
+        }
+    }
+
+    [Test]
+    public void Counts_of_another_store_are_refused()
+    {
+        var other = StoreBackends.Open(backend, TestContext.CurrentContext.Test.Name, out var otherServices);
+        try
+        {
+            var elsewhere = new InsertCounts<ContractDocument>(other.GetCollection<DocumentCount>("contract-counts"), d => d.Name);
+
+            Assert.ThrowsAsync<ArgumentException>(() => _documents.TryInsertManyAsync([Doc("a")], elsewhere));
+        }
+        finally
+        {
+            (otherServices as IDisposable)?.Dispose();
+        }
     }
 
     [Test]

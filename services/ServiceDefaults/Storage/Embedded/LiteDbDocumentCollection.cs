@@ -17,8 +17,20 @@ internal sealed partial class LiteDbDocumentCollection<T>(ILiteCollection<T> col
             e => (e is LiteException { ErrorCode: LiteException.INDEX_DUPLICATE_KEY }, false),
             cancellationToken);
 
-    public Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default) =>
+        InsertManyAsync(documents, counted: null, cancellationToken);
+
+    /// <remarks>The counts are written by the same writer, in the transaction of the insert.</remarks>
+    public Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, InsertCounts<T> counted, CancellationToken cancellationToken = default) =>
+        InsertManyAsync(documents, counted, cancellationToken);
+
+    internal ILiteCollection<T> Collection => collection;
+
+    internal LiteDbWriter Writer => writer;
+
+    private Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<T> documents, InsertCounts<T>? counted, CancellationToken cancellationToken)
     {
+        var counts = counted is null ? null : CountsOf(counted);
         if (documents.Count == 0)
         {
             return Task.FromResult<IReadOnlyList<bool>>([]);
@@ -35,7 +47,13 @@ internal sealed partial class LiteDbDocumentCollection<T>(ILiteCollection<T> col
 
         IReadOnlyList<bool> Optimistic()
         {
-            collection.Insert(documents.Where((_, i) => inserted[i]));
+            var inserting = documents.Where((_, i) => inserted[i]).ToList();
+            collection.Insert(inserting);
+            if (counts is not null)
+            {
+                AddCounts(counts, counted!.Of(inserting));
+            }
+
             return inserted;
         }
 
@@ -50,6 +68,28 @@ internal sealed partial class LiteDbDocumentCollection<T>(ILiteCollection<T> col
         }
 
         return writer.WriteAsync(Optimistic, Careful, cancellationToken);
+    }
+
+    /// <summary>The counts' own LiteDB collection, which must be of this file: one writer's transaction holds both.</summary>
+    private ILiteCollection<DocumentCount> CountsOf(InsertCounts<T> counted) =>
+        counted.Counts is LiteDbDocumentCollection<DocumentCount> counts && ReferenceEquals(counts.Writer, writer)
+            ? counts.Collection
+            : throw new ArgumentException("The counts must be a collection of the same embedded store as the documents.", nameof(counted));
+
+    /// <summary>Runs inside a write: each key's count goes up by what was added (a count not stored yet starts there).</summary>
+    private static void AddCounts(ILiteCollection<DocumentCount> counts, IReadOnlyList<(string Key, long Added)> added)
+    {
+        foreach (var (key, count) in added)
+        {
+            if (counts.FindById(key) is { } current)
+            {
+                counts.Update(current with { Count = current.Count + count, Version = current.Version + 1 });
+            }
+            else
+            {
+                counts.Insert(new DocumentCount { Id = key, Count = count, Version = 1 });
+            }
+        }
     }
 
     public Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default) =>

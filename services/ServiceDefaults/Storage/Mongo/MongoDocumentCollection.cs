@@ -54,6 +54,57 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
         }
     }
 
+    /// <remarks>
+    /// One transaction (a replica set's): the ids already stored are read, the others inserted and their keys' counts
+    /// raised with upserts. A racing insert of the same id makes one of the two transactions conflict, and the driver
+    /// runs it again, when it finds the id stored.
+    /// </remarks>
+    public async Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, InsertCounts<T> counted, CancellationToken cancellationToken = default)
+    {
+        var counts = counted.Counts is MongoDocumentCollection<DocumentCount> other
+            && ReferenceEquals(other.Collection.Database.Client, collection.Database.Client)
+            && other.Collection.Database.DatabaseNamespace.Equals(collection.Database.DatabaseNamespace)
+                ? other.Collection
+                : throw new ArgumentException("The counts must be a collection of the same MongoDB database as the documents.", nameof(counted));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var sent = Enumerable.Range(0, documents.Count).Where(i => seen.Add(documents[i].Id)).ToList();
+        var inserted = new bool[documents.Count];
+        if (sent.Count == 0)
+        {
+            return inserted;
+        }
+
+        using var session = await collection.Database.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        return await session.WithTransactionAsync<IReadOnlyList<bool>>(
+            async (transaction, token) =>
+            {
+                var ids = sent.Select(i => documents[i].Id).ToList();
+                var stored = (await collection.Find(transaction, Filter.In("_id", ids)).Project(Builders<T>.Projection.Include("_id")).ToListAsync(token))
+                    .Select(found => found["_id"].AsString)
+                    .ToHashSet(StringComparer.Ordinal);
+                Array.Clear(inserted);
+                var fresh = sent.Where(i => !stored.Contains(documents[i].Id)).Select(i => documents[i]).ToList();
+                foreach (var i in sent)
+                {
+                    inserted[i] = !stored.Contains(documents[i].Id);
+                }
+
+                if (fresh.Count > 0)
+                {
+                    await collection.InsertManyAsync(transaction, fresh, cancellationToken: token);
+                    var raises = counted.Of(fresh).Select(c => new UpdateOneModel<DocumentCount>(
+                        Builders<DocumentCount>.Filter.Eq("_id", c.Key),
+                        Builders<DocumentCount>.Update.Inc(nameof(DocumentCount.Count), c.Added).Inc(nameof(DocumentCount.Version), 1L)) { IsUpsert = true });
+                    await counts.BulkWriteAsync(transaction, raises, cancellationToken: token);
+                }
+
+                return inserted;
+            },
+            cancellationToken: cancellationToken);
+    }
+
+    internal IMongoCollection<T> Collection => collection;
+
     public async Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default)
     {
         var filter = Filter.Eq("_id", document.Id) & Filter.Eq(nameof(IDocument.Version), expectedVersion);
