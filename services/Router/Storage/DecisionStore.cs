@@ -88,6 +88,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
             return;
         }
 
+        // Decisions stored before the key held the day get it first, so they are counted too.
         await _decisions.EnsureIndexAsync(d => d.StatsDayKey, cancellationToken: cancellationToken);
         while (await _decisions.FindAsync(d => d.StatsDayKey == null || d.StatsDayKey == "", limit: 500, cancellationToken) is { Count: > 0 } unkeyed)
         {
