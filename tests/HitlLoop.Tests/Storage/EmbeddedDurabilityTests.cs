@@ -85,6 +85,60 @@ public sealed class EmbeddedDurabilityTests
         }
     }
 
+    [Test]
+    public async Task Counts_raised_by_an_insert_are_in_the_files_with_its_documents_at_any_moment()
+    {
+        var serviceName = "counted-" + Guid.NewGuid().ToString("N")[..12];
+        var store = StoreBackends.Open("embedded", nameof(Counts_raised_by_an_insert_are_in_the_files_with_its_documents_at_any_moment), serviceName, out var services);
+        var copyName = serviceName + "-copy";
+        try
+        {
+            var documents = store.GetCollection<ContractDocument>("contract-documents");
+            var counts = store.GetCollection<DocumentCount>("contract-counts");
+            var byOwner = new InsertCounts<ContractDocument>(counts, d => d.Owner!);
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+            {
+                for (var batch = 0; !stop.IsCancellationRequested; batch++)
+                {
+                    await documents.TryInsertManyAsync([.. Enumerable.Range(0, 20).Select(i => new ContractDocument { Id = $"w{w}-{batch}-{i}", Owner = $"key-{i % 3}" })], byOwner);
+                }
+            })).ToList();
+
+            // The files copied while the writers go on, as a process killed in the middle of them leaves them.
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while ((await counts.FindByIdAsync("key-0", patience.Token))?.Count is null or < 500)
+            {
+                await Task.Delay(5, patience.Token);
+            }
+
+            CopyFiles(serviceName, copyName);
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+        finally
+        {
+            (services as IDisposable)?.Dispose();
+        }
+
+        var copy = StoreBackends.Open("embedded", nameof(Counts_raised_by_an_insert_are_in_the_files_with_its_documents_at_any_moment), copyName, out var copyServices);
+        try
+        {
+            var documents = copy.GetCollection<ContractDocument>("contract-documents");
+            var counts = copy.GetCollection<DocumentCount>("contract-counts");
+            foreach (var key in new[] { "key-0", "key-1", "key-2" })
+            {
+                var stored = await documents.CountAsync(d => d.Owner == key);
+                Assert.That(stored, Is.GreaterThanOrEqualTo(key == "key-0" ? 500 : 1), key);
+                Assert.That((await counts.FindByIdAsync(key))!.Count, Is.EqualTo(stored), key);
+            }
+        }
+        finally
+        {
+            (copyServices as IDisposable)?.Dispose();
+        }
+    }
+
     /// <summary>
     /// Copies a store's files as they stand, as a killed process would leave them: the log first, then the data file,
     /// since the store may checkpoint meanwhile (it writes the data file in full before it empties the log).
