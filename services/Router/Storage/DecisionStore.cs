@@ -120,7 +120,7 @@ internal sealed class DecisionStore : IDecisionStore, IStoreSetup
                     var key = RoutingDecisionDocument.StatsKeyOf(kind, product, day);
                     if (await _decisions.CountAsync(d => d.StatsDayKey == key, cancellationToken) is var count and > 0)
                     {
-                        await _counts.TryInsertAsync(new DocumentCount { Id = key, Count = count }, cancellationToken);
+                        await _counts.TryInsertAsync(new DocumentCount { Id = key, Count = count, Version = 1 }, cancellationToken);
                     }
                 }
             }

@@ -25,8 +25,7 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
     public async Task<IReadOnlyList<bool>> TryInsertManyAsync(IReadOnlyList<T> documents, CancellationToken cancellationToken = default)
     {
         // The first document of each id goes to the server; a later one in the list is refused here.
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var sent = Enumerable.Range(0, documents.Count).Where(i => seen.Add(documents[i].Id)).ToList();
+        var sent = FirstOfEachId(documents);
         var inserted = new bool[documents.Count];
         if (sent.Count == 0)
         {
@@ -66,8 +65,7 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
             && other.Collection.Database.DatabaseNamespace.Equals(collection.Database.DatabaseNamespace)
                 ? other.Collection
                 : throw new ArgumentException("The counts must be a collection of the same MongoDB database as the documents.", nameof(counted));
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var sent = Enumerable.Range(0, documents.Count).Where(i => seen.Add(documents[i].Id)).ToList();
+        var sent = FirstOfEachId(documents);
         var inserted = new bool[documents.Count];
         if (sent.Count == 0)
         {
@@ -82,12 +80,12 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
                 var stored = (await collection.Find(transaction, Filter.In("_id", ids)).Project(Builders<T>.Projection.Include("_id")).ToListAsync(token))
                     .Select(found => found["_id"].AsString)
                     .ToHashSet(StringComparer.Ordinal);
-                Array.Clear(inserted);
-                var fresh = sent.Where(i => !stored.Contains(documents[i].Id)).Select(i => documents[i]).ToList();
                 foreach (var i in sent)
                 {
                     inserted[i] = !stored.Contains(documents[i].Id);
                 }
+
+                var fresh = sent.Where(i => inserted[i]).Select(i => documents[i]).ToList();
 
                 if (fresh.Count > 0)
                 {
@@ -104,6 +102,13 @@ internal sealed class MongoDocumentCollection<T>(IMongoCollection<T> collection)
     }
 
     internal IMongoCollection<T> Collection => collection;
+
+    /// <summary>The positions of the first document of each id in the list.</summary>
+    private static List<int> FirstOfEachId(IReadOnlyList<T> documents)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. Enumerable.Range(0, documents.Count).Where(i => seen.Add(documents[i].Id))];
+    }
 
     public async Task<bool> TryReplaceAsync(T document, long expectedVersion, CancellationToken cancellationToken = default)
     {
