@@ -26,14 +26,7 @@ public sealed class EmbeddedCrashTests
     [TearDown]
     public async Task Stop()
     {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            foreach (var run in _runs)
-            {
-                await TestContext.Out.WriteLineAsync($"----- run output -----\n{run.Output}");
-            }
-        }
-
+        await FailureReport.WriteIfFailedAsync(_runs.Select((r, i) => ($"run {i + 1}", (string?)r.Output)));
         foreach (var run in _runs)
         {
             await run.DisposeAsync();

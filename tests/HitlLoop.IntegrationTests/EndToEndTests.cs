@@ -31,14 +31,7 @@ public sealed class EndToEndTests
     [TearDown]
     public async Task StopEverything()
     {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            foreach (var service in _services)
-            {
-                await TestContext.Out.WriteLineAsync($"----- {service.Name} output -----\n{service.Output}");
-            }
-        }
-
+        await FailureReport.WriteIfFailedAsync(_services.Select(s => (s.Name, (string?)s.Output)));
         await Task.WhenAll(_services.Select(s => s.DisposeAsync().AsTask()));
         if (_mlTeam is not null)
         {

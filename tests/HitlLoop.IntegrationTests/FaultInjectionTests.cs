@@ -40,14 +40,8 @@ public sealed class FaultInjectionTests
     [TearDown]
     public async Task StopEverything()
     {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            foreach (var (name, service) in _services)
-            {
-                await TestContext.Out.WriteLineAsync($"----- {name} output -----\n{service.Output}");
-            }
-        }
-
+        await FailureReport.WriteIfFailedAsync(
+            _killed.Select(s => ($"{s.Name} (killed)", (string?)s.Output)).Concat(_services.Select(s => (s.Key, (string?)s.Value.Output))));
         foreach (var service in _services.Values.Concat(_killed))
         {
             await service.DisposeAsync();

@@ -33,10 +33,7 @@ public sealed class MlTeamWorkerTests
     [TearDown]
     public async Task Stop()
     {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            await TestContext.Out.WriteLineAsync($"----- TrainingOrchestrator -----\n{_training?.Output}\n----- worker.py -----\n{_pythonOutput}");
-        }
+        await FailureReport.WriteIfFailedAsync(("TrainingOrchestrator", _training?.Output), ("worker.py", _pythonOutput));
 
         if (_python is { HasExited: false })
         {

@@ -114,11 +114,7 @@ public sealed class ReviewFrontendTests
         _playwright?.Dispose();
         if (_host is not null)
         {
-            if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-            {
-                await TestContext.Out.WriteLineAsync($"----- embedded host output -----\n{_host.Output}");
-            }
-
+            await FailureReport.WriteIfFailedAsync(("embedded host", _host.Output));
             await _host.DisposeAsync();
         }
 

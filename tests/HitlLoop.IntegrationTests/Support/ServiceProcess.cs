@@ -9,9 +9,17 @@ namespace HitlLoop.IntegrationTests.Support;
 /// <summary>One HitlLoop service as its own operating-system process, run from its build output.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private const int MaxOutputChars = 64_000;
+    /// <summary>How much of the output's start is kept: how the process started.</summary>
+    private const int HeadChars = 16_000;
+
+    /// <summary>How much of the output's latest lines is kept: what it did last.</summary>
+    private const int TailChars = 48_000;
+
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _head = new();
+    private readonly Queue<string> _tail = new();
+    private int _tailChars;
+    private long _leftOut;
     private int _disposed;
 
     private ServiceProcess(string name, Process process, Uri baseAddress)
@@ -28,13 +36,25 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The output's start and its latest lines, with how much was left out between them.</summary>
     public string Output
     {
         get
         {
-            lock (_output)
+            lock (_head)
             {
-                return _output.ToString();
+                var output = new StringBuilder(_head.ToString());
+                if (_leftOut > 0)
+                {
+                    output.AppendLine($"[... {_leftOut:N0} characters left out ...]");
+                }
+
+                foreach (var line in _tail)
+                {
+                    output.AppendLine(line);
+                }
+
+                return output.ToString();
             }
         }
     }
@@ -126,11 +146,20 @@ public sealed class ServiceProcess : IAsyncDisposable
             return;
         }
 
-        lock (_output)
+        lock (_head)
         {
-            if (_output.Length < MaxOutputChars)
+            if (_tail.Count == 0 && _head.Length < HeadChars)
             {
-                _output.AppendLine(line);
+                _head.AppendLine(line);
+                return;
+            }
+
+            _tail.Enqueue(line);
+            _tailChars += line.Length;
+            while (_tailChars > TailChars && _tail.TryDequeue(out var dropped))
+            {
+                _tailChars -= dropped.Length;
+                _leftOut += dropped.Length;
             }
         }
     }
