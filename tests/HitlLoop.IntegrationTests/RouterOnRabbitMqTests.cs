@@ -315,6 +315,42 @@ public sealed class RouterOnRabbitMqTests
     }
 
     [Test]
+    public async Task A_review_request_waits_for_its_connection_to_come_back_instead_of_giving_the_message_up()
+    {
+        const string requests = "it-recovered-review-requests";
+        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
+        var http = router.LeadClient();
+        await WaitReady(http);
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+        await producer.BindQueueAsync(requests, ReviewRequestedExchange);
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("before", 0.2));
+        await Eventually.Get(() => producer.GetAsync(requests), m => m is not null, what: "the first review request");
+
+        // The broker drops the publisher's connection (the bus's own stays up, as after a broker restart when the bus
+        // is back first) and refuses it again for longer than the message's retries last.
+        if (!await BrokerSetup.Broker.LimitConnectionsAsync(_vhost, 0))
+        {
+            Assert.Ignore("Needs a private broker node of this run, to drop one connection and hold it off.");
+        }
+
+        Assert.That(await BrokerSetup.Broker.CloseConnectionsAsync(_vhost, "hitl-event-publisher"), Is.EqualTo(1), "the publisher's connection closed");
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("while-away", 0.2));
+        await Eventually.Get(() => TryGet(http, "/api/router/decisions/while-away"), d => d is not null, what: "the decision made while the publisher was away");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var beforeBack = await producer.GetAsync(requests);
+        await BrokerSetup.Broker.LimitConnectionsAsync(_vhost, null);
+        var request = await Eventually.Get(() => producer.GetAsync(requests), m => m is not null, what: "the review request once the connection is back");
+        var givenUp = await producer.CountAsync(RouterErrorQueue);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeBack, Is.Null, "nothing published while the connection was refused");
+            Assert.That((string?)JsonNode.Parse(request!.Body.Span)!["response"]!["responseId"], Is.EqualTo("while-away"));
+            Assert.That(givenUp, Is.Zero, "nothing given up on");
+        });
+    }
+
+    [Test]
     public async Task With_telemetry_on_a_review_request_carries_the_consume_activity_so_its_trace_goes_on()
     {
         const string requests = "it-traced-review-requests";

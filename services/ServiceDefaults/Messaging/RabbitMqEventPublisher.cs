@@ -17,13 +17,24 @@ namespace HitlLoop.ServiceDefaults;
 /// <remarks>
 /// It carries the Router's review requests, up to one for every message it consumes: MassTransit's publish pipeline
 /// cost the Router about 50 µs of CPU a request, and publishing this way raised its rate by about a sixth
-/// (benchmarks/README.md, "Review requests published as plain JSON"). A connection lost is recovered by the client; a
-/// channel the broker closed (an exchange deleted under it, say) is replaced by the next publish. A publish that fails
-/// throws, so the consumed message is retried, then redelivered: the event goes out at least once.
+/// (benchmarks/README.md, "Review requests published as plain JSON"). A connection lost is recovered by the client, and
+/// a publish meanwhile waits for it (up to <see cref="RecoveryWait"/>): the bus may be back on the broker before this
+/// connection is, and the message's retries alone would give it up to the error queue within seconds. A channel the
+/// broker closed (an exchange deleted under it, say) is replaced by the next publish. A publish that fails throws, so
+/// the consumed message is retried, then redelivered: the event goes out at least once.
 /// </remarks>
 internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus bus) : IEventPublisher, IAsyncDisposable
 {
+    /// <summary>How long a publish waits for the client to bring a lost connection back before it fails.</summary>
+    private static readonly TimeSpan RecoveryWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a waiting publish looks whether the connection is back.</summary>
+    private static readonly TimeSpan RecoveryPoll = TimeSpan.FromMilliseconds(100);
+
     private readonly SemaphoreSlim _opening = new(1, 1);
+    /// <summary>The name the broker lists the publisher's connection under.</summary>
+    public const string ClientName = "hitl-event-publisher";
+
     private IConnection? _connection;
     private PublishChannel? _channel;
 
@@ -31,7 +42,7 @@ internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus
         where T : class
     {
         var cancellationToken = context.CancellationToken;
-        var channel = _channel is { Channel.IsOpen: true } open ? open : await OpenAsync(cancellationToken);
+        var channel = _channel is { Channel.IsOpen: true } open ? open : await RecoveredAsync(cancellationToken);
         if (!channel.Exchanges.TryGetValue(typeof(T), out var exchange))
         {
             exchange = await DeclareAsync<T>(channel, cancellationToken);
@@ -48,6 +59,25 @@ internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus
             exchange, routingKey: "", mandatory: false, properties, JsonSerializer.SerializeToUtf8Bytes(message, MessageJson.Options), cancellationToken);
     }
 
+    /// <summary>
+    /// The channel once the client has recovered its connection (and the channel with it), or a new one: on a
+    /// connection that is open (the broker closed only the channel), or that did not come back in time.
+    /// </summary>
+    private async Task<PublishChannel> RecoveredAsync(CancellationToken cancellationToken)
+    {
+        var since = Stopwatch.GetTimestamp();
+        while (_connection is { IsOpen: false } && Stopwatch.GetElapsedTime(since) < RecoveryWait)
+        {
+            await Task.Delay(RecoveryPoll, cancellationToken);
+            if (_channel is { Channel.IsOpen: true } recovered)
+            {
+                return recovered;
+            }
+        }
+
+        return await OpenAsync(cancellationToken);
+    }
+
     private async Task<PublishChannel> OpenAsync(CancellationToken cancellationToken)
     {
         await _opening.WaitAsync(cancellationToken);
@@ -58,8 +88,13 @@ internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus
                 return opened;
             }
 
-            _connection ??= await new ConnectionFactory { Uri = options.Value.RabbitMq.Uri, ClientProvidedName = "hitl-event-publisher" }
-                .CreateConnectionAsync(cancellationToken);
+            _connection ??= await new ConnectionFactory
+            {
+                Uri = options.Value.RabbitMq.Uri,
+                ClientProvidedName = ClientName,
+                AutomaticRecoveryEnabled = true,
+                NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
+            }.CreateConnectionAsync(cancellationToken);
             if (_channel is { } closed)
             {
                 await closed.Channel.DisposeAsync();

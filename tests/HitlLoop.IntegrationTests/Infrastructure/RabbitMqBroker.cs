@@ -120,6 +120,50 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     }
 
     /// <summary>
+    /// Caps the virtual host's connections (<c>rabbitmqctl set_vhost_limits</c>): the broker refuses new ones past the
+    /// cap and keeps those open; null lifts it. False when the broker is not a private node of this run.
+    /// </summary>
+    public async Task<bool> LimitConnectionsAsync(Uri virtualHost, int? max, CancellationToken cancellationToken = default)
+    {
+        if (OperatingSystem.IsWindows() || _owned is not PrivateNode node)
+        {
+            return false;
+        }
+
+        await node.CtlAsync(["set_vhost_limits", "-p", VirtualHostOf(virtualHost), $$"""{"max-connections": {{max ?? -1}}}"""], cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Closes, from the broker's side, the virtual host's connections whose client named them
+    /// <paramref name="clientName"/>; returns how many. Null when the broker is not a private node of this run.
+    /// </summary>
+    public async Task<int?> CloseConnectionsAsync(Uri virtualHost, string clientName, CancellationToken cancellationToken = default)
+    {
+        if (OperatingSystem.IsWindows() || _owned is not PrivateNode node)
+        {
+            return null;
+        }
+
+        var vhost = VirtualHostOf(virtualHost);
+        var listed = await node.CtlOutputAsync(["list_connections", "-q", "--no-table-headers", "pid", "vhost", "client_properties"], cancellationToken);
+        var closed = 0;
+        foreach (var columns in listed.Split('\n').Select(line => line.Split('\t')))
+        {
+            if (columns is [var pid, var host, var properties] && host == vhost && properties.Contains($"\"{clientName}\"", StringComparison.Ordinal))
+            {
+                await node.CtlAsync(["close_connection", pid, "closed by a test"], cancellationToken);
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
+    private static string VirtualHostOf(Uri virtualHost) =>
+        virtualHost.AbsolutePath.TrimStart('/') is { Length: > 0 } name ? Uri.UnescapeDataString(name) : "/";
+
+    /// <summary>
     /// Stops the whole node and starts it again (<c>rabbitmqctl stop</c>, then the server on the same ports and data
     /// directory): a broker host's reboot. False when the broker is not a private node of this run.
     /// </summary>
@@ -463,6 +507,12 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             {
                 throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', command)} failed: {output}");
             }
+        }
+
+        public async Task<string> CtlOutputAsync(string[] command, CancellationToken cancellationToken)
+        {
+            var (exitCode, output) = await RunCtlAsync(command, cancellationToken);
+            return exitCode == 0 ? output : throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', command)} failed: {output}");
         }
 
         public async Task AddVirtualHostAsync(string name, CancellationToken cancellationToken)
