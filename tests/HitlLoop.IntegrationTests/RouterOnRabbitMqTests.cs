@@ -283,14 +283,8 @@ public sealed class RouterOnRabbitMqTests
     public async Task Review_requests_go_out_as_plain_json_and_a_channel_the_broker_closed_is_replaced_by_the_next_publish()
     {
         const string requests = "it-review-requests";
-        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
-        var http = router.LeadClient();
-        await WaitReady(http);
-        await using var producer = await PlainProducer.ConnectAsync(_vhost);
-        await producer.BindQueueAsync(requests, ReviewRequestedExchange);
-
-        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("before", 0.2));
-        var before = await Eventually.Get(() => producer.GetAsync(requests), m => m is not null, what: "the first review request");
+        await using var router = await RouterWithReviewRequestsAsync(requests);
+        var (http, producer) = (router.Http, router.Producer);
 
         // With its exchange gone, the broker closes the channel of the next publish: that publish fails, the message is
         // retried, and the retry publishes on a new channel, declaring the exchange again.
@@ -305,9 +299,9 @@ public sealed class RouterOnRabbitMqTests
         var givenUp = await producer.CountAsync(RouterErrorQueue);
         Assert.Multiple(() =>
         {
-            Assert.That(before!.BasicProperties.ContentType, Is.EqualTo("application/json"));
-            Assert.That(before.BasicProperties.MessageId, Is.Not.Empty);
-            Assert.That((string?)JsonNode.Parse(before.Body.Span)!["response"]!["responseId"], Is.EqualTo("before"));
+            Assert.That(router.First.BasicProperties.ContentType, Is.EqualTo("application/json"));
+            Assert.That(router.First.BasicProperties.MessageId, Is.Not.Empty);
+            Assert.That((string?)JsonNode.Parse(router.First.Body.Span)!["response"]!["responseId"], Is.EqualTo("before"));
             Assert.That((string?)JsonNode.Parse(after!.Body.Span)!["response"]!["responseId"], Is.EqualTo("after"));
             Assert.That(across, Does.Contain("\"outcome\":\"reviewRequested\""));
             Assert.That(givenUp, Is.Zero, "nothing given up on");
@@ -318,13 +312,8 @@ public sealed class RouterOnRabbitMqTests
     public async Task A_review_request_waits_for_its_connection_to_come_back_instead_of_giving_the_message_up()
     {
         const string requests = "it-recovered-review-requests";
-        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
-        var http = router.LeadClient();
-        await WaitReady(http);
-        await using var producer = await PlainProducer.ConnectAsync(_vhost);
-        await producer.BindQueueAsync(requests, ReviewRequestedExchange);
-        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("before", 0.2));
-        await Eventually.Get(() => producer.GetAsync(requests), m => m is not null, what: "the first review request");
+        await using var router = await RouterWithReviewRequestsAsync(requests);
+        var (http, producer) = (router.Http, router.Producer);
 
         // The broker drops the publisher's connection (the bus's own stays up, as after a broker restart when the bus
         // is back first) and refuses it again for longer than the message's retries last.
@@ -353,18 +342,51 @@ public sealed class RouterOnRabbitMqTests
     [Test]
     public async Task With_telemetry_on_a_review_request_carries_the_consume_activity_so_its_trace_goes_on()
     {
-        const string requests = "it-traced-review-requests";
         // Nothing listens there: spans are recorded, and their export fails quietly.
-        await using var router = new BrokerHostedApp<RouterService>(
-            _vhost, new Dictionary<string, string?>(RouterSettings) { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
-        await WaitReady(router.LeadClient());
-        await using var producer = await PlainProducer.ConnectAsync(_vhost);
-        await producer.BindQueueAsync(requests, ReviewRequestedExchange);
+        await using var router = await RouterWithReviewRequestsAsync(
+            "it-traced-review-requests", new Dictionary<string, string?>(RouterSettings) { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
 
-        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("traced", 0.2));
-        var request = await Eventually.Get(() => producer.GetAsync(requests), m => m is not null, what: "the review request");
+        Assert.That(Header(router.First.BasicProperties.Headers, "MT-Activity-Id"), Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"));
+    }
 
-        Assert.That(Header(request!.BasicProperties.Headers, "MT-Activity-Id"), Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"));
+    /// <summary>
+    /// The Router on the test's virtual host, ready, a producer, and <paramref name="queue"/> bound to the review
+    /// requests, which has already taken the request of a first response ("before") sent to review.
+    /// </summary>
+    private async Task<RouterWithReviewRequests> RouterWithReviewRequestsAsync(string queue, Dictionary<string, string?>? settings = null)
+    {
+        var router = new BrokerHostedApp<RouterService>(_vhost, settings ?? RouterSettings);
+        PlainProducer? producer = null;
+        try
+        {
+            var http = router.LeadClient();
+            await WaitReady(http);
+            producer = await PlainProducer.ConnectAsync(_vhost);
+            await producer.BindQueueAsync(queue, ReviewRequestedExchange);
+            await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("before", 0.2));
+            var first = await Eventually.Get(() => producer.GetAsync(queue), m => m is not null, what: "the first review request");
+            return new RouterWithReviewRequests(router, http, producer, first!);
+        }
+        catch
+        {
+            if (producer is not null)
+            {
+                await producer.DisposeAsync();
+            }
+
+            await router.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record RouterWithReviewRequests(BrokerHostedApp<RouterService> Router, HttpClient Http, PlainProducer Producer, RabbitMQ.Client.BasicGetResult First)
+        : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Producer.DisposeAsync();
+            await Router.DisposeAsync();
+        }
     }
 
     /// <summary>A mix of what goes wrong in practice: broken JSON, a missing id, an impossible confidence.</summary>
