@@ -25,6 +25,9 @@ namespace HitlLoop.ServiceDefaults;
 /// </remarks>
 internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus bus) : IEventPublisher, IAsyncDisposable
 {
+    /// <summary>The name the broker lists the publisher's connection under.</summary>
+    private const string ClientName = "hitl-event-publisher";
+
     /// <summary>How long a publish waits for the client to bring a lost connection back before it fails.</summary>
     private static readonly TimeSpan RecoveryWait = TimeSpan.FromSeconds(30);
 
@@ -32,9 +35,6 @@ internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus
     private static readonly TimeSpan RecoveryPoll = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _opening = new(1, 1);
-    /// <summary>The name the broker lists the publisher's connection under.</summary>
-    public const string ClientName = "hitl-event-publisher";
-
     private IConnection? _connection;
     private PublishChannel? _channel;
 
