@@ -28,7 +28,7 @@ internal static class BusCeiling
     private const string CeilingQueue = "load-ceiling-response-scored";
     private const string RouterQueue = "router-response-scored";
 
-    public static async Task RunAsync(Uri amqp, int responses, int rounds)
+    public static async Task RunAsync(Uri amqp, int responses, int rounds, double reviewShare)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "hitl-load", Guid.NewGuid().ToString("N"));
         using var ceiling = await StartCeilingAsync(amqp);
@@ -41,12 +41,12 @@ internal static class BusCeiling
         // its final tier of compilation; its first clusters form), then the rounds, alternating.
         var ceilingRates = new List<double>();
         var routerRates = new List<double>();
-        await MeasureAsync(ceiling.Services, channel, CeilingQueue, "warm-up", responses);
-        await MeasureAsync(router.Services, channel, RouterQueue, "warm-up", responses);
+        await MeasureAsync(ceiling.Services, channel, CeilingQueue, "warm-up", responses, reviewShare);
+        await MeasureAsync(router.Services, channel, RouterQueue, "warm-up", responses, reviewShare);
         for (var round = 1; round <= rounds; round++)
         {
-            var nothing = await MeasureAsync(ceiling.Services, channel, CeilingQueue, $"ceiling-{round}", responses);
-            var routed = await MeasureAsync(router.Services, channel, RouterQueue, $"router-{round}", responses);
+            var nothing = await MeasureAsync(ceiling.Services, channel, CeilingQueue, $"ceiling-{round}", responses, reviewShare);
+            var routed = await MeasureAsync(router.Services, channel, RouterQueue, $"router-{round}", responses, reviewShare);
             ceilingRates.Add(nothing.PerSecond);
             routerRates.Add(routed.PerSecond);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -56,7 +56,7 @@ internal static class BusCeiling
         var ceilingMedian = Median(ceilingRates);
         var routerMedian = Median(routerRates);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{responses:N0} messages a round, {rounds} rounds on {amqp.Host}:{amqp.Port}, {store} store, novelty on: "
+            $"{responses:N0} messages a round, {rounds} rounds on {amqp.Host}:{amqp.Port}, {store} store, novelty on, {reviewShare:P0} below the threshold: "
             + $"median Router {routerMedian:F0} msg/s against {ceilingMedian:F0} msg/s for a do-nothing consumer = {routerMedian / ceilingMedian:F2}x"));
 
         await channel.DisposeAsync();
@@ -68,7 +68,7 @@ internal static class BusCeiling
         }
     }
 
-    private static async Task<Measured> MeasureAsync(IServiceProvider services, IChannel channel, string queue, string name, int count)
+    private static async Task<Measured> MeasureAsync(IServiceProvider services, IChannel channel, string queue, string name, int count, double reviewShare)
     {
         var bus = services.GetRequiredService<IBusControl>();
         var consumed = services.GetRequiredService<ConsumedCount>();
@@ -76,7 +76,7 @@ internal static class BusCeiling
         var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
         foreach (var batch in Enumerable.Range(0, count).Chunk(500))
         {
-            await Task.WhenAll(batch.Select(i => channel.BasicPublishAsync("", queue, false, properties, Body($"{name}-{i:D7}", i)).AsTask()));
+            await Task.WhenAll(batch.Select(i => channel.BasicPublishAsync("", queue, false, properties, Body($"{name}-{i:D7}", i, reviewShare)).AsTask()));
         }
 
         // The wait is set up while the bus is stopped, so no message is counted against the last round's target.
@@ -186,13 +186,17 @@ internal static class BusCeiling
 
     private static readonly string[] Openings = ["How do I", "Can I", "Is it possible to", "I need to", "Please help me"];
 
-    private static byte[] Body(string id, int i) => Encoding.UTF8.GetBytes(new JsonObject
+    /// <summary>
+    /// A scored response; the share <paramref name="reviewShare"/> of them, spread evenly (every other one at 0.5),
+    /// falls below the threshold and goes to review.
+    /// </summary>
+    private static byte[] Body(string id, int i, double reviewShare) => Encoding.UTF8.GetBytes(new JsonObject
     {
         ["responseId"] = id,
         ["productId"] = "support-bot",
         ["query"] = $"{Openings[i / Topics.Length % Openings.Length]} {Topics[i % Topics.Length]}?",
         ["response"] = "Yes: open your account settings and follow the steps there; it takes effect at once.",
-        ["confidence"] = i % 2 == 0 ? 0.4 : 0.95,
+        ["confidence"] = Math.Floor((i + 1) * reviewShare) > Math.Floor(i * reviewShare) ? 0.4 : 0.95,
         ["scoredAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     }.ToJsonString());
 

@@ -13,8 +13,9 @@ using HitlLoop.ServiceDefaults;
 using RabbitMQ.Client;
 
 // Usage: dotnet run -c Release --project benchmarks/HitlLoop.LoadGenerator -- [amqp-uri] [responses] [copies] [poison]
-//    or: dotnet run -c Release --project benchmarks/HitlLoop.LoadGenerator -- ratio [amqp-uri] [responses] [rounds]
-// "ratio" runs the Router alone beside a do-nothing consumer of the same messages and prints their ratio (BusCeiling).
+//    or: dotnet run -c Release --project benchmarks/HitlLoop.LoadGenerator -- ratio [amqp-uri] [responses] [rounds] [review-share]
+// "ratio" runs the Router alone beside a do-nothing consumer of the same messages and prints their ratio (BusCeiling);
+// review-share (0 to 1, 0.5 unless given) is the share of the responses that fall below the threshold.
 // Router and ReviewQueue run in this process on the given broker (use an idle virtual host), with an embedded
 // store in a temporary folder unless Hitl__Store says otherwise. Half the responses fall below the threshold.
 // With a poison fraction (e.g. 0.01) it runs clean, then with that share of the messages poisoned (invalid scores,
@@ -24,7 +25,10 @@ if (args.FirstOrDefault() == "ratio")
     await BusCeiling.RunAsync(
         new Uri(args.ElementAtOrDefault(1) ?? "amqp://guest:guest@localhost:5672/"),
         int.Parse(args.ElementAtOrDefault(2) ?? "20000", CultureInfo.InvariantCulture),
-        int.Parse(args.ElementAtOrDefault(3) ?? "3", CultureInfo.InvariantCulture));
+        int.Parse(args.ElementAtOrDefault(3) ?? "3", CultureInfo.InvariantCulture),
+        double.Parse(args.ElementAtOrDefault(4) ?? "0.5", CultureInfo.InvariantCulture) is var share and >= 0 and <= 1
+            ? share
+            : throw new ArgumentOutOfRangeException(nameof(args), "The review share is a fraction from 0 to 1."));
     return;
 }
 
