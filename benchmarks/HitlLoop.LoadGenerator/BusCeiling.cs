@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -164,7 +165,8 @@ internal static class BusCeiling
         builder.Services.AddSingleton<ConsumedCount>();
         builder.AddHitlServices(new RouterService());
         var app = builder.Build();
-        app.Services.GetRequiredService<IBusControl>().ConnectConsumeObserver(app.Services.GetRequiredService<ConsumedCount>());
+        // On RabbitMQ the Router takes its scored responses off the queue itself (a batch receiver): its meters count them.
+        app.Services.GetRequiredService<ConsumedCount>().Observe(app.Services.GetRequiredService<IBusControl>(), app.Services.GetRequiredService<IMeterFactory>());
         app.MapHitlServices();
         await app.StartAsync();
         return app;
@@ -209,9 +211,13 @@ internal static class BusCeiling
     private sealed record Measured(double PerSecond, double AllocatedPerMessage, double CpuMicrosecondsPerMessage, double? BrokerMicrosecondsPerMessage);
 }
 
-/// <summary>Scored responses consumed so far, by any consumer of the bus; a batch counts each of its messages.</summary>
-internal sealed class ConsumedCount : IConsumeObserver
+/// <summary>
+/// Scored responses consumed so far, by any consumer of the bus (a batch counts each of its messages) or by a batch
+/// receiver of the same host.
+/// </summary>
+internal sealed class ConsumedCount : IConsumeObserver, IDisposable
 {
+    private readonly MeterListener _receivers = new();
     private long _value;
     private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _target = long.MaxValue;
@@ -231,25 +237,45 @@ internal sealed class ConsumedCount : IConsumeObserver
         return _reached.Task;
     }
 
+    /// <summary>Counts what the host's bus consumes, and what its batch receivers (reporting to its meters) finish.</summary>
+    public void Observe(IBusControl bus, IMeterFactory meters)
+    {
+        bus.ConnectConsumeObserver(this);
+        _receivers.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument is { Name: MessagingTelemetry.ReceivedCounter, Meter.Name: MessagingTelemetry.MeterName })
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _receivers.SetMeasurementEventCallback<long>((_, measurement, _, _) => Add(measurement));
+        _receivers.Start();
+    }
+
     public Task PreConsume<T>(ConsumeContext<T> context)
         where T : class => Task.CompletedTask;
 
     public Task PostConsume<T>(ConsumeContext<T> context)
         where T : class
     {
-        var added = context.Message switch
+        Add(context.Message switch
         {
             ResponseScored => 1,
             Batch<ResponseScored> batch => batch.Length,
             _ => 0,
-        };
+        });
+        return Task.CompletedTask;
+    }
+
+    private void Add(long added)
+    {
         if (added > 0 && Interlocked.Add(ref _value, added) >= Interlocked.Read(ref _target))
         {
             _reached.TrySetResult();
         }
-
-        return Task.CompletedTask;
     }
+
+    public void Dispose() => _receivers.Dispose();
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
         where T : class => Task.CompletedTask;

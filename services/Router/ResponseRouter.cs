@@ -158,4 +158,11 @@ public sealed class ResponseRouter(
 /// The decision that stands for a response, whether this call made it (false for a duplicate or redelivery), and,
 /// when it sends the response to review, the request to publish.
 /// </summary>
-public sealed record RoutedResponse(RoutingDecisionDocument Decision, bool Decided, ReviewRequested? Request);
+public sealed record RoutedResponse(RoutingDecisionDocument Decision, bool Decided, ReviewRequested? Request)
+{
+    /// <summary>
+    /// The review request to publish: the one this call decided, or, for a message that may have been handled before
+    /// (redelivered, or retried), the one that stands, as its first try may have failed before publishing it.
+    /// </summary>
+    public ReviewRequested? RequestToSend(bool mayHaveBeenHandled) => Decided || mayHaveBeenHandled ? Request : null;
+}

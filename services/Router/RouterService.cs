@@ -1,3 +1,4 @@
+using HitlLoop.Contracts;
 using HitlLoop.Router.Api;
 using HitlLoop.Router.Consumers;
 using HitlLoop.Router.Novelty;
@@ -20,8 +21,25 @@ public sealed class RouterService : IHitlService
 
     public string Name => ServiceName;
 
+    /// <summary>
+    /// On RabbitMQ the scored responses, the Router's busiest queue by far, are consumed straight off the broker and
+    /// acknowledged a batch at a time, not through a MassTransit endpoint (benchmarks/README.md, "One acknowledgement a
+    /// batch"); its other events, a few a minute, keep theirs.
+    /// </summary>
+    private bool _receivesScoredResponsesDirectly;
+
     public void AddServices(IHostApplicationBuilder builder)
     {
+        _receivesScoredResponsesDirectly = builder.Configuration.GetSection(HitlOptions.Section).Get<HitlOptions>()?.Transport == TransportKind.RabbitMq;
+        if (_receivesScoredResponsesDirectly)
+        {
+            builder.Services.AddSingleton<ResponseScoredReceiver>();
+            builder.Services.AddRabbitMqBatchReceiver<ResponseScored>(
+                ResponseScoredConsumerDefinition.Queue,
+                ResponseScoredConsumerDefinition.Prefetch,
+                sp => sp.GetRequiredService<ResponseScoredReceiver>().HandleAsync);
+        }
+
         builder.AddSectionOptions<RouterOptions>(RouterOptions.Section);
         builder.Services.AddStore<IDecisionStore, DecisionStore>();
         builder.Services.AddSingleton<ReviewRequestOutbox>();
@@ -43,7 +61,11 @@ public sealed class RouterService : IHitlService
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<ResponseScoredConsumer, ResponseScoredConsumerDefinition>();
+        if (!_receivesScoredResponsesDirectly)
+        {
+            bus.AddConsumer<ResponseScoredConsumer, ResponseScoredConsumerDefinition>();
+        }
+
         bus.AddConsumer<UserFeedbackSubmittedConsumer, UserFeedbackSubmittedConsumerDefinition>();
         bus.AddConsumer<PatternLearnedConsumer, PatternLearnedConsumerDefinition>();
         bus.AddConsumer<PatternRecurrenceMeasuredConsumer, PatternRecurrenceMeasuredConsumerDefinition>();

@@ -33,7 +33,7 @@ internal static class Telemetry
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
-                .AddSource(DiagnosticHeaders.DefaultListenerName)
+                .AddSource(DiagnosticHeaders.DefaultListenerName, MessagingTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json.Nodes;
 using HitlLoop.IntegrationTests.Support;
 using HitlLoop.ReviewQueue;
 using HitlLoop.Router;
 using HitlLoop.Router.Signals;
+using HitlLoop.ServiceDefaults;
 using HitlLoop.ServiceDefaults.Storage;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +54,31 @@ public sealed class RouterOnRabbitMqTests
         Assert.That(low!, Does.Contain("\"outcome\":\"reviewRequested\""));
         Assert.That(low!, Does.Contain("low_confidence").And.Contain("negative_sentiment"));
         Assert.That(high!, Does.Contain("\"outcome\":\"autoApproved\""));
+    }
+
+    [Test]
+    public async Task A_message_in_the_bus_envelope_is_routed_and_the_queue_keeps_the_topology_a_bus_endpoint_would_give_it()
+    {
+        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
+        var http = router.LeadClient();
+        await WaitReady(http);
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+
+        var message = Json.ResponseScored("enveloped", 0.2);
+        await producer.PublishAsync(
+            PlainProducer.ResponseScoredExchange,
+            $$"""{"messageId":"{{Guid.NewGuid()}}","messageType":["urn:message:HitlLoop.Contracts:ResponseScored"],"message":{{message}}}""",
+            contentType: "application/vnd.masstransit+json");
+
+        var decision = await Eventually.Get(() => TryGet(http, "/api/router/decisions/enveloped"), d => d is not null, what: "the enveloped message's decision");
+        var queueExchange = await producer.ExchangeExistsAsync("router-response-scored");
+        var errors = await producer.CountAsync(RouterErrorQueue);
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision, Does.Contain("\"outcome\":\"reviewRequested\""));
+            Assert.That(queueExchange, Is.True, "the queue's own exchange");
+            Assert.That(errors, Is.Zero, "nothing given up on");
+        });
     }
 
     [Test]
@@ -215,7 +242,7 @@ public sealed class RouterOnRabbitMqTests
             Assert.That(errors, Is.EqualTo(malformed));
             Assert.That(reasons, Has.Count.EqualTo(malformed).And.All.Not.Empty);
             Assert.That(reasons.Count(r => r.Contains("confidence must lie in 0..1", StringComparison.Ordinal)), Is.EqualTo(4));
-            Assert.That(reasons.Count(r => r.Contains("responseId", StringComparison.Ordinal)), Is.EqualTo(3));
+            Assert.That(reasons.Count(r => r.Contains("responseId is required", StringComparison.Ordinal)), Is.EqualTo(3));
         });
     }
 
@@ -223,11 +250,7 @@ public sealed class RouterOnRabbitMqTests
     public async Task Two_replicas_on_one_queue_split_the_work_and_decide_and_send_each_response_once()
     {
         const int responses = 600;
-        static void Counted(IServiceCollection services)
-        {
-            services.AddSingleton<ConsumedResponses>();
-            services.AddConsumeObserver(sp => sp.GetRequiredService<ConsumedResponses>());
-        }
+        static void Counted(IServiceCollection services) => services.AddSingleton<ConsumedResponses>();
 
         await using var first = new BrokerHostedApp<RouterService>(_vhost, RouterSettings, Counted);
         var firstHttp = first.LeadClient();
@@ -243,6 +266,7 @@ public sealed class RouterOnRabbitMqTests
         await WaitReady(second.LeadClient());
         await using var producer = await PlainProducer.ConnectAsync(_vhost);
         await producer.BindQueueAsync("it-review-requests", "HitlLoop.Contracts:ReviewRequested");
+        var counters = new[] { first, second }.Select(app => app.Services.GetRequiredService<ConsumedResponses>()).ToList();
 
         // Every response twice, so the replicas race for the same ids.
         var messages = Enumerable.Range(0, 2 * responses)
@@ -255,7 +279,6 @@ public sealed class RouterOnRabbitMqTests
 
         // Every copy consumed before either stops: a replica that stops hands its unacknowledged messages to the other
         // as redeliveries, and a redelivery sends its request again (at least once; ReviewQueue keeps one item per id).
-        var counters = new[] { first, second }.Select(app => app.Services.GetRequiredService<ConsumedResponses>()).ToList();
         await Eventually.Get(() => Task.FromResult(counters.Sum(c => c.Count)), n => n == 2 * responses, TimeSpan.FromMinutes(3), "every copy consumed");
         await first.StopConsumingAsync();
         await second.StopConsumingAsync();
@@ -414,27 +437,26 @@ public sealed class RouterOnRabbitMqTests
             : "";
 }
 
-/// <summary>Scored responses one replica's consumer finished, by count.</summary>
-internal sealed class ConsumedResponses : IConsumeObserver
+/// <summary>Scored responses one replica's batch receiver finished, by count, from the meters of its host.</summary>
+internal sealed class ConsumedResponses : IDisposable
 {
-    private int _count;
+    private readonly MeterListener _listener = new();
+    private long _count;
 
-    public int Count => Volatile.Read(ref _count);
-
-    public Task PreConsume<T>(ConsumeContext<T> context)
-        where T : class => Task.CompletedTask;
-
-    public Task PostConsume<T>(ConsumeContext<T> context)
-        where T : class
+    public ConsumedResponses(IMeterFactory meters)
     {
-        if (context.Message is HitlLoop.Contracts.ResponseScored)
+        _listener.InstrumentPublished = (instrument, listener) =>
         {
-            Interlocked.Increment(ref _count);
-        }
-
-        return Task.CompletedTask;
+            if (instrument.Meter.Scope == meters && instrument.Name == MessagingTelemetry.ReceivedCounter)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, measurement, _, _) => Interlocked.Add(ref _count, measurement));
+        _listener.Start();
     }
 
-    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
-        where T : class => Task.CompletedTask;
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -16,16 +16,35 @@ public sealed class ResponseScoredConsumer(ResponseRouter router, IEventPublishe
 {
     public async Task Consume(ConsumeContext<ResponseScored> context)
     {
-        var (_, decided, request) = await router.DecideAsync(context.Message, context.CancellationToken);
-        if (request is not null && (decided || context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0))
+        var routed = await router.DecideAsync(context.Message, context.CancellationToken);
+        if (routed.RequestToSend(context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0) is { } request)
         {
             await events.PublishAsync(context, request);
         }
     }
 }
 
+/// <summary>
+/// The same on RabbitMQ, where the scored responses are consumed by a <see cref="RabbitMqBatchReceiver{T}"/>, which
+/// acknowledges them a batch at a time (see <see cref="RouterService"/>).
+/// </summary>
+public sealed class ResponseScoredReceiver(ResponseRouter router, IEventPublisher events)
+{
+    public async Task HandleAsync(ResponseScored message, bool redelivered, CancellationToken cancellationToken)
+    {
+        var routed = await router.DecideAsync(message, cancellationToken);
+        if (routed.RequestToSend(redelivered) is { } request)
+        {
+            await events.PublishAsync(request, cancellationToken);
+        }
+    }
+}
+
 public sealed class ResponseScoredConsumerDefinition : ConsumerDefinition<ResponseScoredConsumer>
 {
+    /// <summary>The queue of scored responses, whichever consumes it.</summary>
+    public const string Queue = "router-response-scored";
+
     /// <summary>Messages decided at once: decisions made side by side are stored together (see DecisionStore), so the more, the fuller each write.</summary>
     public const int Concurrency = 64;
 
@@ -34,7 +53,7 @@ public sealed class ResponseScoredConsumerDefinition : ConsumerDefinition<Respon
 
     public ResponseScoredConsumerDefinition()
     {
-        EndpointName = "router-response-scored";
+        EndpointName = Queue;
         ConcurrentMessageLimit = Concurrency;
     }
 

@@ -10,11 +10,18 @@ public interface IEventPublisher
 {
     Task PublishAsync<T>(ConsumeContext context, T message)
         where T : class;
+
+    /// <summary>The same for a message consumed without MassTransit's pipeline (see <see cref="RabbitMqBatchReceiver{T}"/>).</summary>
+    Task PublishAsync<T>(T message, CancellationToken cancellationToken)
+        where T : class;
 }
 
 /// <summary>Through the consume context, as any MassTransit publish: on the in-memory transport the journal keeps it.</summary>
-internal sealed class ConsumeContextEventPublisher : IEventPublisher
+internal sealed class ConsumeContextEventPublisher(IPublishEndpoint bus) : IEventPublisher
 {
     public Task PublishAsync<T>(ConsumeContext context, T message)
         where T : class => context.Publish(message, context.CancellationToken);
+
+    public Task PublishAsync<T>(T message, CancellationToken cancellationToken)
+        where T : class => bus.Publish(message, cancellationToken);
 }

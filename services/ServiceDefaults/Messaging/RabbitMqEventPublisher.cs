@@ -38,10 +38,12 @@ internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus
     private IConnection? _connection;
     private PublishChannel? _channel;
 
-    public async Task PublishAsync<T>(ConsumeContext context, T message)
+    public Task PublishAsync<T>(ConsumeContext context, T message)
+        where T : class => PublishAsync(message, context.CancellationToken);
+
+    public async Task PublishAsync<T>(T message, CancellationToken cancellationToken)
         where T : class
     {
-        var cancellationToken = context.CancellationToken;
         var channel = _channel is { Channel.IsOpen: true } open ? open : await RecoveredAsync(cancellationToken);
         if (!channel.Exchanges.TryGetValue(typeof(T), out var exchange))
         {
@@ -111,31 +113,9 @@ internal sealed class RabbitMqEventPublisher(IOptions<HitlOptions> options, IBus
         }
     }
 
-    /// <summary>Declares what MassTransit would before its first publish of <typeparamref name="T"/>, and names the exchange.</summary>
     private async Task<string> DeclareAsync<T>(PublishChannel channel, CancellationToken cancellationToken)
-        where T : class
-    {
-        var topology = (IRabbitMqMessagePublishTopology<T>)bus.Topology.Publish<T>();
-        var broker = topology.GetBrokerTopology();
-        foreach (var exchange in broker.Exchanges)
-        {
-            await channel.Channel.ExchangeDeclareAsync(
-                exchange.ExchangeName, exchange.ExchangeType, exchange.Durable, exchange.AutoDelete, Arguments(exchange.ExchangeArguments),
-                cancellationToken: cancellationToken);
-        }
-
-        foreach (var binding in broker.ExchangeBindings)
-        {
-            await channel.Channel.ExchangeBindAsync(
-                binding.Destination.ExchangeName, binding.Source.ExchangeName, binding.RoutingKey, Arguments(binding.Arguments),
-                cancellationToken: cancellationToken);
-        }
-
-        return channel.Exchanges[typeof(T)] = topology.Exchange.ExchangeName;
-    }
-
-    private static Dictionary<string, object?>? Arguments(IDictionary<string, object>? arguments) =>
-        arguments is { Count: > 0 } ? arguments.ToDictionary(a => a.Key, object? (a) => a.Value) : null;
+        where T : class =>
+        channel.Exchanges[typeof(T)] = await RabbitMqTopology.DeclarePublishTopologyAsync<T>(bus, channel.Channel, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
