@@ -17,7 +17,7 @@ public interface IEventPublisher
 }
 
 /// <summary>Through the consume context, as any MassTransit publish: on the in-memory transport the journal keeps it.</summary>
-internal sealed class ConsumeContextEventPublisher(IPublishEndpoint bus) : IEventPublisher
+internal sealed class ConsumeContextEventPublisher(IBus bus) : IEventPublisher
 {
     public Task PublishAsync<T>(ConsumeContext context, T message)
         where T : class => context.Publish(message, context.CancellationToken);
