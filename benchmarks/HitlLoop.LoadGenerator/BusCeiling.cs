@@ -15,14 +15,16 @@ using RabbitMQ.Client;
 namespace HitlLoop.LoadGenerator;
 
 /// <summary>
-/// The Router against the bus's ceiling: a consumer of the same messages that does nothing, on the same broker, with
-/// the same deserializer, middleware, prefetch and concurrency, measured in turn with the Router in one run.
+/// The Router against the bus's ceiling: a MassTransit consumer of the same messages that does nothing, on the same
+/// broker, with the HitlLoop endpoints' deserializer, middleware, and the Router's prefetch and concurrency, measured
+/// in turn with the Router in one run.
 /// </summary>
 /// <remarks>
 /// Each measurement fills the consumer's queue while its bus is stopped, then starts the bus and times until every
-/// message is consumed, so neither side is timed against the publisher. The Router runs alone (no ReviewQueue), on
-/// the embedded store in a temporary folder unless <c>Hitl__Store</c> says otherwise, with novelty on; the queries
-/// vary over 40 topics, so its clusters are real.
+/// message is consumed, so neither side is timed against the publisher (the Router's receiver of scored responses
+/// stops and starts with its bus). The Router runs alone (no ReviewQueue), on the embedded store in a temporary
+/// folder unless <c>Hitl__Store</c> says otherwise, with novelty on; the queries vary over 40 topics, so its clusters
+/// are real.
 /// </remarks>
 internal static class BusCeiling
 {
@@ -286,7 +288,7 @@ internal sealed class DoNothingConsumer : IConsumer<ResponseScored>
     public Task Consume(ConsumeContext<ResponseScored> context) => Task.CompletedTask;
 }
 
-/// <summary>The Router's consumer settings, so the two differ only in what they do with a message.</summary>
+/// <summary>The Router's prefetch and concurrency limit (its MassTransit consumer's, on the in-memory transport).</summary>
 internal sealed class DoNothingConsumerDefinition : ConsumerDefinition<DoNothingConsumer>
 {
     public DoNothingConsumerDefinition()

@@ -59,6 +59,8 @@ public sealed class RabbitMqBatchReceiver<T> : IBusObserver, IHealthCheck, IAsyn
     public RabbitMqBatchReceiver(
         string queue, ushort prefetch, Lazy<ReceivedMessageHandler<T>> handler, IOptions<HitlOptions> options, IMeterFactory meters, ILogger<RabbitMqBatchReceiver<T>> logger)
     {
+        // The broker's prefetch bounds the tags in hand, which the acknowledgements' ring relies on.
+        ArgumentOutOfRangeException.ThrowIfZero(prefetch);
         _queue = queue;
         _prefetch = prefetch;
         _handler = handler;
