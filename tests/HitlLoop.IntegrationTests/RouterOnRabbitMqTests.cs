@@ -82,6 +82,60 @@ public sealed class RouterOnRabbitMqTests
     }
 
     [Test]
+    public async Task When_the_broker_drops_the_receivers_connection_it_reconnects_and_what_it_held_is_decided_once()
+    {
+        await using var router = new BrokerHostedApp<RouterService>(_vhost, RouterSettings);
+        var http = router.LeadClient();
+        await WaitReady(http);
+        await using var producer = await PlainProducer.ConnectAsync(_vhost);
+        await producer.BindQueueAsync("it-dropped-review-requests", ReviewRequestedExchange);
+
+        // Responses keep coming until the connection has been dropped, and one batch after: it drops mid-stream, and what
+        // the receiver had not acknowledged is redelivered to the session that follows.
+        var dropped = new TaskCompletionSource();
+        var publishing = Task.Run(async () =>
+        {
+            var sent = 0;
+            for (var last = false; !last; sent += 100)
+            {
+                last = dropped.Task.IsCompleted;
+                var from = sent;
+                await Task.WhenAll(Enumerable.Range(from, 100).Select(i => producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored($"held-{i:D5}", 0.2))));
+            }
+
+            return sent;
+        });
+        await Eventually.Get(() => Json.GetAsync(http, "/api/router/stats"), s => s.GetProperty("total").GetInt64() >= 200, what: "the first decisions");
+        var closed = await BrokerSetup.Broker.CloseConnectionsAsync(_vhost, "hitl-router-response-scored");
+        dropped.SetResult();
+        var responses = await publishing;
+        if (closed is null)
+        {
+            Assert.Ignore("Needs a private broker node of this run, to drop one connection.");
+        }
+
+        await producer.PublishAsync(PlainProducer.ResponseScoredExchange, Json.ResponseScored("after-the-drop", 0.2));
+        await Eventually.Get(() => TryGet(http, "/api/router/decisions/after-the-drop"), d => d is not null, what: "a decision after the reconnection");
+        await Eventually.Get(() => producer.CountAsync("router-response-scored"), n => n == 0, what: "the queue to drain");
+        var stats = await Eventually.Get(
+            () => Json.GetAsync(http, "/api/router/stats"), s => s.GetProperty("total").GetInt64() == responses + 1, TimeSpan.FromMinutes(2), "every decision");
+        await TestContext.Out.WriteLineAsync($"{responses} responses sent, the last hundred after the connection was dropped");
+        await router.StopConsumingAsync();
+        var requested = new List<string>();
+        while (await producer.GetAsync("it-dropped-review-requests") is { } request)
+        {
+            requested.Add((string)JsonNode.Parse(request.Body.Span)!["response"]!["responseId"]!);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(closed, Is.EqualTo(1), "the receiver's connection, named");
+            Assert.That(stats.GetProperty("reviewRequested").GetInt64(), Is.EqualTo(responses + 1), "each response decided once");
+            Assert.That(requested.Distinct().Count(), Is.EqualTo(responses + 1), "every review request sent, redelivered ones perhaps twice");
+        });
+    }
+
+    [Test]
     public async Task The_router_learns_from_all_four_of_its_events_sent_as_raw_json()
     {
         // Small evidence minimums, so a handful of messages shows each rule at work.
