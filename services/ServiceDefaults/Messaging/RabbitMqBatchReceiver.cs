@@ -70,9 +70,6 @@ public sealed class RabbitMqBatchReceiver<T> : IBusObserver, IHealthCheck, IAsyn
             MessagingTelemetry.ReceivedCounter, unit: "{message}", description: "Messages a batch receiver finished: consumed, or given up to the error queue.");
     }
 
-    /// <summary>The queue this receiver consumes.</summary>
-    public string Queue => _queue;
-
     /// <summary>Starts consuming (the bus has started); the session opens in the background and reopens after a failure.</summary>
     public async Task StartAsync()
     {
@@ -189,7 +186,6 @@ public sealed class RabbitMqBatchReceiver<T> : IBusObserver, IHealthCheck, IAsyn
 
     /// <remarks>Safe to call more than once: the container disposes the receiver as itself and as a bus observer.</remarks>
     public async ValueTask DisposeAsync() => await StopAsync();
-
 
     /// <summary>One connection's consumer: its channel, the delivery tags it has in hand, and its acknowledgements.</summary>
     private sealed class ReceiverSession : IAsyncDisposable
@@ -571,16 +567,7 @@ public sealed class AckWatermark(int prefetch)
     }
 
     /// <summary>True while done tags wait for their acknowledgement.</summary>
-    public bool Pending
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _contiguous > _acknowledged;
-            }
-        }
-    }
+    public bool Pending => Next() is not null;
 
     /// <summary>The tag to acknowledge (with all before it), or null when every done tag is acknowledged.</summary>
     public ulong? Next()
